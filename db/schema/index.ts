@@ -1,0 +1,4 @@
+export * from "./orgs";
+export * from "./inventory";
+export * from "./incidents";
+export * from "./access";

@@ -1,0 +1,91 @@
+import {
+  bigint, boolean, index, integer, jsonb, numeric, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid,
+} from "drizzle-orm/pg-core";
+import { organizations } from "./orgs";
+
+export const connectionModeEnum = pgEnum("connection_mode", ["demo", "agent", "direct"]);
+export const metricsKindEnum = pgEnum("metrics_kind", ["demo", "prometheus"]);
+export const promAuthEnum = pgEnum("prometheus_auth", ["none", "bearer", "basic"]);
+
+export const clusters = pgTable(
+  "clusters",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    provider: text("provider"),
+    region: text("region"),
+    connectionMode: connectionModeEnum("connection_mode").notNull().default("agent"),
+    metricsKind: metricsKindEnum("metrics_kind").notNull().default("prometheus"),
+    prometheusUrl: text("prometheus_url"),
+    prometheusAuth: promAuthEnum("prometheus_auth").notNull().default("none"),
+    // AES-256-GCM ciphertexts (lib/security): never a secret in clear in the database
+    prometheusSecretEnc: text("prometheus_secret_enc"),
+    prometheusHeadersEnc: text("prometheus_headers_enc"),
+    prometheusCaPem: text("prometheus_ca_pem"),
+    prometheusSkipVerify: boolean("prometheus_skip_verify").notNull().default(false),
+    clusterLabel: text("cluster_label"),
+    clusterLabelValue: text("cluster_label_value"),
+    pricePerGibMonth: numeric("price_per_gib_month", { precision: 10, scale: 4, mode: "number" }).notNull().default(3.2),
+    currency: text("currency").notNull().default("USD"),
+    lastSyncAt: timestamp("last_sync_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("clusters_org_slug_uq").on(t.orgId, t.slug)],
+);
+
+export const workloads = pgTable(
+  "workloads",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    clusterId: uuid("cluster_id").notNull().references(() => clusters.id, { onDelete: "cascade" }),
+    kind: text("kind").notNull(),
+    namespace: text("namespace").notNull(),
+    name: text("name").notNull(),
+    replicas: integer("replicas").notNull().default(1),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("workloads_identity_uq").on(t.clusterId, t.namespace, t.kind, t.name),
+    index("workloads_org_cluster_idx").on(t.orgId, t.clusterId, t.namespace),
+  ],
+);
+
+export const containers = pgTable(
+  "containers",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    workloadId: uuid("workload_id").notNull().references(() => workloads.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    image: text("image"),
+    command: jsonb("command").$type<string[]>(),
+    args: jsonb("args").$type<string[]>(),
+    env: jsonb("env").$type<Record<string, string>>(),
+    requestBytes: bigint("request_bytes", { mode: "number" }),
+    limitBytes: bigint("limit_bytes", { mode: "number" }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("containers_workload_name_uq").on(t.workloadId, t.name), index("containers_org_idx").on(t.orgId)],
+);
+
+export const pods = pgTable(
+  "pods",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    clusterId: uuid("cluster_id").notNull().references(() => clusters.id, { onDelete: "cascade" }),
+    workloadId: uuid("workload_id").references(() => workloads.id, { onDelete: "cascade" }),
+    uid: text("uid").notNull(),
+    namespace: text("namespace").notNull(),
+    name: text("name").notNull(),
+    node: text("node"),
+    phase: text("phase").notNull().default("Running"),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("pods_cluster_uid_uq").on(t.clusterId, t.uid), index("pods_workload_idx").on(t.workloadId)],
+);
