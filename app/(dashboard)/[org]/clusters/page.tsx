@@ -1,0 +1,60 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getDb } from "@/db/client";
+import { requireOrg } from "@/lib/auth/require-org";
+import { listClusters } from "@/lib/queries/clusters";
+import { formatAgo, formatMoney } from "@/lib/format";
+import { clusterHref } from "@/lib/links";
+import { Card, EmptyState } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+
+export const metadata: Metadata = { title: "Clusters" };
+
+export default async function ClustersPage({ params }: { params: Promise<{ org: string }> }) {
+  const { org: slug } = await params;
+  const db = getDb();
+  const { org } = await requireOrg(slug);
+  const now = new Date();
+  const clusters = await listClusters(db, { orgId: org.id, now });
+  return (
+    <div className="mx-auto max-w-7xl space-y-5">
+      <h1 className="text-xl font-semibold">Clusters</h1>
+      <Card>
+        {clusters.length === 0 ? (
+          <EmptyState title="No clusters yet.">Deploy the Headroom agent in a cluster, or connect its Prometheus, to see it here.</EmptyState>
+        ) : (
+          <table className="w-full text-sm">
+            <thead className="text-xs text-zinc-500">
+              <tr>
+                <th scope="col" className="px-4 py-2 text-left font-medium">Cluster</th>
+                <th scope="col" className="px-3 py-2 text-left font-medium">Provider · region</th>
+                <th scope="col" className="px-3 py-2 text-left font-medium">Source</th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">Workloads</th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">OOMKills · 30 d</th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">Active incidents</th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">Memory price</th>
+                <th scope="col" className="px-4 py-2 text-right font-medium">Last sync</th>
+              </tr>
+            </thead>
+            <tbody className="tabular">
+              {clusters.map((c) => (
+                <tr key={c.id} className="border-t border-zinc-100 hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800/50">
+                  <td className="px-4 py-2.5">
+                    <Link href={clusterHref(slug, c.slug)} className="font-mono font-medium text-blue-700 hover:underline dark:text-blue-400">{c.name}</Link>
+                  </td>
+                  <td className="px-3 py-2.5 text-zinc-600 dark:text-zinc-400">{[c.provider, c.region].filter(Boolean).join(" · ") || "—"}</td>
+                  <td className="px-3 py-2.5"><Badge tone="info">{c.connectionMode === "demo" ? "simulated" : c.connectionMode}</Badge></td>
+                  <td className="px-3 py-2.5 text-right">{c.workloads}</td>
+                  <td className={`px-3 py-2.5 text-right ${c.ooms30d > 0 ? "font-medium text-red-600 dark:text-red-400" : ""}`}>{c.ooms30d}</td>
+                  <td className="px-3 py-2.5 text-right">{c.activeIncidents}</td>
+                  <td className="px-3 py-2.5 text-right">{formatMoney(c.pricePerGibMonth, c.currency)}/GiB·mo</td>
+                  <td className="px-4 py-2.5 text-right text-zinc-500">{formatAgo(c.lastSyncAt, now.getTime())}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </div>
+  );
+}

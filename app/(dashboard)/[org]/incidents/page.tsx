@@ -1,0 +1,37 @@
+import type { Metadata } from "next";
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { getDb } from "@/db/client";
+import { requireOrg } from "@/lib/auth/require-org";
+import { listClusters } from "@/lib/queries/clusters";
+import { listIncidents } from "@/lib/queries/incidents";
+import { listOrgNamespaces } from "@/lib/queries/workloads";
+import { listIncidentsQuery } from "@/lib/schemas/lists";
+import { queryKeys } from "@/lib/query-keys";
+import { Card } from "@/components/ui/card";
+import { IncidentsTable } from "@/components/incidents/incidents-table";
+
+export const metadata: Metadata = { title: "Incidents" };
+
+export default async function IncidentsPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<Record<string, string>> }) {
+  const { org: slug } = await params;
+  const db = getDb();
+  const { org } = await requireOrg(slug);
+  const parsed = listIncidentsQuery.safeParse(await searchParams);
+  const initial = parsed.success ? parsed.data : listIncidentsQuery.parse({});
+  const qc = new QueryClient();
+  await qc.prefetchQuery({ queryKey: queryKeys.incidents(slug, initial), queryFn: () => listIncidents(db, { orgId: org.id, ...initial }) });
+  const [clusters, namespaces] = await Promise.all([listClusters(db, { orgId: org.id, now: new Date() }), listOrgNamespaces(db, { orgId: org.id })]);
+  return (
+    <div className="mx-auto max-w-7xl space-y-5">
+      <div>
+        <h1 className="text-xl font-semibold">Incidents</h1>
+        <p className="text-sm text-zinc-500">One incident per container that keeps getting OOMKilled; it resolves itself after a quiet week.</p>
+      </div>
+      <Card>
+        <HydrationBoundary state={dehydrate(qc)}>
+          <IncidentsTable org={slug} clusters={clusters.map((c) => c.slug)} namespaces={namespaces} initial={initial} />
+        </HydrationBoundary>
+      </Card>
+    </div>
+  );
+}

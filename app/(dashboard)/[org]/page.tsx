@@ -1,0 +1,101 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getDb } from "@/db/client";
+import { requireOrg } from "@/lib/auth/require-org";
+import { getOverviewCounts, listTopOffenders } from "@/lib/queries/overview";
+import { listAtRisk } from "@/lib/overview";
+import { formatAgo, formatBytes } from "@/lib/format";
+import { containerHref } from "@/lib/links";
+import { Card, EmptyState, StatCard } from "@/components/ui/card";
+import { PatternBadge, StatusBadge } from "@/components/ui/badge";
+import { UsageBar } from "@/components/ui/usage-bar";
+import { DailyOomsChart } from "@/components/charts/daily-ooms-chart";
+
+export const metadata: Metadata = { title: "Overview" };
+
+export default async function OverviewPage({ params }: { params: Promise<{ org: string }> }) {
+  const { org: slug } = await params;
+  const db = getDb();
+  const { org } = await requireOrg(slug);
+  const now = new Date();
+  const [counts, offenders, atRisk] = await Promise.all([
+    getOverviewCounts(db, { orgId: org.id, now }),
+    listTopOffenders(db, { orgId: org.id, now, limit: 8 }),
+    listAtRisk(db, { orgId: org.id, now, limit: 8 }),
+  ]);
+  return (
+    <div className="mx-auto max-w-7xl space-y-5">
+      <div>
+        <h1 className="text-xl font-semibold">What is dying, and why</h1>
+        <p className="text-sm text-zinc-500">
+          {counts.clusters} clusters · {counts.workloads} workloads · updated {now.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" })} UTC
+        </p>
+      </div>
+      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+        <StatCard label="OOMKills · 24 h" value={counts.ooms24h} tone={counts.ooms24h > 0 ? "critical" : "ok"} />
+        <StatCard label="OOMKills · 7 d" value={counts.ooms7d} />
+        <StatCard label="OOMKills · 30 d" value={counts.ooms30d} />
+        <StatCard
+          label="Active incidents"
+          value={<Link href={`/${slug}/incidents?status=active`} className="hover:underline">{counts.activeIncidents}</Link>}
+          tone={counts.activeIncidents > 0 ? "warning" : "ok"}
+          hint="open or acknowledged"
+        />
+      </div>
+      <div className="grid gap-5 xl:grid-cols-5">
+        <Card title="Top offenders · OOMKills in 30 days" className="xl:col-span-3">
+          {offenders.length === 0 ? (
+            <EmptyState title="No OOMKills in the last 30 days — nice." />
+          ) : (
+            <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              {offenders.map((o) => (
+                <li key={`${o.cluster}/${o.namespace}/${o.workloadName}/${o.container}`}>
+                  <Link href={containerHref(slug, o)} className="flex items-center gap-3 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
+                    <span className="tabular w-10 text-right text-lg font-semibold text-red-600 dark:text-red-400">{o.ooms30d}</span>
+                    <span className="min-w-0 flex-1">
+                      <span className="block truncate font-mono text-sm">
+                        {o.workloadName}<span className="text-zinc-400">/{o.container}</span>
+                      </span>
+                      <span className="block truncate text-xs text-zinc-500">
+                        {o.cluster} · {o.namespace} · last {formatAgo(o.lastOomAt, now.getTime())}
+                        {o.summary ? ` · ${o.summary}` : ""}
+                      </span>
+                    </span>
+                    <PatternBadge pattern={o.pattern} />
+                    {o.incidentStatus ? <StatusBadge status={o.incidentStatus} /> : null}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title="Most at risk · working set of limit" className="xl:col-span-2">
+          {atRisk.length === 0 ? (
+            <EmptyState title="No container with a memory limit reports usage yet." />
+          ) : (
+            <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
+              {atRisk.map((r) => (
+                <li key={`${r.cluster}/${r.namespace}/${r.workloadName}/${r.container}`}>
+                  <Link href={containerHref(slug, r)} className="flex items-center gap-3 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
+                    <span className="min-w-0 flex-1">
+                      <span className="block truncate font-mono text-sm">{r.workloadName}<span className="text-zinc-400">/{r.container}</span></span>
+                      <span className="tabular block text-xs text-zinc-500">
+                        {r.cluster} · <span className="font-mono">{formatBytes(r.workingSetBytes)}</span> of <span className="font-mono">{formatBytes(r.limitBytes)}</span>
+                      </span>
+                    </span>
+                    <UsageBar ratio={r.usageOfLimit} />
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+      <Card title="OOMKills per day · last 30 days">
+        <div className="px-2 py-3">
+          <DailyOomsChart data={counts.dailyOoms} />
+        </div>
+      </Card>
+    </div>
+  );
+}
