@@ -23,7 +23,7 @@ export function WorkloadsTable({ org, cluster, namespaces, initial }: { org: str
   };
   const onSort = (column: Sort) =>
     update({ sort: column, dir: q.sort === column ? (q.dir === "asc" ? "desc" : "asc") : NUMERIC.includes(column) ? "desc" : "asc", page: 1 });
-  const now = Date.now();
+  const [now] = useState(() => Date.now());
   return (
     <div>
       <form

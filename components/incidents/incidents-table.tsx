@@ -31,7 +31,7 @@ export function IncidentsTable({ org, clusters, namespaces, initial }: { org: st
     setQ(merged);
     setUrl({ cluster: merged.cluster, namespace: merged.namespace, status: merged.status === "all" ? undefined : merged.status, page: merged.page > 1 ? merged.page : undefined });
   };
-  const now = Date.now();
+  const [now] = useState(() => Date.now());
   return (
     <div>
       <div className="flex flex-wrap items-end gap-3 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">

@@ -1,0 +1,84 @@
+import { expect, test } from "@playwright/test";
+import { ClusterPage, LoginPage, OverviewPage } from "./pages/dashboard";
+
+test("without a session the dashboard sends you to sign in", async ({ page }) => {
+  await page.goto("/acme");
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("button", { name: "Continue with the demo account" })).toBeVisible();
+});
+
+test("the demo sign-in leads to an overview of OOMKilled containers with real numbers", async ({ page }) => {
+  await new LoginPage(page).signInWithDemo();
+  await expect(page.getByRole("heading", { name: "What is dying, and why" })).toBeVisible();
+  const overview = new OverviewPage(page);
+  const day = Number(await overview.stat("OOMKills · 24 h").locator("div").nth(1).innerText());
+  const month = Number(await overview.stat("OOMKills · 30 d").locator("div").nth(1).innerText());
+  expect(day).toBeGreaterThan(0);
+  expect(month).toBeGreaterThan(day);
+  const offenders = overview.offenders();
+  await expect(offenders.first()).toBeVisible();
+  expect(await offenders.count()).toBeGreaterThanOrEqual(5);
+  // the worst offender of the demo is the leaking payments API on prod-eu
+  await expect(offenders.first()).toContainText("payments-api/api");
+  await expect(offenders.first()).toContainText(/open|acknowledged/);
+  await expect(page.getByRole("region", { name: /Most at risk/ }).getByRole("link").first()).toContainText("%");
+});
+
+test("open a cluster and sort its workloads table", async ({ page }) => {
+  await new LoginPage(page).signInWithDemo();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Clusters" }).click();
+  await expect(page.getByRole("heading", { name: "Clusters" })).toBeVisible();
+  await page.getByRole("link", { name: "prod-eu", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "prod-eu" })).toBeVisible();
+  const cluster = new ClusterPage(page);
+  await cluster.expectSorted("OOMKills · 30 d", "descending");
+  const ooms = (await cluster.columnValues(7)).map(Number);
+  expect(ooms).toEqual([...ooms].sort((a, b) => b - a));
+  expect(ooms[0]).toBeGreaterThan(0);
+
+  await cluster.sortBy("Name");
+  await cluster.expectSorted("Name", "ascending");
+  await expect(page).toHaveURL(/sort=name/);
+  await expect(async () => {
+    const names = (await cluster.columnValues(3)).map((n) => n.split(/\s|×/)[0]!);
+    expect(names).toEqual([...names].sort());
+  }).toPass();
+  await cluster.sortBy("Name");
+  await cluster.expectSorted("Name", "descending");
+  await expect(async () => {
+    const names = (await cluster.columnValues(3)).map((n) => n.split(/\s|×/)[0]!);
+    expect(names).toEqual([...names].sort().reverse());
+  }).toPass();
+
+  // the sort survives a reload: it lives in the URL
+  await page.reload();
+  await cluster.expectSorted("Name", "descending");
+
+  await page.getByLabel("Namespace").selectOption("payments");
+  await expect(async () => {
+    const namespaces = await cluster.columnValues(1);
+    expect(new Set(namespaces)).toEqual(new Set(["payments"]));
+  }).toPass();
+});
+
+test("the incidents list filters by status", async ({ page }) => {
+  await new LoginPage(page).signInWithDemo();
+  await page.goto("/acme/incidents");
+  const rows = page.getByRole("table").locator("tbody tr");
+  await expect(rows.first()).toBeVisible();
+  await page.getByLabel("Status").selectOption("resolved");
+  await expect(page).toHaveURL(/status=resolved/);
+  await expect(async () => {
+    const statuses = await rows.locator("td:nth-child(3)").allInnerTexts();
+    expect(statuses.length).toBeGreaterThan(0);
+    expect(new Set(statuses)).toEqual(new Set(["resolved"]));
+  }).toPass();
+});
+
+test("another organization's pages answer 404", async ({ page }) => {
+  await new LoginPage(page).signInWithDemo();
+  const res = await page.goto("/globex");
+  expect(res?.status()).toBe(404);
+  const cluster = await page.goto("/acme/clusters/globex-prod");
+  expect(cluster?.status()).toBe(404);
+});

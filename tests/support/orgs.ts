@@ -1,0 +1,16 @@
+import type { Db } from "@/db/connect";
+import { clusters, memberships, organizations, users, workloads } from "@/db/schema";
+
+/** A second organization ("Globex") with its own user and one cluster, to prove tenants never see each other. */
+export async function seedOtherOrg(db: Db) {
+  const [org] = await db.insert(organizations).values({ slug: "globex", name: "Globex" }).onConflictDoNothing().returning();
+  if (!org) return null;
+  const [user] = await db.insert(users).values({ email: "ops@globex.example", name: "Globex Ops" }).returning();
+  await db.insert(memberships).values({ orgId: org.id, userId: user!.id, role: "owner" });
+  const [cluster] = await db
+    .insert(clusters)
+    .values({ orgId: org.id, slug: "globex-prod", name: "globex-prod", connectionMode: "agent", metricsKind: "prometheus" })
+    .returning();
+  await db.insert(workloads).values({ orgId: org.id, clusterId: cluster!.id, kind: "Deployment", namespace: "secret", name: "globex-api" });
+  return { org, user: user!, cluster: cluster! };
+}
