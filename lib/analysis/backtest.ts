@@ -1,0 +1,82 @@
+import type { PodSeriesArrays, PodTrend } from "./cycles";
+import { formatQuantity } from "./quantity";
+import type { Backtest } from "./types";
+
+/**
+ * Replays the window against a proposed limit: which observed OOMKills it would have avoided, and the
+ * least headroom it would have left. A leak's kills are replayed with its growth (a higher limit
+ * only lengthens the cycle); other kills by the demand that reached the old limit, extrapolated one
+ * scrape past the last sample.
+ */
+export function backtest(pods: PodSeriesArrays[], trends: PodTrend[], limitBytes: number, oldLimit: number | null, isLeak: boolean): Backtest {
+  let observed = 0;
+  let avoided = 0;
+  let tightest = Infinity;
+  pods.forEach((p, idx) => {
+    const n = p.t.length;
+    for (let i = 0; i < n; i++) if (limitBytes - p.ws[i]! < tightest) tightest = limitBytes - p.ws[i]!;
+    observed += p.ooms.length;
+    if (p.ooms.length === 0) return;
+    if (isLeak) {
+      // with steady growth g from a restart floor b, the cycle lasts (limit - b) / g
+      const cycles = trends[idx]!.cycles.filter((c) => c.endedByOom && c.slope > 0);
+      const growth = cycles.length ? cycles.reduce((s, c) => s + c.slope, 0) / cycles.length : 0;
+      const floor = cycles.length ? Math.min(...cycles.map((c) => valueAt(p, c.start))) : 0;
+      const oldCycle = oldLimit !== null && growth > 0 ? (oldLimit - floor) / growth : 0;
+      const newCycle = growth > 0 ? (limitBytes - floor) / growth : Infinity;
+      const kept = oldCycle > 0 && Number.isFinite(newCycle) ? Math.floor((p.ooms.length * oldCycle) / newCycle) : 0;
+      avoided += Math.max(0, p.ooms.length - kept);
+      if (kept > 0) tightest = Math.min(tightest, 0); // it still reaches the new limit
+      return;
+    }
+    for (const kill of p.ooms) {
+      const peak = estimatedPeak(p, kill, oldLimit);
+      if (peak < limitBytes) avoided++;
+      tightest = Math.min(tightest, limitBytes - peak);
+    }
+  });
+  if (!Number.isFinite(tightest)) tightest = limitBytes;
+  const remaining = observed - avoided;
+  const note =
+    observed === 0
+      ? `No OOMKill in the window; the tightest moment would have left ${formatQuantity(Math.max(0, Math.round(tightest / 1048576)) * 1048576)} free.`
+      : isLeak
+        ? `At the observed growth, ${formatQuantity(limitBytes)} would have cut ${observed} OOMKills to ${remaining}: it buys time, the leak still needs fixing.`
+        : remaining === 0
+          ? `All ${observed} OOMKills would have been avoided; the tightest moment would have left ${Math.max(0, Math.round((tightest / limitBytes) * 100))}% of the limit free.`
+          : `${avoided} of ${observed} OOMKills would have been avoided; ${remaining} had demand estimated above ${formatQuantity(limitBytes)}.`;
+  return {
+    observedOomKills: observed,
+    avoidedOomKills: avoided,
+    tightestHeadroomBytes: Math.round(tightest),
+    tightestHeadroomRatio: Math.round((tightest / limitBytes) * 1000) / 1000,
+    note,
+  };
+}
+
+function valueAt(p: PodSeriesArrays, at: number): number {
+  let lo = 0;
+  let hi = p.t.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (p.t[mid]! < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return p.ws[lo] ?? 0;
+}
+
+/** Demand at a kill: at least the limit it was killed at, and the last samples' rise continued for one more step. */
+function estimatedPeak(p: PodSeriesArrays, kill: number, oldLimit: number | null): number {
+  let i = -1;
+  for (let lo = 0, hi = p.t.length - 1; lo <= hi; ) {
+    const mid = (lo + hi) >> 1;
+    if (p.t[mid]! <= kill) {
+      i = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const last = i >= 0 ? p.ws[i]! : 0;
+  const prev = i >= 1 ? p.ws[i - 1]! : last;
+  const extrapolated = last + Math.max(0, last - prev);
+  return Math.max(oldLimit ?? 0, extrapolated);
+}

@@ -1,0 +1,138 @@
+import { clamp01, fitLine } from "./stats";
+
+export interface PodSeriesArrays {
+  name: string;
+  t: Float64Array;
+  ws: Float64Array;
+  /** every termination of this pod's container (a restart boundary), unix s */
+  restarts: number[];
+  /** of those, the OOMKills */
+  ooms: number[];
+}
+
+export interface CycleTrend {
+  start: number;
+  end: number;
+  endedByOom: boolean;
+  buckets: number;
+  /** growth of the post-GC floor, bytes per second */
+  slope: number;
+  r2: number;
+  /** share of successive bucket floors that rose */
+  fractionRising: number;
+  /** second-half slope / first-half slope: near 0 for a plateau, near 1 for steady growth */
+  halfRatio: number;
+  /** growth over the cycle as a fraction of `scale` */
+  relativeGrowth: number;
+  /** how much this cycle looks like a leak, 0..1 */
+  leakScore: number;
+}
+
+export interface PodTrend {
+  name: string;
+  cycles: CycleTrend[];
+  latestBytes: number;
+  latestAt: number;
+  /** growth in the current restart cycle, bytes/s (null when it cannot be measured) */
+  currentSlope: number | null;
+  /** whether the current cycle grows steadily (not a warm-up step or a wobble) */
+  currentSteady: boolean;
+}
+
+const HOUR = 3600;
+
+/** Index ranges [from, to) of the restart cycles of one pod: split at terminations and at restarts the samples show. */
+export function splitCycles(p: PodSeriesArrays): [number, number][] {
+  const n = p.t.length;
+  if (n === 0) return [];
+  const restarts = [...p.restarts].sort((a, b) => a - b);
+  let max = 0;
+  for (let i = 0; i < n; i++) if (p.ws[i]! > max) max = p.ws[i]!;
+  const out: [number, number][] = [];
+  let from = 0;
+  let r = 0;
+  while (r < restarts.length && restarts[r]! <= p.t[0]!) r++;
+  for (let i = 1; i < n; i++) {
+    let boundary = false;
+    while (r < restarts.length && restarts[r]! <= p.t[i]!) {
+      if (restarts[r]! > p.t[i - 1]!) boundary = true;
+      r++;
+    }
+    // a restart the terminations did not report: a fall from high usage to well below it
+    const prev = p.ws[i - 1]!;
+    if (!boundary && prev >= 0.6 * max && p.ws[i]! < 0.6 * prev) boundary = true;
+    if (boundary) {
+      out.push([from, i]);
+      from = i;
+    }
+  }
+  out.push([from, n]);
+  return out;
+}
+
+/** Trend of one restart cycle, measured on bucket floors so GC sawtooth, spikes and noise do not count as growth. */
+export function cycleTrend(t: Float64Array, ws: Float64Array, from: number, to: number, scale: number, endedByOom: boolean): CycleTrend | null {
+  const start = t[from]!;
+  const end = t[to - 1]!;
+  const duration = end - start;
+  if (to - from < 6 || duration < HOUR) return null;
+  const step = duration / (to - from - 1);
+  const bucketSeconds = Math.min(6 * HOUR, Math.max(duration / 48, 2 * step, 300));
+  const nb = Math.floor(duration / bucketSeconds) + 1;
+  const bx = new Float64Array(nb);
+  const by = new Float64Array(nb).fill(Infinity);
+  for (let i = from; i < to; i++) {
+    const b = Math.min(nb - 1, Math.floor((t[i]! - start) / bucketSeconds));
+    if (ws[i]! < by[b]!) by[b] = ws[i]!;
+  }
+  let m = 0;
+  for (let b = 0; b < nb; b++) {
+    if (by[b] === Infinity) continue;
+    bx[m] = start + (b + 0.5) * bucketSeconds;
+    by[m] = by[b]!;
+    m++;
+  }
+  if (m < 4) return null;
+  const fit = fitLine(bx, by, 0, m);
+  const half = m >> 1;
+  const first = fitLine(bx, by, 0, half);
+  const second = fitLine(bx, by, half, m);
+  let rising = 0;
+  for (let i = 1; i < m; i++) if (by[i]! > by[i - 1]!) rising++;
+  const fractionRising = rising / (m - 1);
+  const halfRatio = first.slope > 0 ? second.slope / first.slope : second.slope > 0 ? 1 : 0;
+  const relativeGrowth = scale > 0 ? (fit.slope * duration) / scale : 0;
+  // each factor is 0 where the evidence says "not a leak" and 1 where it says "leak"
+  const significant = clamp01((relativeGrowth - 0.04) / 0.16);
+  const linear = clamp01((fit.r2 - 0.4) / 0.45);
+  const continuous = clamp01((fractionRising - 0.55) / 0.3);
+  // a curve that bends towards a ceiling (a heap filling up to -Xmx, caches warming) is not a leak
+  const noPlateau = clamp01((halfRatio - 0.45) / 0.35);
+  const leakScore = fit.slope <= 0 ? 0 : Math.cbrt(significant * linear * continuous) * (0.3 + 0.7 * noPlateau);
+  return { start, end, endedByOom, buckets: m, slope: fit.slope, r2: fit.r2, fractionRising, halfRatio, relativeGrowth, leakScore };
+}
+
+/** Restart cycles and current growth of one pod. */
+export function podTrend(p: PodSeriesArrays, scale: number): PodTrend {
+  const ranges = splitCycles(p);
+  const cycles: CycleTrend[] = [];
+  let current: CycleTrend | null = null;
+  ranges.forEach(([from, to], idx) => {
+    const end = p.t[to - 1]!;
+    const next = idx + 1 < ranges.length ? p.t[ranges[idx + 1]![0]]! : Infinity;
+    const endedByOom = p.ooms.some((k) => k >= end && k <= next);
+    const trend = cycleTrend(p.t, p.ws, from, to, scale, endedByOom);
+    if (trend) cycles.push(trend);
+    if (idx === ranges.length - 1) current = trend;
+  });
+  const n = p.t.length;
+  let currentSlope: number | null = current ? (current as CycleTrend).slope : null;
+  let currentSteady = current ? (current as CycleTrend).leakScore >= 0.3 : false;
+  if (current === null && cycles.length > 0) {
+    // just restarted: a leak repeats, so the last cycles' growth is the best estimate
+    const growing = cycles.filter((c) => c.leakScore >= 0.5);
+    currentSlope = growing.length > 0 ? growing.reduce((s, c) => s + c.slope, 0) / growing.length : null;
+    currentSteady = growing.length > 0;
+  }
+  return { name: p.name, cycles, latestBytes: n ? p.ws[n - 1]! : 0, latestAt: n ? p.t[n - 1]! : 0, currentSlope, currentSteady };
+}

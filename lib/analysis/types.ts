@@ -1,0 +1,97 @@
+/** The `analyze` contract (shared/contracts/analyze-cli.md): input and output of the engine. */
+
+export type Sample = [number, number];
+
+export interface Termination {
+  at: number;
+  reason: string;
+  exitCode: number | null;
+}
+
+export interface SeriesInput {
+  workingSet: Sample[];
+  rss?: Sample[] | null;
+  cache?: Sample[] | null;
+}
+
+export interface PodInput {
+  name: string;
+  series: SeriesInput;
+  terminations?: Termination[] | null;
+}
+
+export interface ContainerInput {
+  cluster?: string | null;
+  namespace?: string | null;
+  workload?: { kind?: string | null; name?: string | null; replicas?: number | null } | null;
+  pod?: string | null;
+  name: string;
+  image?: string | null;
+  command?: string[] | null;
+  args?: string[] | null;
+  env?: Record<string, string> | null;
+  requestBytes?: number | null;
+  limitBytes?: number | null;
+}
+
+export interface AnalysisInput {
+  now: number;
+  container: ContainerInput;
+  series?: SeriesInput | null;
+  terminations?: Termination[] | null;
+  pods?: PodInput[] | null;
+  pricing?: { currency?: string | null; perGiBMonth?: number | null } | null;
+}
+
+export type Pattern = "leak" | "limit_too_low" | "spike" | "healthy" | "insufficient_data";
+export type Alert = "none" | "warning" | "critical";
+export type Profile = "stateless" | "stateful" | "batch";
+
+export interface Finding {
+  code: string;
+  severity: "info" | "warning" | "critical";
+  message: string;
+  /** a command to run, where the finding has one (profiling) */
+  command?: string;
+}
+
+export interface Recommendation {
+  profile: Profile;
+  requestBytes: number;
+  limitBytes: number;
+  request: string;
+  limit: string;
+  basis: string;
+}
+
+export interface Backtest {
+  /** OOMKills observed in the window */
+  observedOomKills: number;
+  /** of those, how many the recommended limit would have avoided */
+  avoidedOomKills: number;
+  /** the least room the recommended limit would have left, over the window (bytes; negative: it would still be exceeded) */
+  tightestHeadroomBytes: number;
+  /** the same as a fraction of the recommended limit */
+  tightestHeadroomRatio: number;
+  note: string;
+}
+
+export interface AnalysisOutput {
+  pattern: Pattern;
+  confidence: number;
+  leakConfidence: number;
+  growthBytesPerHour: number | null;
+  timeToOomHours: number | null;
+  usageOfLimit: number | null;
+  alert: Alert;
+  stats: { mean: number; p50: number; p95: number; p99: number; max: number };
+  findings: Finding[];
+  recommendation: Recommendation | null;
+  backtest: Backtest | null;
+  cost: { currency: string; replicas: number; monthlyDeltaPerReplica: number; monthlyDeltaTotal: number } | null;
+  commands: { kubectl: string | null; patch: string | null; kubectlPatch: string | null; note?: string } | null;
+  /** the verdict in one sentence a platform engineer reads at a glance */
+  summary: string;
+  /** samples and restart cycles the verdict rests on */
+  evidence: { samples: number; pods: number; cycles: number; oomKills: number; windowHours: number };
+}

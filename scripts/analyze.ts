@@ -1,0 +1,33 @@
+// npm run --silent analyze -- FILE|-   (shared/contracts/analyze-cli.md)
+import fs from "node:fs";
+import { analyzeInput, InputError, parseAnalysisInput } from "@/lib/analysis";
+
+function fail(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+
+const args = process.argv.slice(2).filter((a) => a !== "--");
+if (args.length !== 1 || args[0] === "--help" || args[0] === "-h") {
+  fail("usage: npm run --silent analyze -- INPUT.json   (or - to read standard input)");
+}
+const file = args[0]!;
+let text: string;
+try {
+  text = fs.readFileSync(file === "-" ? 0 : file, "utf8");
+} catch (e) {
+  fail(`cannot read ${file === "-" ? "standard input" : file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+}
+let raw: unknown;
+try {
+  raw = JSON.parse(text);
+} catch (e) {
+  fail(`input is not JSON: ${(e as Error).message}`);
+}
+try {
+  const output = analyzeInput(parseAnalysisInput(raw));
+  process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+} catch (e) {
+  if (e instanceof InputError) fail(e.message);
+  throw e;
+}
