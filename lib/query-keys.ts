@@ -9,3 +9,18 @@ export const queryKeys = {
 /** A query object as a URL query string, without empty values. */
 export const toQueryString = (q: Record<string, string | number | undefined>) =>
   new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [k, String(v)])).toString();
+
+export interface ContainerKey {
+  cluster: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  container: string;
+}
+
+/** Key of the container page's data. */
+export const containerKey = (org: string, c: ContainerKey, q: { window: string; pod?: string }) => ["container", org, c, q] as const;
+
+/** API path of a container's view. */
+export const containerApiPath = (org: string, c: ContainerKey) =>
+  `/api/v1/orgs/${org}/clusters/${encodeURIComponent(c.cluster)}/containers/${encodeURIComponent(c.namespace)}/${c.kind.toLowerCase()}/${encodeURIComponent(c.name)}/${encodeURIComponent(c.container)}`;

@@ -1,6 +1,5 @@
 // npm run demo — database (embedded unless DATABASE_URL), migrations, the demo organization, the app.
 import { seedDemo } from "@/db/seed/demo";
-import { analyzeDemoIncident } from "@/lib/incidents/analyze-demo";
 import { buildApp, loadSecret, startApp } from "./lib/app-server";
 import { openDatabase } from "./lib/database";
 
@@ -26,7 +25,7 @@ process.on("SIGTERM", () => void shutdown(0));
 try {
   console.log(database.embedded ? `Postgres (embedded, data in .data/pg) at ${database.url.replace(/:[^:@/]+@/, ":***@")}` : "Postgres from DATABASE_URL");
   const t0 = Date.now();
-  const seeded = await seedDemo(database.db, { now: Date.now() / 1000, analyze: analyzeDemoIncident });
+  const seeded = await seedDemo(database.db, { now: Date.now() / 1000 });
   console.log(`Demo organization "Acme": ${seeded.clusters} clusters, ${seeded.workloads} workloads; +${seeded.events} OOM events, +${seeded.incidents} incidents (${Date.now() - t0} ms)`);
   buildApp();
   const app = await startApp({ databaseUrl: database.url, port, secret: loadSecret() });

@@ -5,6 +5,8 @@ import { DEMO_FLEET, fleetPods, fleetSpec, mebibytes } from "@/lib/scenarios/dem
 import { scenarioTerminations } from "@/lib/scenarios";
 import { groupIntoIncidents } from "@/lib/inventory/incident-grouping";
 import { hashUnit, seedOf } from "@/lib/scenarios/random";
+import { analyzeFromSource, containerInput } from "@/lib/incidents/analyze";
+import { DemoSource } from "@/lib/metrics/demo-source";
 
 export const DEMO_ORG_SLUG = "acme";
 export const DEMO_USER_EMAIL = "demo@acme.example";
@@ -23,7 +25,7 @@ export interface SeedResult {
  * workloads, and the last 30 days of OOMKills and incidents implied by the scenario models.
  * Idempotent: a second run reuses every row and only adds what happened since.
  */
-export async function seedDemo(db: Db, opts: { now: number; analyze?: AnalyzeIncident }): Promise<SeedResult> {
+export async function seedDemo(db: Db, opts: { now: number }): Promise<SeedResult> {
   const now = Math.floor(opts.now);
   return db.transaction(async (tx) => {
     const [org] = await tx
@@ -105,7 +107,11 @@ export async function seedDemo(db: Db, opts: { now: number; analyze?: AnalyzeInc
             orgId: org!.id, clusterId: cluster!.id, workloadId: workload!.id, container: fcont.name,
             kills: kills.filter((k) => k >= now - HISTORY_SECONDS), now,
             seed: seedOf(`${fc.slug}/${fw.namespace}/${fw.name}/${fcont.name}`),
-            analyze: opts.analyze ? () => opts.analyze!({ cluster: fc.slug, workloadId: workload!.id, container: fcont.name, now }) : undefined,
+            analyze: () => {
+              const ref = { cluster: fc.slug, namespace: fw.namespace, workloadKind: fw.kind, workloadName: fw.name, container: fcont.name };
+              const spec = { name: fcont.name, image: fcont.image, command: fcont.command ?? null, args: fcont.args ?? null, env: fcont.env ?? null, requestBytes: mebibytes(fcont.requestMi), limitBytes: mebibytes(fcont.limitMi) };
+              return analyzeFromSource(demoSource, { ref, container: containerInput(ref, fw.replicas, spec), now, pricing: { currency: "USD", perGiBMonth: fc.pricePerGibMonth } });
+            },
           });
         }
       }
@@ -115,9 +121,7 @@ export async function seedDemo(db: Db, opts: { now: number; analyze?: AnalyzeInc
 }
 
 type IncidentStatus = (typeof incidents.$inferSelect)["status"];
-
-/** Produces the analysis snapshot stored on an incident (the engine, wired in by the caller). */
-export type AnalyzeIncident = (q: { cluster: string; workloadId: string; container: string; now: number }) => Promise<unknown>;
+const demoSource = new DemoSource();
 
 async function syncIncidents(
   db: Db,
@@ -130,13 +134,14 @@ async function syncIncidents(
     .from(incidents)
     .where(and(eq(incidents.orgId, q.orgId), eq(incidents.workloadId, q.workloadId), eq(incidents.containerName, q.container)));
   let created = 0;
+  // one analysis per container, shared by its incidents (the verdict is about the container)
+  const analysis = q.analyze ? await q.analyze() : undefined;
   for (const span of spans) {
     const first = new Date(span.firstSeenAt * 1000);
     const match = existing.find((e) => Math.abs(e.firstSeenAt.getTime() - first.getTime()) < 1000 || (e.status !== "resolved" && span.status !== "resolved"));
     const open = span.status === "open";
     // some open incidents have already been picked up by someone
     const status: IncidentStatus = open ? (hashUnit(q.seed, 17) < 0.3 ? "acknowledged" : "open") : "resolved";
-    const analysis = open && q.analyze ? await q.analyze() : undefined;
     const values = {
       status: match && match.status !== "resolved" && open ? match.status : status,
       oomCount: span.oomCount,

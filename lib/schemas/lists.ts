@@ -28,3 +28,12 @@ export const listIncidentsQuery = z.object({
   pageSize,
 });
 export type ListIncidentsQuery = z.infer<typeof listIncidentsQuery>;
+
+export const CHART_WINDOWS = { "24h": 86_400, "7d": 7 * 86_400, "30d": 30 * 86_400 } as const;
+
+/** Query of the container page: the chart window and, optionally, which pod to chart. */
+export const containerViewQuery = z.object({
+  window: z.enum(["24h", "7d", "30d"]).default("7d"),
+  pod: z.string().trim().min(1).max(253).optional(),
+});
+export type ContainerViewQuery = z.infer<typeof containerViewQuery>;

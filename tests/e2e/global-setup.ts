@@ -1,7 +1,6 @@
 import fs from "node:fs";
 import { createDb, migrateDb } from "@/db/connect";
 import { seedDemo } from "@/db/seed/demo";
-import { analyzeDemoIncident } from "@/lib/incidents/analyze-demo";
 import { buildApp, startApp } from "../../scripts/lib/app-server";
 import { createTestDatabase } from "../support/test-database";
 import { seedOtherOrg } from "../support/orgs";
@@ -12,7 +11,7 @@ export default async function globalSetup() {
   const database = await createTestDatabase();
   const db = createDb(database.url, 2);
   await migrateDb(db);
-  await seedDemo(db, { now: Date.now() / 1000, analyze: analyzeDemoIncident });
+  await seedDemo(db, { now: Date.now() / 1000 });
   await seedOtherOrg(db);
   await db.$client.end();
   buildApp({ quiet: true });

@@ -1,0 +1,53 @@
+import type { AnalysisOutput } from "@/lib/analysis/types";
+import { formatBytes, formatMoney } from "@/lib/format";
+
+export function RecommendationPanel({ a, requestBytes, limitBytes }: { a: AnalysisOutput; requestBytes: number | null; limitBytes: number | null }) {
+  const rec = a.recommendation;
+  if (!rec) return <p className="px-4 py-4 text-sm text-zinc-500">No recommendation without enough data.</p>;
+  const row = (label: string, current: number | null, next: number) => (
+    <tr className="border-t border-zinc-100 dark:border-zinc-800">
+      <th scope="row" className="py-1.5 pr-3 text-left font-normal text-zinc-500">{label}</th>
+      <td className="py-1.5 pr-3 text-right font-mono">{current === null ? <span className="text-amber-600">none</span> : formatBytes(current)}</td>
+      <td className={`py-1.5 text-right font-mono font-semibold ${current !== null && next === current ? "" : "text-emerald-700 dark:text-emerald-400"}`}>{formatBytes(next)}</td>
+    </tr>
+  );
+  const cost = a.cost;
+  const bt = a.backtest;
+  return (
+    <div className="space-y-3 px-4 py-4 text-sm">
+      <table className="tabular w-full">
+        <thead className="text-xs text-zinc-500">
+          <tr><th /><th scope="col" className="pb-1 text-right font-medium">current</th><th scope="col" className="pb-1 text-right font-medium">recommended</th></tr>
+        </thead>
+        <tbody>
+          {row("request", requestBytes, rec.requestBytes)}
+          {row("limit", limitBytes, rec.limitBytes)}
+        </tbody>
+      </table>
+      <p className="text-xs text-zinc-500">{rec.profile} profile · {rec.basis}</p>
+      {cost ? (
+        <div className="rounded-md bg-zinc-50 px-3 py-2 dark:bg-zinc-800/60">
+          <div className="text-xs text-zinc-500">Cost impact (on the effective request)</div>
+          <div className="tabular mt-0.5 font-mono">
+            <span className={cost.monthlyDeltaPerReplica > 0 ? "text-red-700 dark:text-red-400" : "text-emerald-700 dark:text-emerald-400"}>{formatMoney(cost.monthlyDeltaPerReplica, cost.currency, true)}/mo</span> per replica ·{" "}
+            <span className="font-semibold">{formatMoney(cost.monthlyDeltaTotal, cost.currency, true)}/mo</span> for {cost.replicas} replica{cost.replicas === 1 ? "" : "s"}
+          </div>
+        </div>
+      ) : null}
+      {bt ? (
+        <div className="rounded-md border border-zinc-200 px-3 py-2 dark:border-zinc-800">
+          <div className="text-xs text-zinc-500">Backtest · the last 30 days replayed at {rec.limit}</div>
+          <div className="tabular mt-0.5">
+            {bt.observedOomKills > 0 ? (
+              <span className={bt.avoidedOomKills === bt.observedOomKills ? "text-emerald-700 dark:text-emerald-400" : "text-amber-700 dark:text-amber-400"}>
+                {bt.avoidedOomKills} of {bt.observedOomKills} OOMKills avoided
+              </span>
+            ) : <span>no OOMKills to avoid</span>}
+            <span className="text-zinc-500"> · tightest headroom {formatBytes(Math.max(0, bt.tightestHeadroomBytes))} ({Math.max(0, Math.round(bt.tightestHeadroomRatio * 100))}%)</span>
+          </div>
+          <p className="mt-1 text-xs text-zinc-500">{bt.note}</p>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+import type { AnalysisOutput } from "@/lib/analysis/types";
+import { formatPercent } from "@/lib/format";
+import { Badge, PatternBadge } from "@/components/ui/badge";
+
+const Mi = 1024 * 1024;
+
+function hours(h: number | null) {
+  if (h === null) return "—";
+  if (h < 1) return `~${Math.max(1, Math.round(h * 60))} min`;
+  if (h < 48) return `~${h.toFixed(h < 10 ? 1 : 0)} h`;
+  return `~${Math.round(h / 24)} d`;
+}
+
+function Fact({ label, value, tone }: { label: string; value: React.ReactNode; tone?: "critical" | "warning" }) {
+  const color = tone === "critical" ? "text-red-600 dark:text-red-400" : tone === "warning" ? "text-amber-600 dark:text-amber-400" : "";
+  return (
+    <div>
+      <dt className="text-xs text-zinc-500">{label}</dt>
+      <dd className={`tabular mt-0.5 font-mono text-lg font-semibold ${color}`}>{value}</dd>
+    </div>
+  );
+}
+
+export function Verdict({ a }: { a: AnalysisOutput }) {
+  const growth = a.growthBytesPerHour;
+  const ttoTone = a.timeToOomHours !== null && a.timeToOomHours < 24 ? "critical" : a.timeToOomHours !== null && a.timeToOomHours < 72 ? "warning" : undefined;
+  return (
+    <div className="px-4 py-4">
+      <div className="flex flex-wrap items-center gap-2">
+        <PatternBadge pattern={a.pattern} />
+        <span className="text-xs text-zinc-500">confidence {formatPercent(a.confidence)}</span>
+        {a.alert !== "none" ? <Badge tone={a.alert === "critical" ? "critical" : "warning"}>{a.alert === "critical" ? "critical: ≥95% of limit" : "warning: ≥85% of limit"}</Badge> : null}
+      </div>
+      <p className="mt-3 text-lg leading-snug font-medium" data-testid="verdict-summary">{a.summary}</p>
+      <dl className="mt-4 grid grid-cols-2 gap-4 sm:grid-cols-5">
+        <Fact label="Growth" value={growth === null ? "—" : `${growth >= 0 ? "+" : "−"}${Math.abs(growth / Mi).toFixed(Math.abs(growth / Mi) < 10 ? 1 : 0)} Mi/h`} tone={a.pattern === "leak" ? "critical" : undefined} />
+        <Fact label="Next OOMKill" value={hours(a.timeToOomHours)} tone={ttoTone} />
+        <Fact label="Usage of limit" value={formatPercent(a.usageOfLimit)} tone={a.alert === "none" ? undefined : a.alert} />
+        <Fact label="Leak confidence" value={formatPercent(a.leakConfidence)} />
+        <Fact label="OOMKills · 30 d" value={a.evidence.oomKills} tone={a.evidence.oomKills > 0 ? "critical" : undefined} />
+      </dl>
+      <p className="mt-3 text-xs text-zinc-500">
+        Based on {a.evidence.samples.toLocaleString("en-US")} samples from {a.evidence.pods} pod{a.evidence.pods === 1 ? "" : "s"} over {Math.round(a.evidence.windowHours / 24)} days, {a.evidence.cycles} restart cycle{a.evidence.cycles === 1 ? "" : "s"}.
+      </p>
+    </div>
+  );
+}

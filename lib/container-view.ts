@@ -1,0 +1,83 @@
+import "server-only";
+import type { Db } from "@/db/connect";
+import type { AnalysisOutput } from "@/lib/analysis";
+import { downsample, type ChartPoint } from "@/lib/charts/downsample";
+import { analyzeFromSource, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS, containerInput } from "@/lib/incidents/analyze";
+import { getMetricsSource, type ContainerRef } from "@/lib/metrics";
+import type { ClusterSummary } from "@/lib/queries/clusters";
+import { getActiveIncident, getWorkloadWithContainers, type ActiveIncident } from "@/lib/queries/containers";
+import { CHART_WINDOWS, type ContainerViewQuery } from "@/lib/schemas/lists";
+
+const CHART_STEP: Record<ContainerViewQuery["window"], number> = { "24h": 60, "7d": 300, "30d": 900 };
+
+export interface ContainerView {
+  cluster: { slug: string; name: string; currency: string; pricePerGibMonth: number };
+  workload: { kind: string; namespace: string; name: string; replicas: number };
+  container: { name: string; image: string | null; requestBytes: number | null; limitBytes: number | null };
+  containers: string[];
+  window: ContainerViewQuery["window"];
+  now: number;
+  analysis: AnalysisOutput | null;
+  /** why there is no analysis, in words for the page (metrics unreachable, none configured) */
+  metricsError: string | null;
+  pods: { name: string; latestBytes: number | null; oomKills: number }[];
+  chart: { pod: string; points: ChartPoint[]; ooms: number[]; projection: { t0: number; v0: number; t1: number; v1: number } | null } | null;
+  incident: ActiveIncident | null;
+}
+
+/** Everything the container page shows: spec, analysis over 30 days, and the chart of one pod over the window. Null if not the org's. */
+export async function getContainerView(
+  db: Db,
+  q: { orgId: string; cluster: ClusterSummary & { prometheusUrl?: string | null }; namespace: string; kind: string; name: string; container: string; now: number } & ContainerViewQuery,
+): Promise<ContainerView | null> {
+  const found = await getWorkloadWithContainers(db, { orgId: q.orgId, clusterId: q.cluster.id, namespace: q.namespace, kind: q.kind, name: q.name });
+  const spec = found?.containers.find((c) => c.name === q.container);
+  if (!found || !spec) return null;
+  const w = found.workload;
+  const ref: ContainerRef = { cluster: q.cluster.slug, namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, container: spec.name };
+  const base = {
+    cluster: { slug: q.cluster.slug, name: q.cluster.name, currency: q.cluster.currency, pricePerGibMonth: q.cluster.pricePerGibMonth },
+    workload: { kind: w.kind, namespace: w.namespace, name: w.name, replicas: w.replicas },
+    container: { name: spec.name, image: spec.image, requestBytes: spec.requestBytes, limitBytes: spec.limitBytes },
+    containers: found.containers.map((c) => c.name),
+    window: q.window,
+    now: q.now,
+    incident: await getActiveIncident(db, { orgId: q.orgId, workloadId: w.id, container: spec.name }),
+  };
+  const source = getMetricsSource({ metricsKind: q.cluster.metricsKind, prometheusUrl: q.cluster.prometheusUrl ?? null });
+  if (!source) {
+    return { ...base, analysis: null, metricsError: "No Prometheus is configured for this cluster yet: add its endpoint in the cluster settings.", pods: [], chart: null };
+  }
+  try {
+    const history = await source.containerHistory(ref, { start: q.now - ANALYSIS_WINDOW_SECONDS, end: q.now, stepSeconds: ANALYSIS_STEP_SECONDS });
+    const analysis = await analyzeFromSource(source, {
+      ref, now: q.now, pods: history, pricing: { currency: q.cluster.currency, perGiBMonth: q.cluster.pricePerGibMonth },
+      container: containerInput(ref, w.replicas, spec),
+    });
+    const windowStart = q.now - CHART_WINDOWS[q.window];
+    const pods = history.map((p) => ({
+      name: p.pod,
+      latestBytes: p.workingSet.length ? p.workingSet[p.workingSet.length - 1]! : null,
+      oomKills: p.terminations.filter((x) => x.reason === "OOMKilled" && x.at >= windowStart).length,
+    }));
+    const chosen = pods.find((p) => p.name === q.pod) ?? [...pods].sort((a, b) => (b.latestBytes ?? 0) - (a.latestBytes ?? 0))[0];
+    let chart: ContainerView["chart"] = null;
+    if (chosen) {
+      const [series] = await source.containerHistory({ ...ref }, { start: windowStart, end: q.now, stepSeconds: CHART_STEP[q.window] }).then((all) => all.filter((p) => p.pod === chosen.name));
+      if (series) {
+        const points = downsample(series.t, series.workingSet, series.rss, series.cache, 800);
+        const last = points[points.length - 1];
+        const growth = analysis.growthBytesPerHour;
+        const limit = spec.limitBytes;
+        const projection =
+          analysis.pattern === "leak" && last && growth && growth > 0 && limit && limit > last.ws
+            ? { t0: last.t, v0: last.ws, t1: Math.round(last.t + ((limit - last.ws) / growth) * 3600), v1: limit }
+            : null;
+        chart = { pod: chosen.name, points, ooms: series.terminations.filter((x) => x.reason === "OOMKilled").map((x) => x.at), projection };
+      }
+    }
+    return { ...base, analysis, metricsError: null, pods, chart };
+  } catch (e) {
+    return { ...base, analysis: null, metricsError: `Could not read this container's memory history: ${(e as Error).message}`, pods: [], chart: null };
+  }
+}

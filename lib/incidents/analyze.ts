@@ -1,0 +1,39 @@
+import { analyzeContainer, type AnalysisOutput, type ContainerInput } from "@/lib/analysis";
+import type { ContainerRef, MetricsSource, PodSeries } from "@/lib/metrics/source";
+
+/** The analysis window: 30 days at 5-minute steps (the domain guide's 7-30 day history). */
+export const ANALYSIS_WINDOW_SECONDS = 30 * 86_400;
+export const ANALYSIS_STEP_SECONDS = 300;
+
+export interface ContainerSpecRow {
+  name: string;
+  image: string | null;
+  command: string[] | null;
+  args: string[] | null;
+  env: Record<string, string> | null;
+  requestBytes: number | null;
+  limitBytes: number | null;
+}
+
+/** The engine's input description of a workload container. */
+export function containerInput(ref: ContainerRef, replicas: number, spec: ContainerSpecRow): ContainerInput {
+  return {
+    cluster: ref.cluster, namespace: ref.namespace, workload: { kind: ref.workloadKind, name: ref.workloadName, replicas },
+    name: spec.name, image: spec.image, command: spec.command, args: spec.args, env: spec.env,
+    requestBytes: spec.requestBytes, limitBytes: spec.limitBytes,
+  };
+}
+
+/** Analyses a workload container from its pods' history as read from `source` (30 days up to `now`). */
+export async function analyzeFromSource(
+  source: MetricsSource,
+  q: { ref: ContainerRef; container: ContainerInput; now: number; pricing: { currency: string; perGiBMonth: number } | null; pods?: PodSeries[] },
+): Promise<AnalysisOutput> {
+  const pods = q.pods ?? (await source.containerHistory(q.ref, { start: q.now - ANALYSIS_WINDOW_SECONDS, end: q.now, stepSeconds: ANALYSIS_STEP_SECONDS }));
+  return analyzeContainer({
+    now: q.now,
+    container: q.container,
+    pods: pods.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })),
+    pricing: q.pricing,
+  });
+}
