@@ -60,7 +60,7 @@ export async function getContainerView(
       latestBytes: p.workingSet.length ? p.workingSet[p.workingSet.length - 1]! : null,
       oomKills: p.terminations.filter((x) => x.reason === "OOMKilled" && x.at >= windowStart).length,
     }));
-    const chosen = pods.find((p) => p.name === q.pod) ?? [...pods].sort((a, b) => (b.latestBytes ?? 0) - (a.latestBytes ?? 0))[0];
+    const chosen = pods.find((p) => p.name === q.pod) ?? [...pods].sort((a, b) => b.oomKills - a.oomKills || (b.latestBytes ?? 0) - (a.latestBytes ?? 0))[0];
     let chart: ContainerView["chart"] = null;
     if (chosen) {
       const [series] = await source.containerHistory({ ...ref }, { start: windowStart, end: q.now, stepSeconds: CHART_STEP[q.window] }).then((all) => all.filter((p) => p.pod === chosen.name));

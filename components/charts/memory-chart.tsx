@@ -29,6 +29,36 @@ function timeLabel(ms: number, windowSeconds: number) {
     : d.toLocaleDateString([], { month: "short", day: "numeric" });
 }
 
+/** Tick times on local hour/day boundaries, so no two ticks read the same. */
+function ticksFor(startMs: number, endMs: number, windowSeconds: number): number[] {
+  const d = new Date(startMs);
+  const out: number[] = [];
+  if (windowSeconds <= 86_400) {
+    d.setMinutes(0, 0, 0);
+    d.setHours(Math.ceil(d.getHours() / 3) * 3);
+    for (; d.getTime() <= endMs; d.setHours(d.getHours() + 3)) if (d.getTime() >= startMs) out.push(d.getTime());
+  } else {
+    const every = windowSeconds > 8 * 86_400 ? 3 : 1;
+    d.setHours(24, 0, 0, 0);
+    for (; d.getTime() <= endMs; d.setDate(d.getDate() + every)) out.push(d.getTime());
+  }
+  return out;
+}
+
+/** Right-hand labels of the reference lines, pushed apart when their lines are closer than a text line. */
+function placeLabels(lines: { key: string; v: number; text: string }[], domainMax: number, plotPx: number) {
+  const sorted = [...lines].sort((a, b) => b.v - a.v);
+  const dy: Record<string, number> = {};
+  let lastY = -Infinity;
+  for (const l of sorted) {
+    const y = plotPx - (l.v / domainMax) * plotPx;
+    const placed = Math.max(y, lastY + 13);
+    dy[l.key] = placed - y;
+    lastY = placed;
+  }
+  return dy;
+}
+
 function ChartTooltip({ active, payload }: { active?: boolean; payload?: { payload: Row }[] }) {
   if (!active || !payload?.length) return null;
   const row = payload[0]!.payload;
@@ -62,19 +92,29 @@ export function MemoryChart({ points, ooms, limitBytes, requestBytes, p95Bytes, 
     projectionEnd = projection.t1 * 1000;
   }
   const maxY = Math.max(...rows.map((r) => Math.max(r.ws ?? 0, r.rss ?? 0, r.cache ?? 0, r.projection ?? 0)), (limitBytes ?? 0) / Mi, (requestBytes ?? 0) / Mi);
+  const domainMax = Math.ceil((maxY * 1.08) / 64) * 64 || 64;
+  const sameLine = limitBytes !== null && requestBytes !== null && limitBytes === requestBytes;
+  const refs = [
+    limitBytes ? { key: "limit", v: limitBytes / Mi, text: `${sameLine ? "limit = request" : "limit"} ${formatBytes(limitBytes)}` } : null,
+    requestBytes && !sameLine ? { key: "request", v: requestBytes / Mi, text: `request ${formatBytes(requestBytes)}` } : null,
+    p95Bytes ? { key: "p95", v: p95Bytes / Mi, text: `p95 ${formatBytes(p95Bytes)}` } : null,
+  ].filter((x): x is { key: string; v: number; text: string } => x !== null);
+  const text = Object.fromEntries(refs.map((r) => [r.key, r.text]));
+  const dy = placeLabels(refs, domainMax, 280);
+  const ticks = rows.length ? ticksFor(rows[0]!.t, rows[rows.length - 1]!.t, windowSeconds) : [];
   const oomMarks = ooms.map((s) => s * 1000).filter((ms) => rows.length && ms >= rows[0]!.t && ms <= rows[rows.length - 1]!.t);
   return (
     <div className="h-80 w-full" role="img" aria-label={`Memory chart: working set${limitBytes ? ` against the ${formatBytes(limitBytes)} limit` : ""}, ${oomMarks.length} OOMKills in view`}>
       {mounted ? (
         <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={rows} margin={{ top: 16, right: 72, bottom: 4, left: 8 }}>
+          <ComposedChart data={rows} margin={{ top: 16, right: 112, bottom: 4, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.08} />
-            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} tickFormatter={(v: number) => timeLabel(v, windowSeconds)} tick={{ fontSize: 11 }} stroke="currentColor" strokeOpacity={0.4} minTickGap={40} />
-            <YAxis domain={[0, Math.ceil((maxY * 1.08) / 64) * 64]} tickFormatter={(v: number) => formatBytes(v * Mi)} tick={{ fontSize: 11 }} width={56} stroke="currentColor" strokeOpacity={0.4} />
+            <XAxis dataKey="t" type="number" scale="time" domain={["dataMin", "dataMax"]} ticks={ticks} tickFormatter={(v: number) => timeLabel(v, windowSeconds)} tick={{ fontSize: 11 }} stroke="currentColor" strokeOpacity={0.4} minTickGap={24} />
+            <YAxis domain={[0, domainMax]} tickFormatter={(v: number) => formatBytes(v * Mi)} tick={{ fontSize: 11 }} width={56} stroke="currentColor" strokeOpacity={0.4} />
             <Tooltip content={<ChartTooltip />} />
-            {limitBytes ? <ReferenceLine y={limitBytes / Mi} stroke="#dc2626" strokeDasharray="6 4" label={{ value: `limit ${formatBytes(limitBytes)}`, position: "right", fontSize: 11, fill: "#dc2626" }} /> : null}
-            {requestBytes ? <ReferenceLine y={requestBytes / Mi} stroke="#71717a" strokeDasharray="4 4" label={{ value: `request ${formatBytes(requestBytes)}`, position: "right", fontSize: 11, fill: "#71717a" }} /> : null}
-            {p95Bytes ? <ReferenceLine y={p95Bytes / Mi} stroke="#2563eb" strokeOpacity={0.35} label={{ value: `p95 ${formatBytes(p95Bytes)}`, position: "right", fontSize: 11, fill: "#2563eb", opacity: 0.7 }} /> : null}
+            {limitBytes ? <ReferenceLine y={limitBytes / Mi} stroke="#dc2626" strokeDasharray="6 4" label={{ value: text.limit, position: "right", fontSize: 11, fill: "#dc2626", dy: dy.limit }} /> : null}
+            {requestBytes && !sameLine ? <ReferenceLine y={requestBytes / Mi} stroke="#71717a" strokeDasharray="4 4" label={{ value: text.request, position: "right", fontSize: 11, fill: "#71717a", dy: dy.request }} /> : null}
+            {p95Bytes ? <ReferenceLine y={p95Bytes / Mi} stroke="#2563eb" strokeOpacity={0.35} label={{ value: text.p95, position: "right", fontSize: 11, fill: "#2563eb", opacity: 0.7, dy: dy.p95 }} /> : null}
             {oomMarks.map((ms) => <ReferenceLine key={`l${ms}`} x={ms} stroke="#dc2626" strokeOpacity={0.18} />)}
             {oomMarks.map((ms) => <ReferenceDot key={`d${ms}`} x={ms} y={0} r={4} fill="#dc2626" stroke="white" ifOverflow="visible" />)}
             <Line dataKey="cache" stroke="#a1a1aa" strokeWidth={1} dot={false} isAnimationActive={false} connectNulls={false} />

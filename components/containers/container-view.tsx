@@ -114,7 +114,7 @@ export function ContainerView({ org, path, initial }: { org: string; path: Conta
         <Card title="The fix">
           <div className="space-y-3 px-4 py-4">
             {a.commands.kubectl ? (
-              <div className="grid gap-3 lg:grid-cols-2">
+              <div className="grid items-start gap-3 lg:grid-cols-2">
                 <CodeBlock code={a.commands.kubectl} label="kubectl" copyLabel="Copy command" />
                 {a.commands.patch ? <CodeBlock code={a.commands.patch} label="Strategic-merge patch (GitOps)" copyLabel="Copy patch" /> : null}
               </div>

@@ -28,10 +28,14 @@ export function RecommendationPanel({ a, requestBytes, limitBytes }: { a: Analys
       {cost ? (
         <div className="rounded-md bg-zinc-50 px-3 py-2 dark:bg-zinc-800/60">
           <div className="text-xs text-zinc-500">Cost impact (on the effective request)</div>
+          {cost.monthlyDeltaPerReplica === 0 ? (
+            <div className="mt-0.5">No change: the request, which is what the scheduler reserves and you pay for, stays {formatBytes(rec.requestBytes)}.</div>
+          ) : (
           <div className="tabular mt-0.5 font-mono">
             <span className={cost.monthlyDeltaPerReplica > 0 ? "text-red-700 dark:text-red-400" : "text-emerald-700 dark:text-emerald-400"}>{formatMoney(cost.monthlyDeltaPerReplica, cost.currency, true)}/mo</span> per replica ·{" "}
             <span className="font-semibold">{formatMoney(cost.monthlyDeltaTotal, cost.currency, true)}/mo</span> for {cost.replicas} replica{cost.replicas === 1 ? "" : "s"}
           </div>
+          )}
         </div>
       ) : null}
       {bt ? (
@@ -43,7 +47,7 @@ export function RecommendationPanel({ a, requestBytes, limitBytes }: { a: Analys
                 {bt.avoidedOomKills} of {bt.observedOomKills} OOMKills avoided
               </span>
             ) : <span>no OOMKills to avoid</span>}
-            <span className="text-zinc-500"> · tightest headroom {formatBytes(Math.max(0, bt.tightestHeadroomBytes))} ({Math.max(0, Math.round(bt.tightestHeadroomRatio * 100))}%)</span>
+            {bt.avoidedOomKills === bt.observedOomKills ? <span className="text-zinc-500"> · tightest headroom {formatBytes(Math.max(0, bt.tightestHeadroomBytes))} ({Math.max(0, Math.round(bt.tightestHeadroomRatio * 100))}%)</span> : null}
           </div>
           <p className="mt-1 text-xs text-zinc-500">{bt.note}</p>
         </div>

@@ -1,5 +1,5 @@
 import type { AnalysisOutput } from "@/lib/analysis/types";
-import { formatPercent } from "@/lib/format";
+import { formatBytes, formatPercent } from "@/lib/format";
 import { Badge, PatternBadge } from "@/components/ui/badge";
 
 const Mi = 1024 * 1024;
@@ -39,6 +39,14 @@ export function Verdict({ a }: { a: AnalysisOutput }) {
         <Fact label="Leak confidence" value={formatPercent(a.leakConfidence)} />
         <Fact label="OOMKills · 30 d" value={a.evidence.oomKills} tone={a.evidence.oomKills > 0 ? "critical" : undefined} />
       </dl>
+      <div className="mt-5 border-t border-zinc-100 pt-3 dark:border-zinc-800">
+        <div className="text-xs text-zinc-500">Working set over {Math.round(a.evidence.windowHours / 24)} days, all pods</div>
+        <dl className="tabular mt-1 grid grid-cols-5 gap-2 font-mono text-sm">
+          {(["mean", "p50", "p95", "p99", "max"] as const).map((k) => (
+            <div key={k}><dt className="font-sans text-xs text-zinc-500">{k}</dt><dd>{formatBytes(a.stats[k])}</dd></div>
+          ))}
+        </dl>
+      </div>
       <p className="mt-3 text-xs text-zinc-500">
         Based on {a.evidence.samples.toLocaleString("en-US")} samples from {a.evidence.pods} pod{a.evidence.pods === 1 ? "" : "s"} over {Math.round(a.evidence.windowHours / 24)} days, {a.evidence.cycles} restart cycle{a.evidence.cycles === 1 ? "" : "s"}.
       </p>

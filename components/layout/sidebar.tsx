@@ -11,7 +11,8 @@ export function Sidebar({ org, user }: { org: { slug: string; name: string; role
     { href: `/${org.slug}/clusters`, label: "Clusters" },
   ];
   return (
-    <nav aria-label="Main" className="sticky top-0 flex h-screen w-52 shrink-0 flex-col border-r border-zinc-200 bg-white px-3 py-4 dark:border-zinc-800 dark:bg-zinc-900">
+    <div className="w-52 shrink-0 border-r border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+    <nav aria-label="Main" className="sticky top-0 flex h-screen flex-col px-3 py-4">
       <Link href={`/${org.slug}`} className="mb-5 px-2 text-base font-semibold tracking-tight">
         <span className="text-red-600">▲</span> Headroom
       </Link>
@@ -40,5 +41,6 @@ export function Sidebar({ org, user }: { org: { slug: string; name: string; role
         </button>
       </div>
     </nav>
+    </div>
   );
 }

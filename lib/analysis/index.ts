@@ -122,7 +122,7 @@ export function analyzeContainer(q: { now: number; container: ContainerInput; po
     backtest: backtest(series, trends, rec.limitBytes, limit, pattern === "leak"),
     cost: costDelta(c, rec, q.pricing),
     commands: fixCommands(c, rec),
-    summary: summarize1(pattern, stats, limit, oomKills, growth, windowSeconds),
+    summary: summarize1(pattern, stats, limit, oomKills, { ...growth, hours: growth.hours === null ? null : round(growth.hours, 1) }, windowSeconds),
     evidence,
   };
 }
