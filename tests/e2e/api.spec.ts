@@ -13,6 +13,8 @@ const FOREIGN = [
   "/api/v1/orgs/acme/clusters/globex-prod",
   "/api/v1/orgs/acme/clusters/globex-prod/workloads",
   "/api/v1/orgs/no-such-org/incidents",
+  "/api/v1/orgs/globex/clusters/globex-prod/containers/secret/deployment/globex-api/api",
+  "/api/v1/orgs/acme/clusters/globex-prod/containers/secret/deployment/globex-api/api",
 ];
 
 test("health reports the database", async ({ request }) => {

@@ -1,5 +1,5 @@
 import type { Db } from "@/db/connect";
-import { clusters, memberships, organizations, users, workloads } from "@/db/schema";
+import { clusters, containers, memberships, organizations, users, workloads } from "@/db/schema";
 
 /** A second organization ("Globex") with its own user and one cluster, to prove tenants never see each other. */
 export async function seedOtherOrg(db: Db) {
@@ -11,6 +11,7 @@ export async function seedOtherOrg(db: Db) {
     .insert(clusters)
     .values({ orgId: org.id, slug: "globex-prod", name: "globex-prod", connectionMode: "agent", metricsKind: "prometheus" })
     .returning();
-  await db.insert(workloads).values({ orgId: org.id, clusterId: cluster!.id, kind: "Deployment", namespace: "secret", name: "globex-api" });
+  const [workload] = await db.insert(workloads).values({ orgId: org.id, clusterId: cluster!.id, kind: "Deployment", namespace: "secret", name: "globex-api" }).returning();
+  await db.insert(containers).values({ orgId: org.id, workloadId: workload!.id, name: "api", image: "globex/api:1.0", limitBytes: 512 * 1024 * 1024 });
   return { org, user: user!, cluster: cluster! };
 }
