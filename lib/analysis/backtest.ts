@@ -13,8 +13,7 @@ export function backtest(pods: PodSeriesArrays[], trends: PodTrend[], limitBytes
   let avoided = 0;
   let tightest = Infinity;
   pods.forEach((p, idx) => {
-    const n = p.t.length;
-    for (let i = 0; i < n; i++) if (limitBytes - p.ws[i]! < tightest) tightest = limitBytes - p.ws[i]!;
+    tightest = Math.min(tightest, limitBytes - (p.max ?? maxOf(p.ws)));
     observed += p.ooms.length;
     if (p.ooms.length === 0) return;
     if (isLeak) {
@@ -52,6 +51,13 @@ export function backtest(pods: PodSeriesArrays[], trends: PodTrend[], limitBytes
     tightestHeadroomRatio: Math.round((tightest / limitBytes) * 1000) / 1000,
     note,
   };
+}
+
+/** Largest value; a plain function so the hot loop keeps its locals in registers. */
+function maxOf(a: Float64Array): number {
+  let m = -Infinity;
+  for (let i = 0; i < a.length; i++) if (a[i]! > m) m = a[i]!;
+  return m;
 }
 
 function valueAt(p: PodSeriesArrays, at: number): number {

@@ -8,6 +8,8 @@ export interface PodSeriesArrays {
   restarts: number[];
   /** of those, the OOMKills */
   ooms: number[];
+  /** largest working set, when the caller already knows it */
+  max?: number;
 }
 
 export interface CycleTrend {
@@ -43,24 +45,30 @@ const HOUR = 3600;
 
 /** Index ranges [from, to) of the restart cycles of one pod: split at terminations and at restarts the samples show. */
 export function splitCycles(p: PodSeriesArrays): [number, number][] {
-  const n = p.t.length;
+  const { t, ws } = p;
+  const n = t.length;
   if (n === 0) return [];
   const restarts = [...p.restarts].sort((a, b) => a - b);
-  let max = 0;
-  for (let i = 0; i < n; i++) if (p.ws[i]! > max) max = p.ws[i]!;
+  let max = p.max ?? -Infinity;
+  if (p.max === undefined) for (let i = 0; i < n; i++) if (ws[i]! > max) max = ws[i]!;
+  const high = 0.6 * max;
   const out: [number, number][] = [];
   let from = 0;
   let r = 0;
-  while (r < restarts.length && restarts[r]! <= p.t[0]!) r++;
+  while (r < restarts.length && restarts[r]! <= t[0]!) r++;
+  let nextRestart = r < restarts.length ? restarts[r]! : Infinity;
   for (let i = 1; i < n; i++) {
     let boundary = false;
-    while (r < restarts.length && restarts[r]! <= p.t[i]!) {
-      if (restarts[r]! > p.t[i - 1]!) boundary = true;
-      r++;
+    if (nextRestart <= t[i]!) {
+      while (r < restarts.length && restarts[r]! <= t[i]!) {
+        if (restarts[r]! > t[i - 1]!) boundary = true;
+        r++;
+      }
+      nextRestart = r < restarts.length ? restarts[r]! : Infinity;
     }
     // a restart the terminations did not report: a fall from high usage to well below it
-    const prev = p.ws[i - 1]!;
-    if (!boundary && prev >= 0.6 * max && p.ws[i]! < 0.6 * prev) boundary = true;
+    const prev = ws[i - 1]!;
+    if (prev >= high && ws[i]! < 0.6 * prev) boundary = true;
     if (boundary) {
       out.push([from, i]);
       from = i;
@@ -68,6 +76,20 @@ export function splitCycles(p: PodSeriesArrays): [number, number][] {
   }
   out.push([from, n]);
   return out;
+}
+
+let scratchX = new Float64Array(64);
+let scratchY = new Float64Array(64);
+/** Bucket buffers reused across cycles (a leak has hundreds of short cycles; allocating each costs more than filling it). */
+function scratch(n: number): { bx: Float64Array; by: Float64Array } {
+  if (scratchX.length < n) {
+    scratchX = new Float64Array(n * 2);
+    scratchY = new Float64Array(n * 2);
+  }
+  const bx = scratchX.subarray(0, n);
+  const by = scratchY.subarray(0, n);
+  by.fill(Infinity);
+  return { bx, by };
 }
 
 /** Trend of one restart cycle, measured on bucket floors so GC sawtooth, spikes and noise do not count as growth. */
@@ -79,12 +101,23 @@ export function cycleTrend(t: Float64Array, ws: Float64Array, from: number, to: 
   const step = duration / (to - from - 1);
   const bucketSeconds = Math.min(6 * HOUR, Math.max(duration / 48, 2 * step, 300));
   const nb = Math.floor(duration / bucketSeconds) + 1;
-  const bx = new Float64Array(nb);
-  const by = new Float64Array(nb).fill(Infinity);
+  const { bx, by } = scratch(nb);
+  // samples are in time order: walk the buckets alongside them
+  let b = 0;
+  let edge = start + bucketSeconds;
+  let floor = Infinity;
   for (let i = from; i < to; i++) {
-    const b = Math.min(nb - 1, Math.floor((t[i]! - start) / bucketSeconds));
-    if (ws[i]! < by[b]!) by[b] = ws[i]!;
+    const ti = t[i]!;
+    if (ti >= edge && b < nb - 1) {
+      by[b] = floor;
+      floor = Infinity;
+      b = Math.min(nb - 1, Math.floor((ti - start) / bucketSeconds));
+      edge = start + (b + 1) * bucketSeconds;
+    }
+    const v = ws[i]!;
+    if (v < floor) floor = v;
   }
+  by[b] = floor;
   let m = 0;
   for (let b = 0; b < nb; b++) {
     if (by[b] === Infinity) continue;
@@ -117,14 +150,18 @@ export function podTrend(p: PodSeriesArrays, scale: number): PodTrend {
   const ranges = splitCycles(p);
   const cycles: CycleTrend[] = [];
   let current: CycleTrend | null = null;
-  ranges.forEach(([from, to], idx) => {
+  const ooms = [...p.ooms].sort((a, b) => a - b);
+  let k = 0;
+  for (let idx = 0; idx < ranges.length; idx++) {
+    const [from, to] = ranges[idx]!;
     const end = p.t[to - 1]!;
     const next = idx + 1 < ranges.length ? p.t[ranges[idx + 1]![0]]! : Infinity;
-    const endedByOom = p.ooms.some((k) => k >= end && k <= next);
+    while (k < ooms.length && ooms[k]! < end) k++;
+    const endedByOom = k < ooms.length && ooms[k]! <= next;
     const trend = cycleTrend(p.t, p.ws, from, to, scale, endedByOom);
     if (trend) cycles.push(trend);
     if (idx === ranges.length - 1) current = trend;
-  });
+  }
   const n = p.t.length;
   let currentSlope: number | null = current ? (current as CycleTrend).slope : null;
   let currentSteady = current ? (current as CycleTrend).leakScore >= 0.3 : false;

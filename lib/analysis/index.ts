@@ -70,8 +70,16 @@ export function analyzeContainer(q: { now: number; container: ContainerInput; po
   const pooled = new Float64Array(total);
   let o = 0;
   for (const s of series) {
-    pooled.set(s.ws, o);
-    o += s.ws.length;
+    // one pass copies the pod's samples and finds its peak, which cycles and backtest both need
+    const ws = s.ws;
+    let max = -Infinity;
+    for (let i = 0; i < ws.length; i++) {
+      const v = ws[i]!;
+      pooled[o + i] = v;
+      if (v > max) max = v;
+    }
+    s.max = max;
+    o += ws.length;
   }
   const stats = summarize(pooled);
   const oomKills = series.reduce((n, s) => n + s.ooms.length, 0);

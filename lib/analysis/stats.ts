@@ -30,8 +30,7 @@ function select(a: Float64Array, k: number): number {
 /** Nearest-rank quantile (0..1) of the values; `scratch` is reordered. */
 export function quantile(scratch: Float64Array, q: number): number {
   if (scratch.length === 0) return NaN;
-  const k = Math.min(scratch.length - 1, Math.max(0, Math.ceil(q * scratch.length) - 1));
-  return select(scratch, k);
+  return select(scratch, rankOf(q, scratch.length));
 }
 
 export interface Summary {
@@ -48,17 +47,85 @@ export function summarize(values: Float64Array): Summary {
   if (n === 0) return { mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
   let sum = 0;
   let max = -Infinity;
+  let min = Infinity;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     sum += v;
     if (v > max) max = v;
+    if (v < min) min = v;
   }
+  const [p50, p95, p99] = n >= 2048 && max > min ? histogramQuantiles(values, min, max, QS) : selectedQuantiles(values, QS);
+  return { mean: sum / n, p50: p50!, p95: p95!, p99: p99!, max };
+}
+
+const QS = [0.5, 0.95, 0.99];
+
+const rankOf = (q: number, n: number) => Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+
+/** Nearest-rank quantiles by quickselect on a copy; higher ranks first, each selection bounded by the previous one. */
+function selectedQuantiles(values: Float64Array, qs: number[]): number[] {
   const scratch = Float64Array.from(values);
-  // selecting the higher ranks first leaves the lower part partitioned for the next selection
-  const p99 = quantile(scratch, 0.99);
-  const p95 = quantile(scratch, 0.95);
-  const p50 = quantile(scratch, 0.5);
-  return { mean: sum / n, p50, p95, p99, max };
+  const out = new Array<number>(qs.length);
+  let hi = scratch.length;
+  for (let j = qs.length - 1; j >= 0; j--) {
+    const k = rankOf(qs[j]!, scratch.length);
+    out[j] = select(scratch.subarray(0, hi), k);
+    hi = k + 1; // everything below rank k now sits in [0, k]
+  }
+  return out;
+}
+
+const BINS = 4096;
+
+/**
+ * Exact nearest-rank quantiles without sorting: a histogram of the value range finds the bin that
+ * holds each rank, a second pass keeps only those bins' values, and a selection inside them
+ * finishes. Both passes are branch-predictable, unlike partitioning, which is what makes them fast.
+ */
+function histogramQuantiles(values: Float64Array, min: number, max: number, qs: number[]): number[] {
+  const n = values.length;
+  const scale = (BINS - 1) / (max - min);
+  const counts = new Int32Array(BINS);
+  for (let i = 0; i < n; i++) counts[((values[i]! - min) * scale) | 0]!++;
+  // the bin of each rank, and how many values lie in the bins before it
+  const bins = new Int32Array(qs.length);
+  const before = new Int32Array(qs.length);
+  let acc = 0;
+  let j = 0;
+  const ranks = qs.map((q) => rankOf(q, n));
+  for (let b = 0; b < BINS && j < ranks.length; b++) {
+    while (j < ranks.length && ranks[j]! < acc + counts[b]!) {
+      bins[j] = b;
+      before[j] = acc;
+      j++;
+    }
+    acc += counts[b]!;
+  }
+  const want = new Int32Array(BINS).fill(-1);
+  const slot: number[] = [];
+  const offsets: number[] = [];
+  let size = 0;
+  for (let q = 0; q < ranks.length; q++) {
+    const b = bins[q]!;
+    if (want[b] === -1) {
+      want[b] = slot.length;
+      slot.push(b);
+      offsets.push(size);
+      size += counts[b]!;
+    }
+  }
+  const kept = new Float64Array(size);
+  const fill = Int32Array.from(offsets);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    const w = want[((v - min) * scale) | 0]!;
+    if (w >= 0) kept[fill[w]!++] = v;
+  }
+  return ranks.map((k, q) => {
+    const w = want[bins[q]!]!;
+    const from = offsets[w]!;
+    return select(kept.subarray(from, from + counts[bins[q]!]!), k - before[q]!);
+  });
 }
 
 export interface LinearFit {
