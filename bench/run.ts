@@ -27,7 +27,6 @@ function measure(stepSeconds: number, goal: number) {
   const perKind = new Map<string, number>();
   const rates: number[] = [];
   let n = 0;
-  let elapsed = 0;
   for (let round = 0; round < 5; round++) {
     const started = process.hrtime.bigint();
     let done = 0;
@@ -45,7 +44,6 @@ function measure(stepSeconds: number, goal: number) {
     }
     rates.push(done / seconds);
     n += done;
-    elapsed += seconds;
   }
   const rate = [...rates].sort((a, b) => a - b)[2]!;
   console.log(`\n30 days at ${stepSeconds / 60}-minute steps (${points.toLocaleString("en-US")} points per container)`);
