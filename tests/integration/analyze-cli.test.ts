@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { demoAnalysisInput } from "../support/analysis-input";
+import { demoAnalysisInput } from "@/lib/scenarios/analysis-input";
 
 const NOW = 1_764_900_000;
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeInput } from "@/lib/analysis";
-import { demoAnalysisInput } from "../support/analysis-input";
+import { demoAnalysisInput } from "@/lib/scenarios/analysis-input";
 
 const NOW = 1_764_900_000;
 const KUBECTL = process.env.KUBECTL ?? "kubectl";
