@@ -18,7 +18,7 @@ export function downsample(t: Float64Array, ws: Float64Array, rss: Float64Array 
     let best = start;
     const end = Math.min(n, start + per);
     for (let i = start + 1; i < end; i++) if (ws[i]! > ws[best]!) best = i;
-    out.push({ t: t[best]!, ws: ws[best]!, rss: rss ? rss[best]! : null, cache: cache ? cache[best]! : null });
+    out.push({ t: t[best]!, ws: ws[best]!, rss: rss && Number.isFinite(rss[best]) ? rss[best]! : null, cache: cache && Number.isFinite(cache[best]) ? cache[best]! : null });
   }
   return out;
 }

@@ -1,0 +1,281 @@
+import type { SeriesWindow, Termination } from "@/lib/scenarios/types";
+import { PrometheusClient, type PrometheusConfig, type RangeSeries } from "./prometheus-client";
+import * as q from "./promql";
+import { refKey, type ContainerRef, type MetricsSource, type PodSeries } from "./source";
+
+/** A workload container found in kube-state-metrics. */
+export interface DiscoveredContainer {
+  name: string;
+  image: string | null;
+  requestBytes: number | null;
+  limitBytes: number | null;
+}
+
+/** A workload as kube-state-metrics describes it: owner chain resolved up to the Deployment, StatefulSet, DaemonSet, CronJob… */
+export interface DiscoveredWorkload {
+  namespace: string;
+  kind: string;
+  name: string;
+  /** pods running at the end of the window */
+  replicas: number;
+  /** every pod seen in the window, current and gone */
+  pods: string[];
+  containers: DiscoveredContainer[];
+}
+
+export interface PrometheusSourceOptions extends PrometheusConfig {
+  labels?: Partial<q.PromLabels>;
+  /** smallest step of history queries, seconds (the scrape interval is a good value) */
+  minStepSeconds?: number;
+}
+
+const key = (...parts: string[]) => parts.join("\u0000");
+
+/**
+ * Memory history and inventory from a Prometheus-compatible server, behind the same MetricsSource
+ * interface as the demo: pages, incident pipeline and engine cannot tell them apart.
+ */
+export class PrometheusSource implements MetricsSource {
+  readonly client: PrometheusClient;
+  readonly labels: q.PromLabels;
+  private readonly minStep: number;
+  private inventory: { at: number; start: number; workloads: DiscoveredWorkload[] } | null = null;
+
+  constructor(opts: PrometheusSourceOptions) {
+    this.client = new PrometheusClient(opts);
+    this.labels = { clusterLabel: opts.labels?.clusterLabel ?? null, clusterValue: opts.labels?.clusterValue ?? null };
+    if (this.labels.clusterLabel) q.assertLabelName(this.labels.clusterLabel);
+    this.minStep = opts.minStepSeconds ?? 60;
+  }
+
+  /** Workloads, containers, pods, requests and limits from kube-state-metrics over [start, end]. */
+  async discover(start: number, end: number, namespace?: string): Promise<DiscoveredWorkload[]> {
+    const d = q.discovery(this.labels, namespace);
+    const last = (sel: string) => `max by (namespace, pod, container) (last_over_time(${sel}[${Math.max(60, end - start)}s]))`;
+    const [podOwners, rsOwners, jobOwners, infos, limits, requests, current] = await Promise.all([
+      this.client.series([d.podOwners], start, end),
+      this.client.series([d.replicaSetOwners], start, end),
+      this.client.series([d.jobOwners], start, end),
+      this.client.series([d.containers], start, end),
+      this.client.query(last(d.limits), end),
+      this.client.query(last(d.requests), end),
+      this.client.query(`max by (namespace, pod) (last_over_time(${d.podOwners}[5m]))`, end),
+    ]);
+    const rsOwner = new Map(rsOwners.filter((s) => s.owner_kind && s.owner_kind !== "<none>").map((s) => [key(s.namespace!, s.replicaset!), s]));
+    const jobOwner = new Map(jobOwners.filter((s) => s.owner_kind && s.owner_kind !== "<none>").map((s) => [key(s.namespace!, s.job_name!), s]));
+    const workloadOfPod = new Map<string, { kind: string; name: string }>();
+    for (const s of podOwners) {
+      const ns = s.namespace!;
+      let kind = s.owner_kind ?? "<none>";
+      let name = s.owner_name ?? "<none>";
+      if (kind === "ReplicaSet") {
+        const up = rsOwner.get(key(ns, name));
+        if (up) ({ owner_kind: kind, owner_name: name } = up as { owner_kind: string; owner_name: string });
+      } else if (kind === "Job") {
+        const up = jobOwner.get(key(ns, name));
+        if (up) ({ owner_kind: kind, owner_name: name } = up as { owner_kind: string; owner_name: string });
+      }
+      if (kind === "<none>" || !kind) {
+        kind = "Pod";
+        name = s.pod!;
+      }
+      workloadOfPod.set(key(ns, s.pod!), { kind, name });
+    }
+    const running = new Set(current.map((s) => key(s.metric.namespace!, s.metric.pod!)));
+    const bytes = new Map<string, number>();
+    for (const [label, list] of [["limit", limits], ["request", requests]] as const) {
+      for (const s of list) bytes.set(key(label, s.metric.namespace!, s.metric.pod!, s.metric.container!), s.v);
+    }
+    const out = new Map<string, DiscoveredWorkload & { _containers: Map<string, DiscoveredContainer & { fromRunning: boolean }> }>();
+    for (const s of infos) {
+      const ns = s.namespace!;
+      const pod = s.pod!;
+      const w = workloadOfPod.get(key(ns, pod)) ?? { kind: "Pod", name: pod };
+      const wk = key(ns, w.kind, w.name);
+      let wl = out.get(wk);
+      if (!wl) {
+        wl = { namespace: ns, kind: w.kind, name: w.name, replicas: 0, pods: [], containers: [], _containers: new Map() };
+        out.set(wk, wl);
+      }
+      if (!wl.pods.includes(pod)) wl.pods.push(pod);
+      const isRunning = running.has(key(ns, pod));
+      const limit = bytes.get(key("limit", ns, pod, s.container!)) ?? null;
+      const request = bytes.get(key("request", ns, pod, s.container!)) ?? null;
+      const prev = wl._containers.get(s.container!);
+      // the spec of a running pod wins over the spec of a pod that is gone (a rollout changed it)
+      if (!prev || (isRunning && !prev.fromRunning)) {
+        wl._containers.set(s.container!, { name: s.container!, image: s.image ?? null, limitBytes: limit, requestBytes: request, fromRunning: isRunning });
+      }
+    }
+    return [...out.values()]
+      .map(({ _containers, ...w }) => ({
+        ...w,
+        replicas: w.pods.filter((p) => running.has(key(w.namespace, p))).length,
+        pods: w.pods.sort(),
+        containers: [..._containers.values()].map(({ fromRunning: _f, ...c }) => c).sort((a, b) => a.name.localeCompare(b.name)),
+      }))
+      .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  }
+
+  /** Discovery over the window, cached for a minute (pages ask for one container after another). */
+  private async workloads(start: number, end: number): Promise<DiscoveredWorkload[]> {
+    if (this.inventory && Math.abs(this.inventory.at - end) < 60 && this.inventory.start <= start) return this.inventory.workloads;
+    const workloads = await this.discover(start, end);
+    this.inventory = { at: end, start, workloads };
+    return workloads;
+  }
+
+  async containerHistory(ref: ContainerRef, window: SeriesWindow): Promise<PodSeries[]> {
+    const workloads = await this.workloads(window.start, window.end);
+    const w = workloads.find((x) => x.namespace === ref.namespace && x.kind === ref.workloadKind && x.name === ref.workloadName);
+    if (!w || !w.containers.some((c) => c.name === ref.container)) return [];
+    const scope: q.Scope = { namespace: ref.namespace, pods: w.pods, container: ref.container };
+    const step = q.stepFor(window.start, window.end, Math.max(this.minStep, window.stepSeconds));
+    const [ws, rss, cache, terms] = await Promise.all([
+      this.client.queryRange(q.memoryRange("working_set", this.labels, scope, step), window.start, window.end, step),
+      this.client.queryRange(q.memoryRange("rss", this.labels, scope, step), window.start, window.end, step),
+      this.client.queryRange(q.memoryRange("cache", this.labels, scope, step), window.start, window.end, step),
+      this.terminations(scope, window.start, window.end, step),
+    ]);
+    const byPod = (list: RangeSeries[]) => new Map(list.map((s) => [s.metric.pod!, s]));
+    const rssBy = byPod(rss);
+    const cacheBy = byPod(cache);
+    return ws
+      .map((s) => {
+        const pod = s.metric.pod!;
+        return {
+          pod,
+          t: s.t,
+          workingSet: s.v,
+          rss: alignTo(s.t, rssBy.get(pod)),
+          cache: alignTo(s.t, cacheBy.get(pod)),
+          terminations: terms.get(key(ref.namespace, pod, ref.container)) ?? [],
+        };
+      })
+      .sort((a, b) => a.pod.localeCompare(b.pod));
+  }
+
+  /**
+   * Terminations of the scope's containers in the window, from kube-state-metrics: each distinct
+   * value of last_terminated_timestamp is one termination; its reason and exit code are the ones
+   * reported at the first step that shows it.
+   */
+  async terminations(scope: q.Scope, start: number, end: number, step: number): Promise<Map<string, Termination[]>> {
+    const [stamps, reasons, codes] = await Promise.all([
+      this.client.queryRange(q.lastTerminatedTimestamp(this.labels, scope), start, end, step),
+      this.client.queryRange(q.lastTerminatedReason(this.labels, scope), start, end, step),
+      this.client.queryRange(q.lastTerminatedExitCode(this.labels, scope), start, end, step),
+    ]);
+    const reasonAt = new Map<string, { t: Float64Array; reason: string }[]>();
+    for (const s of reasons) {
+      const k = key(s.metric.namespace!, s.metric.pod!, s.metric.container!);
+      const list = reasonAt.get(k) ?? [];
+      list.push({ t: s.t, reason: s.metric.reason ?? "Unknown" });
+      reasonAt.set(k, list);
+    }
+    const codeOf = new Map(codes.map((s) => [key(s.metric.namespace!, s.metric.pod!, s.metric.container!), s]));
+    const out = new Map<string, Termination[]>();
+    for (const s of stamps) {
+      const k = key(s.metric.namespace!, s.metric.pod!, s.metric.container!);
+      const list: Termination[] = [];
+      let last = -1;
+      for (let i = 0; i < s.t.length; i++) {
+        const at = s.v[i]!;
+        if (at === last || at <= 0) continue;
+        last = at;
+        if (at < start || at > end) continue;
+        const seenAt = s.t[i]!;
+        const reason = (reasonAt.get(k) ?? []).find((r) => indexOf(r.t, seenAt) >= 0)?.reason ?? "Unknown";
+        const codes = codeOf.get(k);
+        const ci = codes ? indexOf(codes.t, seenAt) : -1;
+        const exitCode = ci >= 0 ? codes!.v[ci]! : reason === "OOMKilled" ? 137 : -1;
+        list.push({ at, reason: (reason === "OOMKilled" || reason === "Completed" ? reason : "Error") as Termination["reason"], exitCode });
+      }
+      out.set(k, list);
+    }
+    return out;
+  }
+
+  async latestWorkingSet(refs: ContainerRef[], at: number): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (refs.length === 0) return out;
+    const workloads = await this.workloads(at - 3600, at);
+    const namespaces = [...new Set(refs.map((r) => r.namespace))];
+    const results = await Promise.all(
+      namespaces.map((ns) =>
+        this.client.query(`max by (namespace, pod, container) (last_over_time(${q.MEMORY_METRICS.working_set}${q.selector(this.labels, [`namespace=${q.str(ns)}`, ...q.REAL_CONTAINER])}[10m]))`, at),
+      ),
+    );
+    const value = new Map<string, number>();
+    for (const list of results) for (const s of list) value.set(key(s.metric.namespace!, s.metric.pod!, s.metric.container!), s.v);
+    for (const ref of refs) {
+      const w = workloads.find((x) => x.namespace === ref.namespace && x.kind === ref.workloadKind && x.name === ref.workloadName);
+      let best = -1;
+      for (const pod of w?.pods ?? []) best = Math.max(best, value.get(key(ref.namespace, pod, ref.container)) ?? -1);
+      if (best >= 0) out.set(refKey(ref), best);
+    }
+    return out;
+  }
+
+  /**
+   * Every container of every workload (or those of one namespace) with its pods' working set and
+   * terminations, for a whole-cluster analysis: one working-set query and three termination queries
+   * per namespace, whatever the number of containers.
+   */
+  async clusterHistory(window: SeriesWindow, filter: { namespace?: string } = {}): Promise<{ workload: DiscoveredWorkload; container: DiscoveredContainer; pods: PodSeries[] }[]> {
+    const workloads = await this.discover(window.start, window.end, filter.namespace);
+    const step = q.stepFor(window.start, window.end, Math.max(this.minStep, window.stepSeconds));
+    const namespaces = [...new Set(workloads.map((w) => w.namespace))];
+    const perNs = await Promise.all(
+      namespaces.map(async (namespace) => {
+        const scope: q.Scope = { namespace };
+        const [ws, terms] = await Promise.all([
+          this.client.queryRange(q.memoryRange("working_set", this.labels, scope, step), window.start, window.end, step),
+          this.terminations(scope, window.start, window.end, step),
+        ]);
+        return { namespace, ws, terms };
+      }),
+    );
+    const series = new Map<string, RangeSeries>();
+    const terms = new Map<string, Termination[]>();
+    for (const r of perNs) {
+      for (const s of r.ws) series.set(key(r.namespace, s.metric.pod!, s.metric.container!), s);
+      for (const [k, v] of r.terms) terms.set(k, v);
+    }
+    const empty = new Float64Array(0);
+    return workloads.flatMap((w) =>
+      w.containers.map((c) => ({
+        workload: w,
+        container: c,
+        pods: w.pods.flatMap((pod) => {
+          const s = series.get(key(w.namespace, pod, c.name));
+          return s ? [{ pod, t: s.t, workingSet: s.v, rss: empty, cache: empty, terminations: terms.get(key(w.namespace, pod, c.name)) ?? [] }] : [];
+        }),
+      })),
+    );
+  }
+}
+
+function indexOf(t: Float64Array, at: number): number {
+  let lo = 0;
+  let hi = t.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid]! === at) return mid;
+    if (t[mid]! < at) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Values of `other` at the times `t` (NaN where it has none). */
+function alignTo(t: Float64Array, other: RangeSeries | undefined): Float64Array {
+  const out = new Float64Array(t.length).fill(NaN);
+  if (!other) return out;
+  let j = 0;
+  for (let i = 0; i < t.length; i++) {
+    while (j < other.t.length && other.t[j]! < t[i]!) j++;
+    if (j < other.t.length && other.t[j] === t[i]) out[i] = other.v[j]!;
+  }
+  return out;
+}

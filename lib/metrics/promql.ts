@@ -1,0 +1,121 @@
+/**
+ * PromQL for cAdvisor and kube-state-metrics. Aggregation happens in Prometheus: one query per
+ * namespace (a regex of pods) returns every container's series, and `*_over_time` at the step
+ * folds raw samples before they cross the network.
+ */
+
+/** Label names of a cluster's Prometheus (configurable per cluster: a central Prometheus holds many clusters under a `cluster` label). */
+export interface PromLabels {
+  /** label that names the cluster, e.g. "cluster"; null when the Prometheus holds one cluster */
+  clusterLabel: string | null;
+  /** that label's value for this cluster */
+  clusterValue: string | null;
+}
+
+/** Prometheus refuses range queries of more than 11,000 points per series. */
+export const MAX_POINTS = 11_000;
+
+/** The smallest step that keeps a range query under Prometheus's point limit (never below `min`). */
+export function stepFor(start: number, end: number, min: number): number {
+  const needed = Math.ceil((end - start) / (MAX_POINTS - 1));
+  return Math.max(min, needed);
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+export function assertLabelName(name: string): string {
+  if (!LABEL_NAME.test(name)) throw new Error(`"${name}" is not a valid Prometheus label name`);
+  return name;
+}
+
+/** A string literal for PromQL (double-quoted, escaped). */
+export const str = (v: string) => JSON.stringify(v);
+
+/** A regex alternation matching exactly these values (RE2, anchored by Prometheus). */
+export const anyOf = (values: string[]) => values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+
+/** Matchers joined into a selector body, with the cluster matcher when configured. */
+export function selector(labels: PromLabels, matchers: string[]): string {
+  const all = [...matchers];
+  if (labels.clusterLabel && labels.clusterValue !== null) all.push(`${assertLabelName(labels.clusterLabel)}=${str(labels.clusterValue)}`);
+  return `{${all.join(",")}}`;
+}
+
+/** Real containers only: cAdvisor also reports the pod's cgroup (container="") and the pause container ("POD"). */
+export const REAL_CONTAINER = ['container!=""', 'container!="POD"'];
+
+export type MemoryMetric = "working_set" | "rss" | "cache";
+export const MEMORY_METRICS: Record<MemoryMetric, string> = {
+  working_set: "container_memory_working_set_bytes",
+  rss: "container_memory_rss",
+  cache: "container_memory_cache",
+};
+
+/** Pod-level scope of a query: a namespace and, optionally, pods and a container. */
+export interface Scope {
+  namespace: string;
+  pods?: string[];
+  container?: string;
+}
+
+function scopeMatchers(s: Scope): string[] {
+  const m = [`namespace=${str(s.namespace)}`];
+  if (s.pods) m.push(s.pods.length === 1 ? `pod=${str(s.pods[0]!)}` : `pod=~${str(anyOf(s.pods))}`);
+  if (s.container) m.push(`container=${str(s.container)}`);
+  return m;
+}
+
+/**
+ * A memory metric per pod and container at `step`: the maximum of the samples in each step (so a
+ * coarse step never hides a peak). The range is one second short of the step, so consecutive steps
+ * never count the same sample twice.
+ */
+export function memoryRange(metric: MemoryMetric, labels: PromLabels, scope: Scope, step: number): string {
+  const sel = selector(labels, [...scopeMatchers(scope), ...REAL_CONTAINER]);
+  return `max by (namespace, pod, container) (max_over_time(${MEMORY_METRICS[metric]}${sel}[${Math.max(1, step - 1)}s]))`;
+}
+
+/** kube-state-metrics: the time of each container's last termination (distinct values over a range are the terminations). */
+export function lastTerminatedTimestamp(labels: PromLabels, scope: Scope): string {
+  return `max by (namespace, pod, container) (kube_pod_container_status_last_terminated_timestamp${selector(labels, scopeMatchers(scope))})`;
+}
+
+/** kube-state-metrics: the reason of each container's last termination (one series per reason, value 1). */
+export function lastTerminatedReason(labels: PromLabels, scope: Scope): string {
+  return `max by (namespace, pod, container, reason) (kube_pod_container_status_last_terminated_reason${selector(labels, scopeMatchers(scope))}) == 1`;
+}
+
+export function lastTerminatedExitCode(labels: PromLabels, scope: Scope): string {
+  return `max by (namespace, pod, container) (kube_pod_container_status_last_terminated_exitcode${selector(labels, scopeMatchers(scope))})`;
+}
+
+export function restartsTotal(labels: PromLabels, scope: Scope): string {
+  return `max by (namespace, pod, container) (kube_pod_container_status_restarts_total${selector(labels, scopeMatchers(scope))})`;
+}
+
+/** Selectors of the discovery series (for /api/v1/series over a window): pods, containers and images, owners up to the workload, resources. */
+export function discovery(labels: PromLabels, namespace?: string) {
+  const ns = namespace ? [`namespace=${str(namespace)}`] : [];
+  return {
+    containers: `kube_pod_container_info${selector(labels, ns)}`,
+    podOwners: `kube_pod_owner${selector(labels, ns)}`,
+    replicaSetOwners: `kube_replicaset_owner${selector(labels, ns)}`,
+    jobOwners: `kube_job_owner${selector(labels, ns)}`,
+    limits: `kube_pod_container_resource_limits${selector(labels, [...ns, 'resource="memory"'])}`,
+    requests: `kube_pod_container_resource_requests${selector(labels, [...ns, 'resource="memory"'])}`,
+  };
+}
+
+/** Whether the metrics Headroom needs exist, for the connection test: a count per metric. */
+export function presence(labels: PromLabels) {
+  const c = (metric: string, extra: string[] = []) => `count(${metric}${selector(labels, extra)})`;
+  return {
+    cadvisorWorkingSet: c(MEMORY_METRICS.working_set, REAL_CONTAINER),
+    cadvisorRss: c(MEMORY_METRICS.rss, REAL_CONTAINER),
+    ksmContainerInfo: c("kube_pod_container_info"),
+    ksmLimits: c("kube_pod_container_resource_limits", ['resource="memory"']),
+    ksmLastTerminatedReason: c("kube_pod_container_status_last_terminated_reason"),
+    ksmLastTerminatedTimestamp: c("kube_pod_container_status_last_terminated_timestamp"),
+    ksmPodOwner: c("kube_pod_owner"),
+  };
+}

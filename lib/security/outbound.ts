@@ -1,0 +1,159 @@
+import dns from "node:dns";
+import net from "node:net";
+
+/**
+ * Outbound-request guard for every server-side fetch to a URL a user typed (a Prometheus endpoint,
+ * later webhooks). Link-local addresses (169.254.0.0/16 with the cloud metadata service, fe80::/10)
+ * are always refused; loopback and private ranges only when the operator allows them. The check
+ * runs on the URL, again on the address DNS resolves at connect time (DNS rebinding), and again on
+ * every redirect.
+ */
+
+export interface OutboundPolicy {
+  /** 127.0.0.0/8, ::1 — HEADROOM_ALLOW_LOOPBACK=true */
+  allowLoopback: boolean;
+  /** 10/8, 172.16/12, 192.168/16, 100.64/10 (CGNAT), fc00::/7 — HEADROOM_ALLOW_PRIVATE_NETWORKS=true */
+  allowPrivate: boolean;
+}
+
+export class OutboundBlockedError extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`refused to connect to ${url}: ${reason}`);
+    this.name = "OutboundBlockedError";
+  }
+}
+
+const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes)$/i.test(v.trim());
+
+/** The policy the operator set with environment variables (both off by default). */
+export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): OutboundPolicy {
+  return { allowLoopback: truthy(env.HEADROOM_ALLOW_LOOPBACK), allowPrivate: truthy(env.HEADROOM_ALLOW_PRIVATE_NETWORKS) };
+}
+
+type Range = [string, number, "ipv4" | "ipv6"];
+const ALWAYS: Range[] = [
+  ["169.254.0.0", 16, "ipv4"], // link-local: cloud metadata (169.254.169.254), never
+  ["0.0.0.0", 8, "ipv4"], // "this network": 0.0.0.0 reaches the local host on Linux
+  ["224.0.0.0", 4, "ipv4"], // multicast
+  ["240.0.0.0", 4, "ipv4"], // reserved, broadcast
+  ["fe80::", 10, "ipv6"],
+  ["::", 128, "ipv6"],
+  ["ff00::", 8, "ipv6"],
+];
+const LOOPBACK: Range[] = [
+  ["127.0.0.0", 8, "ipv4"],
+  ["::1", 128, "ipv6"],
+];
+const PRIVATE: Range[] = [
+  ["10.0.0.0", 8, "ipv4"],
+  ["172.16.0.0", 12, "ipv4"],
+  ["192.168.0.0", 16, "ipv4"],
+  ["100.64.0.0", 10, "ipv4"],
+  ["fc00::", 7, "ipv6"],
+];
+
+function blockList(ranges: Range[]) {
+  const list = new net.BlockList();
+  for (const [address, prefix, type] of ranges) list.addSubnet(address, prefix, type);
+  return list;
+}
+const always = blockList(ALWAYS);
+const loopback = blockList(LOOPBACK);
+const privateNets = blockList(PRIVATE);
+
+/** The eight 16-bit groups of an IPv6 address (with a dotted IPv4 tail folded in). */
+function ipv6Groups(address: string): number[] | null {
+  let a = address.toLowerCase().replace(/%.*$/, "");
+  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(a);
+  if (tail) {
+    const [b0, b1, b2, b3] = tail.slice(1).map(Number) as [number, number, number, number];
+    a = `${a.slice(0, tail.index)}${((b0 << 8) | b1).toString(16)}:${((b2 << 8) | b3).toString(16)}`;
+  }
+  const halves = a.split("::");
+  if (halves.length > 2) return null;
+  const head = halves[0] ? halves[0].split(":") : [];
+  const rest = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
+  const fill = halves.length === 2 ? 8 - head.length - rest.length : 0;
+  const groups = [...head, ...Array<string>(Math.max(0, fill)).fill("0"), ...rest].map((g) => parseInt(g, 16));
+  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : null;
+}
+
+/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or IPv4-compatible (::a.b.c.d) IPv6 address, else null. */
+function embeddedIPv4(address: string): string | null {
+  const g = ipv6Groups(address);
+  if (!g || g.slice(0, 5).some((x) => x !== 0) || (g[5] !== 0xffff && g[5] !== 0)) return null;
+  if (g[5] === 0 && g[6] === 0) return null; // ::, ::1 and friends are IPv6 addresses of their own
+  return `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
+}
+
+/** Why this IP address is refused under the policy, or null when it may be reached. */
+export function addressRefusal(address: string, policy: OutboundPolicy): string | null {
+  const family = net.isIP(address);
+  if (family === 0) return `"${address}" is not an IP address`;
+  if (family === 6) {
+    const v4 = embeddedIPv4(address);
+    if (v4) return addressRefusal(v4, policy);
+  }
+  const type = family === 4 ? "ipv4" : "ipv6";
+  if (always.check(address, type)) {
+    return address.startsWith("169.254.") ? `${address} is link-local (the cloud metadata service lives there)` : `${address} is not a routable address`;
+  }
+  if (!policy.allowLoopback && loopback.check(address, type)) return `${address} is a loopback address (set HEADROOM_ALLOW_LOOPBACK=true to allow it)`;
+  if (!policy.allowPrivate && privateNets.check(address, type)) return `${address} is a private address (set HEADROOM_ALLOW_PRIVATE_NETWORKS=true to allow it)`;
+  return null;
+}
+
+/**
+ * Validates a user-supplied URL before any connection: http(s) only, no credentials in the URL, and
+ * a host that is not a refused address. WHATWG parsing already turns decimal, hex and octal IPv4
+ * spellings (http://2852039166/, http://0xa9fea9fe/) into dotted form, so they are caught here.
+ */
+export function checkUrl(raw: string, policy: OutboundPolicy): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new OutboundBlockedError(raw, "not a valid URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new OutboundBlockedError(raw, `scheme ${url.protocol} is not allowed (http or https only)`);
+  if (url.username || url.password) throw new OutboundBlockedError(raw, "credentials in the URL are not allowed (use the auth settings)");
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (net.isIP(host)) {
+    const refusal = addressRefusal(host, policy);
+    if (refusal) throw new OutboundBlockedError(raw, refusal);
+  } else if (/^localhost$|\.localhost$/i.test(host) && !policy.allowLoopback) {
+    throw new OutboundBlockedError(raw, `${host} is loopback (set HEADROOM_ALLOW_LOOPBACK=true to allow it)`);
+  }
+  return url;
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+
+/**
+ * A `lookup` for http(s).request that resolves the name and refuses the connection when any
+ * resolved address is refused: the check happens on the address actually connected to, so a name
+ * that resolves to a public address at validation and to 169.254.169.254 at connect time is caught.
+ */
+export function guardedLookup(policy: OutboundPolicy, resolve: typeof dns.lookup = dns.lookup) {
+  return (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => {
+    resolve(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, "");
+      const list = addresses as dns.LookupAddress[];
+      for (const a of list) {
+        const refusal = addressRefusal(a.address, policy);
+        if (refusal) {
+          const e = new OutboundBlockedError(hostname, `${hostname} resolves to ${refusal}`) as OutboundBlockedError & NodeJS.ErrnoException;
+          e.code = "EHEADROOMBLOCKED";
+          return callback(e, "");
+        }
+      }
+      if (options.all) return callback(null, list);
+      const first = list[0];
+      if (!first) return callback(Object.assign(new Error(`${hostname} did not resolve`), { code: "ENOTFOUND" }), "");
+      callback(null, first.address, first.family);
+    });
+  };
+}
