@@ -1,6 +1,9 @@
 // npm run --silent analyze -- FILE|-   (shared/contracts/analyze-cli.md)
+// npm run --silent analyze -- --prometheus URL [...]   (every container Prometheus knows of)
 import fs from "node:fs";
 import { analyzeInput, InputError, parseAnalysisInput } from "@/lib/analysis";
+import { analyzeFromPrometheus, formatJson, formatTable, parseArgs, UsageError } from "@/lib/cli/prometheus-analyze";
+import { PrometheusError } from "@/lib/metrics/prometheus-client";
 
 function fail(message: string): never {
   process.stderr.write(`error: ${message}\n`);
@@ -8,6 +11,17 @@ function fail(message: string): never {
 }
 
 const args = process.argv.slice(2).filter((a) => a !== "--");
+if (args.includes("--prometheus")) {
+  try {
+    const opts = parseArgs(args);
+    const { results } = await analyzeFromPrometheus(opts);
+    process.stdout.write(opts.format === "table" ? formatTable(results) : formatJson(results));
+    process.exit(0);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof PrometheusError) fail(e.message);
+    throw e;
+  }
+}
 if (args.length !== 1 || args[0] === "--help" || args[0] === "-h") {
   fail("usage: npm run --silent analyze -- INPUT.json   (or - to read standard input)");
 }

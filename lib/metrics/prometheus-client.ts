@@ -80,7 +80,7 @@ export class PrometheusClient {
     try {
       this.base = checkUrl(cfg.url.replace(/\/+$/, ""), this.policy);
     } catch (e) {
-      throw new PrometheusError("blocked", cfg.url, (e as Error).message);
+      throw new PrometheusError("blocked", cfg.url, e instanceof OutboundBlockedError ? `refused: ${e.reason}` : (e as Error).message);
     }
   }
 

@@ -1,0 +1,178 @@
+import fs from "node:fs";
+import { fleetPods, fleetSpec, type FleetCluster, type FleetWorkload } from "./demo-fleet";
+import { generateSeries, scenarioTerminations } from "./index";
+import { seedOf } from "./random";
+
+/**
+ * The scenario fleet as cAdvisor and kube-state-metrics would have exposed it, in OpenMetrics text
+ * for `promtool tsdb create-blocks-from openmetrics`: the same series a real cluster's Prometheus
+ * holds, so tests and benches query a real Prometheus instead of a mock.
+ */
+
+export interface ExportOptions {
+  start: number;
+  end: number;
+  /** memory scrape interval, seconds */
+  step: number;
+  /** kube-state-metrics interval for spec series (info, owners, resources), seconds */
+  specStep?: number;
+  /** label naming the cluster (a central Prometheus); null for one cluster per Prometheus */
+  clusterLabel?: string | null;
+  /** which cAdvisor metrics to write (all three by default) */
+  memory?: ("working_set" | "rss" | "cache")[];
+}
+
+const Mi = 1024 * 1024;
+
+interface PodRow {
+  cluster: FleetCluster;
+  workload: FleetWorkload;
+  pod: ReturnType<typeof fleetPods>[number];
+  labels: Record<string, string>;
+  owner: { kind: string; name: string };
+}
+
+const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+const fmt = (labels: Record<string, string>) => `{${Object.entries(labels).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}`;
+
+/** The ReplicaSet (Deployment) or Job (CronJob) between a demo workload and its pods. */
+export function intermediateOwner(cluster: string, w: FleetWorkload): { kind: string; name: string } {
+  if (w.kind === "Deployment") return { kind: "ReplicaSet", name: `${w.name}-${seedOf(`${cluster}/${w.namespace}/${w.name}`).toString(36).slice(0, 9).padEnd(9, "x")}` };
+  if (w.kind === "CronJob") return { kind: "Job", name: `${w.name}-29000000` };
+  return { kind: w.kind, name: w.name };
+}
+
+/** Writes the fleet's series to `file`; returns how many samples it wrote. */
+export function writeOpenMetrics(file: string, fleet: FleetCluster[], opts: ExportOptions): number {
+  const fd = fs.openSync(file, "w");
+  let buf = "";
+  let samples = 0;
+  const flush = (force = false) => {
+    if (force || buf.length > 1 << 20) {
+      fs.writeSync(fd, buf);
+      buf = "";
+    }
+  };
+  const specStep = opts.specStep ?? Math.max(opts.step, 300);
+  const grid = (step: number) => {
+    const out: number[] = [];
+    for (let t = opts.start; t <= opts.end; t += step) out.push(t);
+    if (out[out.length - 1] !== opts.end) out.push(opts.end);
+    return out;
+  };
+  const specTimes = grid(specStep);
+  const rows: PodRow[] = [];
+  for (const cluster of fleet) {
+    for (const workload of cluster.workloads) {
+      for (const pod of fleetPods(cluster.slug, workload)) {
+        const base: Record<string, string> = opts.clusterLabel ? { [opts.clusterLabel]: cluster.slug } : {};
+        rows.push({ cluster, workload, pod, labels: { ...base, namespace: workload.namespace, pod: pod.name }, owner: intermediateOwner(cluster.slug, workload) });
+      }
+    }
+  }
+  const family = (name: string, type: "gauge" | "counter" | "unknown" = "gauge") => {
+    buf += `# TYPE ${name} ${type}\n`;
+  };
+  const series = (name: string, labels: Record<string, string>, times: ArrayLike<number>, value: (i: number) => number | null) => {
+    const head = `${name}${fmt(labels)} `;
+    for (let i = 0; i < times.length; i++) {
+      const v = value(i);
+      if (v === null) continue;
+      buf += `${head}${v} ${times[i]}\n`;
+      samples++;
+    }
+    flush();
+  };
+
+  // cAdvisor
+  const metrics = { working_set: "container_memory_working_set_bytes", rss: "container_memory_rss", cache: "container_memory_cache" } as const;
+  for (const m of opts.memory ?? (["working_set", "rss", "cache"] as const)) {
+    family(metrics[m]);
+    for (const r of rows) {
+      for (const c of r.workload.containers) {
+        const s = generateSeries(fleetSpec(r.cluster.slug, r.workload, c, r.pod), { start: opts.start, end: opts.end, stepSeconds: opts.step });
+        const values = m === "working_set" ? s.workingSet : m === "rss" ? s.rss : s.cache;
+        series(metrics[m], { ...r.labels, container: c.name, image: c.image }, s.t, (i) => values[i]!);
+      }
+    }
+  }
+
+  // kube-state-metrics: spec
+  family("kube_pod_container_info");
+  for (const r of rows) for (const c of r.workload.containers) series("kube_pod_container_info", { ...r.labels, container: c.name, image: c.image }, specTimes, () => 1);
+  family("kube_pod_owner");
+  for (const r of rows) series("kube_pod_owner", { ...r.labels, owner_kind: r.owner.kind, owner_name: r.owner.name, owner_is_controller: "true" }, specTimes, () => 1);
+  family("kube_replicaset_owner");
+  family("kube_job_owner");
+  const seen = new Set<string>();
+  for (const r of rows) {
+    if (r.owner.kind !== "ReplicaSet" && r.owner.kind !== "Job") continue;
+    const k = `${r.cluster.slug}/${r.workload.namespace}/${r.owner.name}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const base = opts.clusterLabel ? { [opts.clusterLabel]: r.cluster.slug } : {};
+    if (r.owner.kind === "ReplicaSet") series("kube_replicaset_owner", { ...base, namespace: r.workload.namespace, replicaset: r.owner.name, owner_kind: "Deployment", owner_name: r.workload.name }, specTimes, () => 1);
+  }
+  for (const r of rows) {
+    if (r.owner.kind !== "Job") continue;
+    const k = `job/${r.cluster.slug}/${r.workload.namespace}/${r.owner.name}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const base = opts.clusterLabel ? { [opts.clusterLabel]: r.cluster.slug } : {};
+    series("kube_job_owner", { ...base, namespace: r.workload.namespace, job_name: r.owner.name, owner_kind: "CronJob", owner_name: r.workload.name }, specTimes, () => 1);
+  }
+  for (const kind of ["limits", "requests"] as const) {
+    family(`kube_pod_container_resource_${kind}`);
+    for (const r of rows) {
+      for (const c of r.workload.containers) {
+        const mi = kind === "limits" ? c.limitMi : c.requestMi;
+        if (mi === null) continue;
+        series(`kube_pod_container_resource_${kind}`, { ...r.labels, container: c.name, resource: "memory", unit: "byte" }, specTimes, () => mi * Mi);
+      }
+    }
+  }
+
+  // kube-state-metrics: terminations, sampled at the memory step so every kill shows
+  const killTimes = new Map<string, number[]>();
+  const memTimes = grid(opts.step);
+  const kills = (r: PodRow, cName: string) => {
+    const k = `${r.cluster.slug}/${r.pod.name}/${cName}`;
+    let list = killTimes.get(k);
+    if (!list) {
+      const c = r.workload.containers.find((x) => x.name === cName)!;
+      list = scenarioTerminations(fleetSpec(r.cluster.slug, r.workload, c, r.pod), opts.start - 7 * 86_400, opts.end).map((x) => x.at);
+      killTimes.set(k, list);
+    }
+    return list;
+  };
+  /** index of the last kill at or before each sample time (-1: none yet) */
+  const lastKillIndex = (list: number[]) => {
+    const idx = new Int32Array(memTimes.length);
+    let k = -1;
+    for (let i = 0; i < memTimes.length; i++) {
+      while (k + 1 < list.length && list[k + 1]! <= memTimes[i]!) k++;
+      idx[i] = k;
+    }
+    return idx;
+  };
+  const termination: [string, (list: number[], idx: Int32Array, i: number) => number | null, Record<string, string>?][] = [
+    ["kube_pod_container_status_last_terminated_timestamp", (list, idx, i) => (idx[i]! >= 0 ? list[idx[i]!]! : null)],
+    ["kube_pod_container_status_last_terminated_reason", (_l, idx, i) => (idx[i]! >= 0 ? 1 : null), { reason: "OOMKilled" }],
+    ["kube_pod_container_status_last_terminated_exitcode", (_l, idx, i) => (idx[i]! >= 0 ? 137 : null)],
+    ["kube_pod_container_status_restarts_total", (_l, idx, i) => idx[i]! + 1],
+  ];
+  for (const [name, value, extra] of termination) {
+    family(name, name.endsWith("_total") ? "unknown" : "gauge");
+    for (const r of rows) {
+      for (const c of r.workload.containers) {
+        const list = kills(r, c.name);
+        const idx = lastKillIndex(list);
+        series(name, { ...r.labels, container: c.name, ...(extra ?? {}) }, memTimes, (i) => value(list, idx, i));
+      }
+    }
+  }
+  buf += "# EOF\n";
+  flush(true);
+  fs.closeSync(fd);
+  return samples;
+}

@@ -1,0 +1,258 @@
+import { spawnSync } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { analyzeContainer } from "@/lib/analysis";
+import { analyzeFromPrometheus, parseArgs } from "@/lib/cli/prometheus-analyze";
+import { PrometheusClient, PrometheusError } from "@/lib/metrics/prometheus-client";
+import { PrometheusSource } from "@/lib/metrics/prometheus-source";
+import { generateSeries } from "@/lib/scenarios";
+import { DEMO_FLEET, fleetPods, fleetSpec, mebibytes, type FleetCluster } from "@/lib/scenarios/demo-fleet";
+import { prometheusAvailable, startPrometheus, type RunningPrometheus } from "../support/prometheus";
+
+// One central Prometheus holding two clusters under a `cluster` label, 30 days of 5-minute history
+// made by promtool from the same scenario models the in-memory analysis uses.
+const STEP = 300;
+const NOW = Math.floor(Date.now() / 1000 / STEP) * STEP;
+const START = NOW - 30 * 86_400;
+const PROD = DEMO_FLEET.find((c) => c.slug === "prod-eu")!;
+const STAGING: FleetCluster = { ...DEMO_FLEET.find((c) => c.slug === "staging")!, workloads: DEMO_FLEET.find((c) => c.slug === "staging")!.workloads.filter((w) => ["payments-api", "checkout-web"].includes(w.name)) };
+const LOOPBACK = { allowLoopback: true, allowPrivate: false };
+
+const missing = prometheusAvailable();
+if (missing && process.env.CI) throw new Error(`CI needs Prometheus: ${missing}`);
+
+describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metrics series)", () => {
+  let prom: RunningPrometheus;
+  let source: PrometheusSource;
+
+  beforeAll(async () => {
+    prom = await startPrometheus([PROD, STAGING], { start: START, end: NOW, step: STEP, clusterLabel: "cluster" });
+    source = new PrometheusSource({ url: prom.url, policy: LOOPBACK, labels: { clusterLabel: "cluster", clusterValue: "prod-eu" }, minStepSeconds: STEP });
+  }, 180_000);
+  afterAll(async () => prom?.stop());
+
+  it("discovers workloads, owners, replicas, requests and limits from kube-state-metrics, for one cluster only", async () => {
+    const found = await source.discover(START, NOW);
+    expect(found.map((w) => `${w.kind}/${w.namespace}/${w.name}`).sort()).toEqual(PROD.workloads.map((w) => `${w.kind}/${w.namespace}/${w.name}`).sort());
+    for (const w of PROD.workloads) {
+      const d = found.find((x) => x.name === w.name && x.namespace === w.namespace)!;
+      expect(d.replicas, w.name).toBe(w.replicas);
+      expect(d.pods).toEqual(fleetPods("prod-eu", w).map((p) => p.name).sort());
+      const c = w.containers[0]!;
+      expect(d.containers).toEqual([{ name: c.name, image: c.image, requestBytes: mebibytes(c.requestMi), limitBytes: mebibytes(c.limitMi) }]);
+    }
+    const staging = new PrometheusSource({ url: prom.url, policy: LOOPBACK, labels: { clusterLabel: "cluster", clusterValue: "staging" } });
+    expect((await staging.discover(START, NOW)).map((w) => w.name).sort()).toEqual(["checkout-web", "payments-api"]);
+  });
+
+  it("gives every workload the same pattern and recommended limit as the in-memory analysis", async () => {
+    const compared: string[] = [];
+    for (const w of PROD.workloads) {
+      const c = w.containers[0]!;
+      const container = { namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: w.replicas }, name: c.name, image: c.image, requestBytes: mebibytes(c.requestMi), limitBytes: mebibytes(c.limitMi) };
+      const memory = analyzeContainer({
+        now: NOW, container,
+        pods: fleetPods("prod-eu", w).map((p) => {
+          const s = generateSeries(fleetSpec("prod-eu", w, c, p), { start: START, end: NOW, stepSeconds: STEP });
+          return { name: p.name, t: s.t, workingSet: s.workingSet, terminations: s.terminations.filter((x) => x.at >= START) };
+        }),
+      });
+      const history = await source.containerHistory({ cluster: "prod-eu", namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, container: c.name }, { start: START, end: NOW, stepSeconds: STEP });
+      expect(history.length, w.name).toBe(w.replicas);
+      const viaProm = analyzeContainer({ now: NOW, container, pods: history.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })) });
+      expect(viaProm.pattern, w.name).toBe(memory.pattern);
+      expect(viaProm.recommendation?.limit, w.name).toBe(memory.recommendation?.limit);
+      expect(viaProm.evidence.oomKills, w.name).toBe(memory.evidence.oomKills);
+      expect(viaProm.stats.p95, w.name).toBe(memory.stats.p95);
+      compared.push(`${w.name}:${viaProm.pattern}`);
+    }
+    // the fleet covers every verdict, so the comparison means something
+    expect(new Set(compared.map((c) => c.split(":")[1]))).toEqual(new Set(["leak", "limit_too_low", "spike", "healthy"]));
+  });
+
+  it("charts RSS and cache beside the working set", async () => {
+    const [pod] = await source.containerHistory({ cluster: "prod-eu", namespace: "payments", workloadKind: "StatefulSet", workloadName: "ledger-db", container: "postgres" }, { start: NOW - 86_400, end: NOW, stepSeconds: STEP });
+    expect(pod!.t.length).toBeGreaterThan(280);
+    const i = pod!.t.length - 1;
+    expect(pod!.rss[i]! + pod!.cache[i]!).toBeGreaterThan(0);
+    expect(pod!.rss[i]!).toBeLessThanOrEqual(pod!.workingSet[i]!);
+  });
+
+  it("analyses a whole cluster in a handful of queries, not one per container", async () => {
+    const { results, stats } = await analyzeFromPrometheus(parseArgs(["--prometheus", prom.url, "--cluster-label", "cluster", "--cluster", "prod-eu", "--window", "30d", "--step", "300"]), { now: NOW, policy: LOOPBACK });
+    expect(results).toHaveLength(PROD.workloads.length);
+    const namespaces = new Set(PROD.workloads.map((w) => w.namespace)).size;
+    expect(stats.requests).toBeLessThanOrEqual(7 + namespaces * 4);
+    const leak = results.find((r) => r.workload.name === "payments-api")!;
+    expect(leak).toMatchObject({ cluster: "prod-eu", namespace: "payments", workload: { kind: "Deployment", name: "payments-api", replicas: 3 }, container: "api" });
+    expect(leak.analysis.pattern).toBe("leak");
+  });
+
+  it("the analyze command prints one JSON object per container, or a table", () => {
+    const env = { ...process.env, HEADROOM_ALLOW_LOOPBACK: "true" };
+    const json = spawnSync("npx", ["tsx", "scripts/analyze.ts", "--prometheus", prom.url, "--cluster-label", "cluster", "--cluster", "staging", "--window", "7d", "--step", "300"], { encoding: "utf8", env });
+    expect(json.stderr).toBe("");
+    expect(json.status).toBe(0);
+    const lines = json.stdout.trim().split("\n").map((l) => JSON.parse(l) as { workload: { name: string }; container: string; pattern: string; commands: { kubectl: string } | null });
+    expect(lines.map((l) => l.workload.name).sort()).toEqual(["checkout-web", "payments-api"]);
+    expect(lines.find((l) => l.workload.name === "payments-api")!.commands!.kubectl).toMatch(/^kubectl set resources deployment\/payments-api -n payments -c api /);
+
+    const table = spawnSync("npx", ["tsx", "scripts/analyze.ts", "--prometheus", prom.url, "--cluster-label", "cluster", "--cluster", "prod-eu", "--workload", "statefulset/ledger-db", "--format", "table"], { encoding: "utf8", env });
+    expect(table.status).toBe(0);
+    const rows = table.stdout.trim().split("\n");
+    expect(rows[0]).toMatch(/^NAMESPACE\s+WORKLOAD\s+CONTAINER\s+PATTERN/);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatch(/^payments\s+statefulset\/ledger-db\s+postgres\s+limit_too_low/);
+
+    const none = spawnSync("npx", ["tsx", "scripts/analyze.ts", "--prometheus", prom.url, "--cluster-label", "cluster", "--cluster", "prod-eu", "--workload", "deployment/nope"], { encoding: "utf8", env });
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/^error: nothing matches deployment\/nope; found: /);
+  });
+
+  it("wrong metric names (no kube-state-metrics for that cluster) give a clear error, not an empty answer", async () => {
+    const run = analyzeFromPrometheus(parseArgs(["--prometheus", prom.url, "--cluster-label", "k8s_cluster", "--cluster", "prod-eu"]), { now: NOW, policy: LOOPBACK });
+    await expect(run).rejects.toThrow(/no workloads match cluster k8s_cluster="prod-eu"/);
+  });
+});
+
+describe("Prometheus faults give clear errors", () => {
+  type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  let server: http.Server;
+  let url: string;
+  let handler: Handler = (_q, res) => res.end();
+  let hits = 0;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      hits++;
+      handler(req, res);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  const client = (extra: Partial<ConstructorParameters<typeof PrometheusClient>[0]> = {}) => new PrometheusClient({ url, policy: LOOPBACK, timeoutMs: 2000, ...extra });
+  const failure = async (p: Promise<unknown>) => {
+    const e = await p.then(() => null, (x: unknown) => x);
+    expect(e).toBeInstanceOf(PrometheusError);
+    return e as PrometheusError;
+  };
+
+  it("down: connection refused, retried, then named", async () => {
+    const e = await failure(new PrometheusClient({ url: "http://127.0.0.1:1", policy: LOOPBACK, retries: 2 }).query("up"));
+    expect(e.kind).toBe("network");
+    expect(e.message).toBe("http://127.0.0.1:1/api/v1/query: connection refused (is Prometheus running at this address?)");
+  });
+
+  it("slow: a timeout after the configured time, not retried", async () => {
+    hits = 0;
+    handler = () => {}; // never answers
+    const started = Date.now();
+    const e = await failure(client({ timeoutMs: 500 }).query("up"));
+    expect(e.kind).toBe("timeout");
+    expect(e.message).toMatch(/no complete answer within 0.5 s/);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(hits).toBe(1);
+  });
+
+  it("5xx: retried with backoff, then an error with the status", async () => {
+    hits = 0;
+    handler = (_q, res) => {
+      res.writeHead(503, { "content-type": "text/plain" });
+      res.end("service unavailable: too many queries");
+    };
+    const c = client({ retries: 2 });
+    const e = await failure(c.query("up"));
+    expect(e.kind).toBe("http");
+    expect(e.status).toBe(503);
+    expect(e.message).toContain("HTTP 503 service unavailable: too many queries");
+    expect(hits).toBe(3);
+    expect(c.stats.retries).toBe(2);
+  });
+
+  it("5xx then success: a transient failure is absorbed by the retry", async () => {
+    hits = 0;
+    handler = (_q, res) => {
+      if (hits === 1) {
+        res.writeHead(502);
+        return res.end("bad gateway");
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: { job: "x" }, value: [1, "1"] }] } }));
+    };
+    expect(await client().query("up")).toEqual([{ metric: { job: "x" }, t: 1, v: 1 }]);
+    expect(hits).toBe(2);
+  });
+
+  it("4xx: Prometheus's own message, never retried", async () => {
+    hits = 0;
+    handler = (_q, res) => {
+      res.writeHead(400, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: "error", errorType: "bad_data", error: 'parse error at char 5: unexpected "}"' }));
+    };
+    const e = await failure(client().query("up{}}"));
+    expect(e.kind).toBe("query");
+    expect(e.message).toContain('HTTP 400 bad_data: parse error at char 5: unexpected "}"');
+    expect(hits).toBe(1);
+  });
+
+  it("401: says to check the credentials; the bearer token and custom headers are sent", async () => {
+    let seen: http.IncomingHttpHeaders = {};
+    handler = (req, res) => {
+      seen = req.headers;
+      res.writeHead(401);
+      res.end("unauthorized");
+    };
+    const e = await failure(client({ auth: { kind: "bearer", token: "s3cret" }, headers: { "X-Scope-OrgID": "tenant-a" } }).query("up"));
+    expect(e.message).toMatch(/HTTP 401 unauthorized \(check the credentials\)/);
+    expect(seen.authorization).toBe("Bearer s3cret");
+    expect(seen["x-scope-orgid"]).toBe("tenant-a");
+  });
+
+  it("huge response: cut off at the size cap with advice", async () => {
+    handler = (_q, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(64 * 1024, 32);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 64 && res.write(chunk)) sent++;
+        if (sent < 64) res.once("drain", pump);
+        else res.end();
+      };
+      pump();
+    };
+    const e = await failure(client({ maxResponseBytes: 1024 * 1024 }).query("up"));
+    expect(e.kind).toBe("too_large");
+    expect(e.message).toMatch(/larger than 1 MiB: narrow the query/);
+  });
+
+  it("not a Prometheus: a 200 that is not the API", async () => {
+    handler = (_q, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end("<html>Grafana</html>");
+    };
+    const e = await failure(client().query("up"));
+    expect(e.kind).toBe("bad_response");
+    expect(e.message).toMatch(/is this URL the Prometheus API\?/);
+  });
+
+  it("a redirect to the metadata address is refused", async () => {
+    handler = (_q, res) => {
+      res.writeHead(307, { location: "http://169.254.169.254/latest/meta-data/" });
+      res.end();
+    };
+    const e = await failure(client().query("up"));
+    expect(e.kind).toBe("blocked");
+    expect(e.message).toMatch(/redirect refused: .*169\.254\.169\.254 is link-local/);
+  });
+
+  it("the analyze command reports a dead Prometheus with exit 2 and one error line", () => {
+    const run = spawnSync("npx", ["tsx", "scripts/analyze.ts", "--prometheus", "http://127.0.0.1:1", "--window", "1d"], { encoding: "utf8", env: { ...process.env, HEADROOM_ALLOW_LOOPBACK: "true" } });
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toMatch(/^error: http:\/\/127\.0\.0\.1:1\/api\/v1\/\w+: connection refused/);
+    const blocked = spawnSync("npx", ["tsx", "scripts/analyze.ts", "--prometheus", "http://169.254.169.254/"], { encoding: "utf8" });
+    expect(blocked.status).toBe(2);
+    expect(blocked.stderr).toMatch(/^error: .*link-local/);
+  });
+});
