@@ -3,7 +3,8 @@ import type { Db } from "@/db/connect";
 import type { AnalysisOutput } from "@/lib/analysis";
 import { downsample, type ChartPoint } from "@/lib/charts/downsample";
 import { analyzeFromSource, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS, containerInput } from "@/lib/incidents/analyze";
-import { getMetricsSource, type ContainerRef } from "@/lib/metrics";
+import type { ContainerRef } from "@/lib/metrics";
+import { sourceForCluster } from "@/lib/metrics/for-cluster";
 import type { ClusterSummary } from "@/lib/queries/clusters";
 import { getActiveIncident, getWorkloadWithContainers, type ActiveIncident } from "@/lib/queries/containers";
 import { CHART_WINDOWS, type ContainerViewQuery } from "@/lib/schemas/lists";
@@ -28,7 +29,7 @@ export interface ContainerView {
 /** Everything the container page shows: spec, analysis over 30 days, and the chart of one pod over the window. Null if not the org's. */
 export async function getContainerView(
   db: Db,
-  q: { orgId: string; cluster: ClusterSummary & { prometheusUrl?: string | null }; namespace: string; kind: string; name: string; container: string; now: number } & ContainerViewQuery,
+  q: { orgId: string; cluster: ClusterSummary; namespace: string; kind: string; name: string; container: string; now: number } & ContainerViewQuery,
 ): Promise<ContainerView | null> {
   const found = await getWorkloadWithContainers(db, { orgId: q.orgId, clusterId: q.cluster.id, namespace: q.namespace, kind: q.kind, name: q.name });
   const spec = found?.containers.find((c) => c.name === q.container);
@@ -44,10 +45,8 @@ export async function getContainerView(
     now: q.now,
     incident: await getActiveIncident(db, { orgId: q.orgId, workloadId: w.id, container: spec.name }),
   };
-  const source = getMetricsSource({ metricsKind: q.cluster.metricsKind, prometheusUrl: q.cluster.prometheusUrl ?? null });
-  if (!source) {
-    return { ...base, analysis: null, metricsError: "No Prometheus is configured for this cluster yet: add its endpoint in the cluster settings.", pods: [], chart: null };
-  }
+  const { source, problem } = await sourceForCluster(db, { orgId: q.orgId, slug: q.cluster.slug });
+  if (!source) return { ...base, analysis: null, metricsError: problem, pods: [], chart: null };
   try {
     const history = await source.containerHistory(ref, { start: q.now - ANALYSIS_WINDOW_SECONDS, end: q.now, stepSeconds: ANALYSIS_STEP_SECONDS });
     const analysis = await analyzeFromSource(source, {

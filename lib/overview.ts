@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/connect";
-import { getMetricsSource, refKey, type ContainerRef } from "@/lib/metrics";
+import { refKey, type ContainerRef } from "@/lib/metrics";
+import { sourceForCluster } from "@/lib/metrics/for-cluster";
 import { listLimitedContainers, type LimitedContainer } from "@/lib/queries/overview";
 
 export interface AtRiskRow extends LimitedContainer {
@@ -16,7 +17,7 @@ export async function listAtRisk(db: Db, q: { orgId: string; now: Date; limit: n
   const out: AtRiskRow[] = [];
   const at = Math.floor(q.now.getTime() / 1000);
   for (const list of byCluster.values()) {
-    const source = getMetricsSource(list[0]!);
+    const { source } = await sourceForCluster(db, { orgId: q.orgId, slug: list[0]!.cluster });
     if (!source) continue;
     const refs: ContainerRef[] = list.map((c) => ({
       cluster: c.cluster, namespace: c.namespace, workloadKind: c.workloadKind, workloadName: c.workloadName, container: c.container,

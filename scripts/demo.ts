@@ -1,6 +1,6 @@
 // npm run demo — database (embedded unless DATABASE_URL), migrations, the demo organization, the app.
 import { seedDemo } from "@/db/seed/demo";
-import { buildApp, loadSecret, startApp } from "./lib/app-server";
+import { buildApp, loadSecret, loadSecretKey, startApp } from "./lib/app-server";
 import { openDatabase } from "./lib/database";
 
 const port = Number(process.env.PORT ?? 3000);
@@ -28,7 +28,7 @@ try {
   const seeded = await seedDemo(database.db, { now: Date.now() / 1000 });
   console.log(`Demo organization "Acme": ${seeded.clusters} clusters, ${seeded.workloads} workloads; +${seeded.events} OOM events, +${seeded.incidents} incidents (${Date.now() - t0} ms)`);
   buildApp();
-  const app = await startApp({ databaseUrl: database.url, port, secret: loadSecret() });
+  const app = await startApp({ databaseUrl: database.url, port, secret: loadSecret(), env: { HEADROOM_SECRET_KEY: loadSecretKey() } });
   cleanup.push(() => app.stop());
   app.child.on("exit", (code) => void shutdown(code ?? 1));
   console.log(`\n  Headroom is running at ${app.url}\n  Sign in with "Continue with the demo account". Ctrl-C stops everything.\n`);

@@ -30,6 +30,9 @@ export const clusters = pgTable(
     pricePerGibMonth: numeric("price_per_gib_month", { precision: 10, scale: 4, mode: "number" }).notNull().default(3.2),
     currency: text("currency").notNull().default("USD"),
     lastSyncAt: timestamp("last_sync_at", { withTimezone: true }),
+    /** why the last sync from Prometheus failed (null when it worked), shown on the cluster's pages */
+    lastSyncError: text("last_sync_error"),
+    settingsUpdatedAt: timestamp("settings_updated_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("clusters_org_slug_uq").on(t.orgId, t.slug)],

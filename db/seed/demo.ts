@@ -1,9 +1,8 @@
-import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../connect";
-import { clusters, containers, incidents, memberships, oomEvents, organizations, pods, users, workloads } from "../schema";
+import { clusters, containers, memberships, oomEvents, organizations, pods, users, workloads } from "../schema";
 import { DEMO_FLEET, fleetPods, fleetSpec, mebibytes } from "@/lib/scenarios/demo-fleet";
 import { scenarioTerminations } from "@/lib/scenarios";
-import { groupIntoIncidents } from "@/lib/inventory/incident-grouping";
+import { syncIncidents } from "@/lib/inventory/store";
 import { hashUnit, seedOf } from "@/lib/scenarios/random";
 import { analyzeFromSource, containerInput } from "@/lib/incidents/analyze";
 import { DemoSource } from "@/lib/metrics/demo-source";
@@ -106,7 +105,8 @@ export async function seedDemo(db: Db, opts: { now: number }): Promise<SeedResul
           incidentCount += await syncIncidents(tx as unknown as Db, {
             orgId: org!.id, clusterId: cluster!.id, workloadId: workload!.id, container: fcont.name,
             kills: kills.filter((k) => k >= now - HISTORY_SECONDS), now,
-            seed: seedOf(`${fc.slug}/${fw.namespace}/${fw.name}/${fcont.name}`),
+            // some open incidents of the demo have already been picked up by someone
+            initialStatus: (open) => (open ? (hashUnit(seedOf(`${fc.slug}/${fw.namespace}/${fw.name}/${fcont.name}`), 17) < 0.3 ? "acknowledged" : "open") : "resolved"),
             analyze: () => {
               const ref = { cluster: fc.slug, namespace: fw.namespace, workloadKind: fw.kind, workloadName: fw.name, container: fcont.name };
               const spec = { name: fcont.name, image: fcont.image, command: fcont.command ?? null, args: fcont.args ?? null, env: fcont.env ?? null, requestBytes: mebibytes(fcont.requestMi), limitBytes: mebibytes(fcont.limitMi) };
@@ -120,57 +120,4 @@ export async function seedDemo(db: Db, opts: { now: number }): Promise<SeedResul
   });
 }
 
-type IncidentStatus = (typeof incidents.$inferSelect)["status"];
 const demoSource = new DemoSource();
-
-async function syncIncidents(
-  db: Db,
-  q: { orgId: string; clusterId: string; workloadId: string; container: string; kills: number[]; now: number; seed: number; analyze?: () => Promise<unknown> },
-): Promise<number> {
-  const spans = groupIntoIncidents(q.kills, q.now);
-  if (spans.length === 0) return 0;
-  const existing = await db
-    .select()
-    .from(incidents)
-    .where(and(eq(incidents.orgId, q.orgId), eq(incidents.workloadId, q.workloadId), eq(incidents.containerName, q.container)));
-  let created = 0;
-  // one analysis per container, shared by its incidents (the verdict is about the container)
-  const analysis = q.analyze ? await q.analyze() : undefined;
-  for (const span of spans) {
-    const first = new Date(span.firstSeenAt * 1000);
-    const match = existing.find((e) => Math.abs(e.firstSeenAt.getTime() - first.getTime()) < 1000 || (e.status !== "resolved" && span.status !== "resolved"));
-    const open = span.status === "open";
-    // some open incidents have already been picked up by someone
-    const status: IncidentStatus = open ? (hashUnit(q.seed, 17) < 0.3 ? "acknowledged" : "open") : "resolved";
-    const values = {
-      status: match && match.status !== "resolved" && open ? match.status : status,
-      oomCount: span.oomCount,
-      lastSeenAt: new Date(span.lastSeenAt * 1000),
-      resolvedAt: span.resolvedAt ? new Date(span.resolvedAt * 1000) : null,
-      acknowledgedAt: status === "acknowledged" ? new Date((span.lastSeenAt - 600) * 1000) : null,
-      ...(analysis !== undefined ? { analysis, analyzedAt: new Date(q.now * 1000), pattern: patternOf(analysis) } : {}),
-    };
-    if (match) {
-      await db.update(incidents).set(values).where(and(eq(incidents.id, match.id), eq(incidents.orgId, q.orgId)));
-    } else {
-      await db.insert(incidents).values({
-        orgId: q.orgId, clusterId: q.clusterId, workloadId: q.workloadId, containerName: q.container, firstSeenAt: first, ...values,
-      });
-      created++;
-    }
-  }
-  // an incident open in an earlier run that no span keeps open any more is resolved
-  await db
-    .update(incidents)
-    .set({ status: "resolved", resolvedAt: sql`coalesce(${incidents.resolvedAt}, now())` })
-    .where(
-      and(
-        eq(incidents.orgId, q.orgId), eq(incidents.workloadId, q.workloadId), eq(incidents.containerName, q.container),
-        ne(incidents.status, "resolved"), sql`${incidents.lastSeenAt} < ${new Date((q.now - 7 * 86_400) * 1000)}`,
-      ),
-    );
-  return created;
-}
-
-const patternOf = (a: unknown) =>
-  a && typeof a === "object" && "pattern" in a && typeof (a as { pattern: unknown }).pattern === "string" ? (a as { pattern: string }).pattern : null;

@@ -1,4 +1,8 @@
 import { ZodError } from "zod";
+import { ConflictError } from "@/lib/clusters/errors";
+import { SettingsError } from "@/lib/clusters/prometheus-settings";
+import { PrometheusError } from "@/lib/metrics/prometheus-client";
+import { SecretKeyError } from "@/lib/security/secrets";
 
 /** Thrown by handlers for a missing (or another organization's) resource: answered 404. */
 export class NotFoundError extends Error {
@@ -19,6 +23,12 @@ export function responseForError(e: unknown): Response {
     });
   }
   if (e instanceof NotFoundError) return errorResponse(404, e.message);
+  if (e instanceof SettingsError) return errorResponse(400, "invalid request", { issues: [{ path: e.path, message: e.message }] });
+  if (e instanceof ConflictError) return errorResponse(409, e.message);
+  // the operator has not configured the key: the server cannot store or read credentials
+  if (e instanceof SecretKeyError) return errorResponse(503, e.message);
+  // the cluster's Prometheus failed: a gateway problem, said in words, never a 500
+  if (e instanceof PrometheusError) return errorResponse(502, e.message, { kind: e.kind });
   console.error("[api] unhandled error", e);
   return errorResponse(500, "internal error");
 }

@@ -15,6 +15,9 @@ export interface ClusterSummary {
   pricePerGibMonth: number;
   currency: string;
   lastSyncAt: string | null;
+  /** why the last sync from Prometheus failed; null when it worked */
+  lastSyncError: string | null;
+  hasPrometheus: boolean;
   workloads: number;
   ooms30d: number;
   activeIncidents: number;
@@ -32,6 +35,8 @@ const summaryColumns = (since: Date) => ({
   pricePerGibMonth: clusters.pricePerGibMonth,
   currency: clusters.currency,
   lastSyncAt: isoTime(clusters.lastSyncAt) as SQL<string | null>,
+  lastSyncError: clusters.lastSyncError,
+  hasPrometheus: sql<boolean>`(${clusters.prometheusUrl} is not null)`,
   workloads: sql<number>`(select count(*)::int from workloads w where w.cluster_id = clusters.id and w.org_id = clusters.org_id)`,
   ooms30d: sql<number>`(select count(*)::int from oom_events e where e.cluster_id = clusters.id and e.org_id = clusters.org_id
     and e.reason = 'OOMKilled' and e.finished_at >= ${since})`,

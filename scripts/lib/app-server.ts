@@ -29,12 +29,21 @@ export function buildApp(opts: { force?: boolean; quiet?: boolean } = {}) {
 }
 
 /** The session-signing secret: NEXTAUTH_SECRET, or one generated once and kept in .data/. */
+/** The session-signing secret: NEXTAUTH_SECRET, or one generated once into .data/nextauth-secret. */
 export function loadSecret(): string {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
-  const file = path.join(root, ".data", "nextauth-secret");
+  return process.env.NEXTAUTH_SECRET ?? secretFile("nextauth-secret", () => crypto.randomBytes(32).toString("base64url"));
+}
+
+/** The key that encrypts stored credentials: HEADROOM_SECRET_KEY, or 32 random bytes generated once into .data/secret-key. */
+export function loadSecretKey(): string {
+  return process.env.HEADROOM_SECRET_KEY ?? secretFile("secret-key", () => crypto.randomBytes(32).toString("base64"));
+}
+
+function secretFile(name: string, generate: () => string): string {
+  const file = path.join(root, ".data", name);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600 });
+    fs.writeFileSync(file, generate(), { mode: 0o600 });
   }
   return fs.readFileSync(file, "utf8").trim();
 }

@@ -1,7 +1,13 @@
 import { spawnSync } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createDb, type Db } from "@/db/connect";
+import { clusters, incidents, memberships, oomEvents, organizations, users, workloads } from "@/db/schema";
+import { createCluster, getSettings, saveSettings, syncNow, testSettings } from "@/lib/clusters/manage";
+import { getContainerView } from "@/lib/container-view";
+import { getCluster } from "@/lib/queries/clusters";
 import { analyzeContainer } from "@/lib/analysis";
 import { analyzeFromPrometheus, parseArgs } from "@/lib/cli/prometheus-analyze";
 import { PrometheusClient, PrometheusError } from "@/lib/metrics/prometheus-client";
@@ -108,6 +114,94 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
     const none = spawnSync("npx", ["tsx", "scripts/analyze.ts", "--prometheus", prom.url, "--cluster-label", "cluster", "--cluster", "prod-eu", "--workload", "deployment/nope"], { encoding: "utf8", env });
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/^error: nothing matches deployment\/nope; found: /);
+  });
+
+  describe("a Prometheus-backed cluster in the product", () => {
+    let db: Db;
+    let orgId: string;
+    let userId: string;
+    beforeAll(async () => {
+      process.env.HEADROOM_SECRET_KEY = Buffer.alloc(32, 9).toString("base64");
+      process.env.HEADROOM_ALLOW_LOOPBACK = "true";
+      db = createDb(inject("databaseUrl"), 4);
+      const [org] = await db.insert(organizations).values({ slug: "initech", name: "Initech" }).returning();
+      const [user] = await db.insert(users).values({ email: "sre@initech.example", name: "SRE" }).returning();
+      await db.insert(memberships).values({ orgId: org!.id, userId: user!.id, role: "admin" });
+      orgId = org!.id;
+      userId = user!.id;
+    });
+    afterAll(async () => db?.$client.end());
+
+    const settings = (over: Record<string, unknown> = {}) => ({
+      url: prom.url, auth: { kind: "bearer" as const, token: "prom-token-123" }, headers: [{ name: "X-Scope-OrgID", value: "tenant-7" }],
+      skipVerify: false, clusterLabel: "cluster", clusterLabelValue: "prod-eu", ...over,
+    });
+
+    it("stores the endpoint with credentials encrypted; a dump holds no secret; the form reads no secret back", async () => {
+      await createCluster(db, { orgId, userId, input: { name: "eu-central", pricePerGibMonth: 3.2, currency: "USD" } });
+      const view = await saveSettings(db, { orgId, userId, slug: "eu-central", input: settings() });
+      expect(view).toMatchObject({ url: prom.url, authKind: "bearer", hasSecret: true, headers: [{ name: "X-Scope-OrgID", hasValue: true }], clusterLabel: "cluster" });
+      expect(JSON.stringify(view)).not.toContain("prom-token-123");
+      expect(JSON.stringify(view)).not.toContain("tenant-7");
+      const dump = JSON.stringify(await db.select().from(clusters).where(eq(clusters.orgId, orgId)));
+      expect(dump).not.toContain("prom-token-123");
+      expect(dump).not.toContain("tenant-7");
+      // saving again with the token left empty keeps the stored one
+      await saveSettings(db, { orgId, userId, slug: "eu-central", input: settings({ auth: { kind: "bearer" } , headers: [{ name: "X-Scope-OrgID" }] }) });
+      expect((await getSettings(db, { orgId, slug: "eu-central" }))!.hasSecret).toBe(true);
+    });
+
+    it("Test connection reports cAdvisor, kube-state-metrics and the number of containers", async () => {
+      const report = await testSettings(db, { orgId, slug: "eu-central", input: settings({ auth: { kind: "bearer" } }) });
+      expect(report!.ok).toBe(true);
+      expect(report!.version).toMatch(/^2\./);
+      expect(report!.containers).toBe(PROD.workloads.reduce((n, w) => n + w.replicas, 0));
+      expect(report!.checks.find((c) => c.id === "ksmContainerInfo")!.count).toBeGreaterThan(0);
+      const wrong = await testSettings(db, { orgId, slug: "eu-central", input: settings({ clusterLabelValue: "nope" }) });
+      expect(wrong!.ok).toBe(false);
+      expect(wrong!.error).toMatch(/Missing: cAdvisor working set, kube-state-metrics containers.*check the cluster label/);
+      expect(wrong!.checks.find((c) => c.id === "ksmContainerInfo")!.help).toMatch(/Install kube-state-metrics/);
+      const down = await testSettings(db, { orgId, slug: "eu-central", input: settings({ url: "http://127.0.0.1:1" }) });
+      expect(down).toMatchObject({ ok: false, checks: [] });
+      expect(down!.error).toMatch(/connection refused/);
+    });
+
+    it("a sync fills the inventory, the OOMKills and the incidents; a second sync adds nothing", async () => {
+      const first = await syncNow(db, { orgId, slug: "eu-central", now: NOW });
+      expect(first).toMatchObject({ workloads: PROD.workloads.length, containers: PROD.workloads.length });
+      const cluster = await getCluster(db, { orgId, slug: "eu-central", now: new Date(NOW * 1000) });
+      expect(cluster).toMatchObject({ workloads: PROD.workloads.length, hasPrometheus: true, lastSyncError: null });
+      expect(cluster!.ooms30d).toBe(first!.oomKills);
+      expect(first!.oomKills).toBeGreaterThan(100);
+      const leak = await db.select().from(incidents).innerJoin(workloads, eq(workloads.id, incidents.workloadId)).where(and(eq(incidents.orgId, orgId), eq(workloads.name, "payments-api")));
+      expect(leak[0]!.incidents.pattern).toBe("leak");
+      const again = await syncNow(db, { orgId, slug: "eu-central", now: NOW });
+      expect(again!.incidentsCreated).toBe(0);
+      const events = await db.select().from(oomEvents).where(eq(oomEvents.orgId, orgId));
+      expect(events.filter((e) => e.reason === "OOMKilled")).toHaveLength(first!.oomKills);
+      expect(events.every((e) => e.reason !== "OOMKilled" || e.exitCode === 137)).toBe(true);
+    });
+
+    it("the container page reads its chart and verdict from Prometheus", async () => {
+      const cluster = (await getCluster(db, { orgId, slug: "eu-central", now: new Date(NOW * 1000) }))!;
+      const view = await getContainerView(db, { orgId, cluster, namespace: "payments", kind: "statefulset", name: "ledger-db", container: "postgres", now: NOW, window: "7d" });
+      expect(view!.metricsError).toBeNull();
+      expect(view!.analysis!.pattern).toBe("limit_too_low");
+      expect(view!.pods).toHaveLength(3);
+      expect(view!.chart!.points.length).toBeGreaterThan(500);
+      expect(view!.chart!.points.some((p) => p.rss !== null)).toBe(true);
+    });
+
+    it("when Prometheus goes away the pages degrade with a reason and keep the inventory", async () => {
+      await saveSettings(db, { orgId, userId, slug: "eu-central", input: settings({ url: "http://127.0.0.1:1", auth: { kind: "bearer" } }) });
+      await expect(syncNow(db, { orgId, slug: "eu-central", now: NOW })).rejects.toThrow(/connection refused/);
+      const cluster = (await getCluster(db, { orgId, slug: "eu-central", now: new Date(NOW * 1000) }))!;
+      expect(cluster.lastSyncError).toMatch(/connection refused/);
+      expect(cluster.workloads).toBe(PROD.workloads.length);
+      const view = await getContainerView(db, { orgId, cluster, namespace: "payments", kind: "statefulset", name: "ledger-db", container: "postgres", now: NOW, window: "7d" });
+      expect(view!.analysis).toBeNull();
+      expect(view!.metricsError).toMatch(/Could not read this container's memory history: .*connection refused/);
+    });
   });
 
   it("wrong metric names (no kube-state-metrics for that cluster) give a clear error, not an empty answer", async () => {

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
+import { hasRole } from "@/lib/auth/roles";
 import { listClusters } from "@/lib/queries/clusters";
 import { formatAgo, formatMoney } from "@/lib/format";
 import { clusterHref } from "@/lib/links";
@@ -18,7 +19,12 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
   const clusters = await listClusters(db, { orgId: org.id, now });
   return (
     <div className="mx-auto max-w-7xl space-y-5">
-      <h1 className="text-xl font-semibold">Clusters</h1>
+      <div className="flex items-center justify-between">
+        <h1 className="text-xl font-semibold">Clusters</h1>
+        {hasRole(org.role, "admin") ? (
+          <Link href={`/${slug}/clusters/new`} className="rounded-md bg-zinc-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 dark:bg-zinc-100 dark:text-zinc-900">Add cluster</Link>
+        ) : null}
+      </div>
       <Card>
         {clusters.length === 0 ? (
           <EmptyState title="No clusters yet.">Deploy the Headroom agent in a cluster, or connect its Prometheus, to see it here.</EmptyState>
@@ -43,7 +49,7 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
                     <Link href={clusterHref(slug, c.slug)} className="font-mono font-medium text-blue-700 hover:underline dark:text-blue-400">{c.name}</Link>
                   </td>
                   <td className="px-3 py-2.5 text-zinc-600 dark:text-zinc-400">{[c.provider, c.region].filter(Boolean).join(" · ") || "—"}</td>
-                  <td className="px-3 py-2.5"><Badge tone="info">{c.connectionMode === "demo" ? "simulated" : c.connectionMode}</Badge></td>
+                  <td className="px-3 py-2.5"><Badge tone="info">{c.connectionMode === "demo" ? "simulated" : c.metricsKind === "prometheus" ? "Prometheus" : c.connectionMode}</Badge></td>
                   <td className="px-3 py-2.5 text-right">{c.workloads}</td>
                   <td className={`px-3 py-2.5 text-right ${c.ooms30d > 0 ? "font-medium text-red-600 dark:text-red-400" : ""}`}>{c.ooms30d}</td>
                   <td className="px-3 py-2.5 text-right">{c.activeIncidents}</td>

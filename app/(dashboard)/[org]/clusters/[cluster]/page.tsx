@@ -8,8 +8,8 @@ import { getCluster } from "@/lib/queries/clusters";
 import { listNamespaces, listWorkloads } from "@/lib/queries/workloads";
 import { listWorkloadsQuery } from "@/lib/schemas/lists";
 import { queryKeys } from "@/lib/query-keys";
-import { formatMoney } from "@/lib/format";
-import { Card, StatCard } from "@/components/ui/card";
+import { formatAgo, formatMoney } from "@/lib/format";
+import { Card, ErrorState, StatCard } from "@/components/ui/card";
 import { WorkloadsTable } from "@/components/clusters/workloads-table";
 
 export async function generateMetadata({ params }: { params: Promise<{ cluster: string }> }): Promise<Metadata> {
@@ -35,9 +35,18 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
     <div className="mx-auto max-w-7xl space-y-5">
       <div>
         <nav aria-label="Breadcrumb" className="text-xs text-zinc-500"><Link href={`/${slug}/clusters`} className="hover:underline">Clusters</Link> /</nav>
-        <h1 className="font-mono text-xl font-semibold">{cluster.name}</h1>
+        <div className="flex items-center justify-between gap-3">
+          <h1 className="font-mono text-xl font-semibold">{cluster.name}</h1>
+          {cluster.metricsKind === "prometheus" ? <Link href={`/${slug}/clusters/${cluster.slug}/settings`} className="rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900">Prometheus settings</Link> : null}
+        </div>
         <p className="text-sm text-zinc-500">{[cluster.provider, cluster.region].filter(Boolean).join(" · ")} · memory at {formatMoney(cluster.pricePerGibMonth, cluster.currency)} per GiB-month</p>
       </div>
+      {cluster.metricsKind === "prometheus" && !cluster.hasPrometheus ? (
+        <ErrorState title="Not connected yet">Connect this cluster&apos;s Prometheus in the <Link href={`/${slug}/clusters/${cluster.slug}/settings`} className="underline">settings</Link>: Headroom reads workloads from kube-state-metrics and memory from cAdvisor.</ErrorState>
+      ) : null}
+      {cluster.lastSyncError ? (
+        <ErrorState title="Prometheus could not be read">{cluster.lastSyncError} — the figures below are from the last successful sync{cluster.lastSyncAt ? ` (${formatAgo(cluster.lastSyncAt, now.getTime())})` : ""}.</ErrorState>
+      ) : null}
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <StatCard label="Workloads" value={cluster.workloads} />
         <StatCard label="OOMKills · 30 d" value={cluster.ooms30d} tone={cluster.ooms30d > 0 ? "critical" : "ok"} />

@@ -1,0 +1,48 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db/client";
+import { requireOrg } from "@/lib/auth/require-org";
+import { hasRole } from "@/lib/auth/roles";
+import { getSettings } from "@/lib/clusters/manage";
+import { formatAgo } from "@/lib/format";
+import { clusterHref } from "@/lib/links";
+import { Card, EmptyState, ErrorState } from "@/components/ui/card";
+import { PrometheusSettingsForm } from "@/components/clusters/prometheus-settings-form";
+
+type Params = { org: string; cluster: string };
+
+export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
+  return { title: `${decodeURIComponent((await params).cluster)} · settings` };
+}
+
+export default async function ClusterSettingsPage({ params }: { params: Promise<Params> }) {
+  const p = await params;
+  const { org } = await requireOrg(p.org);
+  const slug = decodeURIComponent(p.cluster);
+  const view = await getSettings(getDb(), { orgId: org.id, slug });
+  const now = new Date().getTime();
+  if (!view) notFound();
+  return (
+    <div className="mx-auto max-w-3xl space-y-5">
+      <div>
+        <p className="text-xs text-zinc-500">
+          <Link href={`/${p.org}/clusters`} className="hover:underline">Clusters</Link> / <Link href={clusterHref(p.org, slug)} className="hover:underline">{slug}</Link> /
+        </p>
+        <h1 className="text-xl font-semibold">Prometheus settings</h1>
+        <p className="mt-1 text-sm text-zinc-500">
+          {view.lastSyncAt ? <>Last synced {formatAgo(view.lastSyncAt, now)}.</> : view.url ? "Not synced yet." : "Not connected yet."}
+        </p>
+      </div>
+      {view.lastSyncError ? <ErrorState title="The last sync failed">{view.lastSyncError}</ErrorState> : null}
+      {view.unreadable ? <ErrorState title="Stored credentials cannot be read">They were encrypted with another HEADROOM_SECRET_KEY. Enter them again and save.</ErrorState> : null}
+      {view.metricsKind === "demo" ? (
+        <Card><EmptyState title="This is a simulated demo cluster.">Its memory history comes from Headroom&apos;s scenario models. <Link href={`/${p.org}/clusters/new`} className="text-blue-700 hover:underline dark:text-blue-400">Add a cluster</Link> to connect a real Prometheus.</EmptyState></Card>
+      ) : hasRole(org.role, "admin") ? (
+        <Card title="Endpoint"><PrometheusSettingsForm org={p.org} cluster={slug} initial={view} /></Card>
+      ) : (
+        <ErrorState title="Admins change settings">Ask an owner or admin of {org.name}.</ErrorState>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/connect";
+import { auditLog, clusters } from "@/db/schema";
+import { syncClusterFromPrometheus, type SyncResult } from "@/lib/inventory/prometheus-sync";
+import { sourceForCluster } from "@/lib/metrics/for-cluster";
+import { PrometheusSource } from "@/lib/metrics/prometheus-source";
+import { policyFromEnv } from "@/lib/security/outbound";
+import { secretKeyFromEnv, SecretKeyError } from "@/lib/security/secrets";
+import { testConnection, type ConnectionReport } from "./connection-test";
+import { ConflictError } from "./errors";
+import { effectiveConfig, settingsView, toColumns, type PrometheusSettingsInput, type SettingsView } from "./prometheus-settings";
+
+export const newClusterInput = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(2, "at least 2 characters")
+    .max(63)
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "lower-case letters, digits and dashes, like prod-eu")
+    .refine((n) => n !== "new", "\"new\" is reserved"),
+  provider: z.string().trim().max(64).optional(),
+  region: z.string().trim().max(64).optional(),
+  pricePerGibMonth: z.number().min(0).max(10_000).default(3.2),
+  currency: z.string().trim().regex(/^[A-Z]{3}$/, "a three-letter currency code, e.g. USD").default("USD"),
+});
+
+
+/** Creates a Prometheus-backed cluster (settings come next). */
+export async function createCluster(db: Db, q: { orgId: string; userId: string; input: z.infer<typeof newClusterInput> }) {
+  const [row] = await db
+    .insert(clusters)
+    .values({ orgId: q.orgId, slug: q.input.name, name: q.input.name, provider: q.input.provider || null, region: q.input.region || null, connectionMode: "direct", metricsKind: "prometheus", pricePerGibMonth: q.input.pricePerGibMonth, currency: q.input.currency })
+    .onConflictDoNothing()
+    .returning();
+  if (!row) throw new ConflictError(`a cluster named "${q.input.name}" already exists`);
+  await db.insert(auditLog).values({ orgId: q.orgId, actorUserId: q.userId, action: "cluster.create", targetType: "cluster", targetId: row.id, data: { name: row.name } });
+  return row;
+}
+
+async function clusterRow(db: Db, orgId: string, slug: string) {
+  const [row] = await db.select().from(clusters).where(and(eq(clusters.orgId, orgId), eq(clusters.slug, slug))).limit(1);
+  return row ?? null;
+}
+
+function keyOrNull() {
+  try {
+    return secretKeyFromEnv();
+  } catch {
+    return null;
+  }
+}
+
+export async function getSettings(db: Db, q: { orgId: string; slug: string }): Promise<SettingsView | null> {
+  const row = await clusterRow(db, q.orgId, q.slug);
+  return row ? settingsView(row, keyOrNull()) : null;
+}
+
+/** Tests the form's endpoint (stored secrets fill the fields left empty) without saving anything. */
+export async function testSettings(db: Db, q: { orgId: string; slug: string; input: PrometheusSettingsInput }): Promise<ConnectionReport | null> {
+  const row = await clusterRow(db, q.orgId, q.slug);
+  if (!row) return null;
+  const cfg = effectiveConfig(row, q.input, secretKeyFromEnv());
+  return testConnection({ url: cfg.url, auth: cfg.auth, headers: cfg.headers, caPem: cfg.caPem, skipVerify: cfg.skipVerify, labels: { clusterLabel: cfg.clusterLabel, clusterValue: cfg.clusterLabelValue }, policy: policyFromEnv() });
+}
+
+/** Saves the endpoint (credentials encrypted) and records who changed it. */
+export async function saveSettings(db: Db, q: { orgId: string; userId: string; slug: string; input: PrometheusSettingsInput }): Promise<SettingsView | null> {
+  const row = await clusterRow(db, q.orgId, q.slug);
+  if (!row) return null;
+  if (row.metricsKind === "demo") throw new ConflictError("this is a simulated demo cluster; add a cluster to connect a real Prometheus");
+  const key = secretKeyFromEnv();
+  const cfg = effectiveConfig(row, q.input, key);
+  const [updated] = await db
+    .update(clusters)
+    .set({
+      ...toColumns(row.id, cfg, key),
+      ...(q.input.pricePerGibMonth !== undefined ? { pricePerGibMonth: q.input.pricePerGibMonth } : {}),
+      ...(q.input.currency ? { currency: q.input.currency } : {}),
+      settingsUpdatedAt: new Date(),
+    })
+    .where(and(eq(clusters.id, row.id), eq(clusters.orgId, q.orgId)))
+    .returning();
+  await db.insert(auditLog).values({
+    orgId: q.orgId, actorUserId: q.userId, action: "cluster.prometheus.update", targetType: "cluster", targetId: row.id,
+    // what changed, never a secret
+    data: { url: cfg.url, auth: cfg.auth.kind, headers: Object.keys(cfg.headers), clusterLabel: cfg.clusterLabel, skipVerify: cfg.skipVerify, ca: cfg.caPem !== null },
+  });
+  return settingsView(updated!, key);
+}
+
+/** Reads the cluster from its Prometheus into the inventory now. */
+export async function syncNow(db: Db, q: { orgId: string; slug: string; now?: number }): Promise<SyncResult | null> {
+  const row = await clusterRow(db, q.orgId, q.slug);
+  if (!row) return null;
+  if (row.metricsKind === "demo") throw new ConflictError("the demo's clusters are simulated and always in sync");
+  const { source, problem } = await sourceForCluster(db, { orgId: q.orgId, slug: q.slug });
+  if (!(source instanceof PrometheusSource)) throw new ConflictError(problem ?? "no Prometheus configured");
+  return syncClusterFromPrometheus(db, { orgId: q.orgId, clusterId: row.id, slug: row.slug, source, now: q.now ?? Date.now() / 1000, pricing: { currency: row.currency, perGiBMonth: row.pricePerGibMonth } });
+}
+
+export { ConflictError, SecretKeyError };

@@ -1,0 +1,95 @@
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/connect";
+import { clusters, containers, oomEvents, pods, workloads } from "@/db/schema";
+import { analyzeContainer } from "@/lib/analysis";
+import type { PrometheusSource } from "@/lib/metrics/prometheus-source";
+import { stableUuid } from "@/lib/scenarios/random";
+import { syncIncidents } from "./store";
+
+/** How far back a sync reads: the analysis window of the pages. */
+export const SYNC_WINDOW_SECONDS = 30 * 86_400;
+const SYNC_STEP_SECONDS = 300;
+
+export interface SyncResult {
+  workloads: number;
+  containers: number;
+  terminations: number;
+  oomKills: number;
+  incidentsCreated: number;
+}
+
+/**
+ * Reads a Prometheus-backed cluster into the inventory: workloads, containers (image, request,
+ * limit), pods, terminations (OOMKilled told apart from other exits by kube-state-metrics' reason and
+ * exit code) and incidents with the engine's analysis. Idempotent; a failure is recorded on the
+ * cluster (lastSyncError) for its pages to show, and rethrown.
+ */
+export async function syncClusterFromPrometheus(
+  db: Db,
+  q: { orgId: string; clusterId: string; slug: string; source: PrometheusSource; now: number; pricing: { currency: string; perGiBMonth: number } },
+): Promise<SyncResult> {
+  const now = Math.floor(q.now);
+  const at = new Date(now * 1000);
+  let history;
+  try {
+    history = await q.source.clusterHistory({ start: now - SYNC_WINDOW_SECONDS, end: now, stepSeconds: SYNC_STEP_SECONDS });
+  } catch (e) {
+    await db.update(clusters).set({ lastSyncError: (e as Error).message }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
+    throw e;
+  }
+  const result: SyncResult = { workloads: 0, containers: 0, terminations: 0, oomKills: 0, incidentsCreated: 0 };
+  await db.transaction(async (tx) => {
+    const workloadIds = new Map<string, string>();
+    for (const { workload: w } of history) {
+      const k = `${w.namespace}/${w.kind}/${w.name}`;
+      if (workloadIds.has(k)) continue;
+      const [row] = await tx
+        .insert(workloads)
+        .values({ orgId: q.orgId, clusterId: q.clusterId, kind: w.kind, namespace: w.namespace, name: w.name, replicas: w.replicas })
+        .onConflictDoUpdate({ target: [workloads.clusterId, workloads.namespace, workloads.kind, workloads.name], set: { replicas: w.replicas, updatedAt: at } })
+        .returning({ id: workloads.id });
+      workloadIds.set(k, row!.id);
+      result.workloads++;
+      if (w.pods.length) {
+        await tx
+          .insert(pods)
+          .values(w.pods.map((name) => ({ orgId: q.orgId, clusterId: q.clusterId, workloadId: row!.id, uid: podUid(q.slug, w.namespace, name), namespace: w.namespace, name, phase: "Running" })))
+          .onConflictDoUpdate({ target: [pods.clusterId, pods.uid], set: { updatedAt: at } });
+      }
+    }
+    for (const { workload: w, container: c, pods: podHistory } of history) {
+      const workloadId = workloadIds.get(`${w.namespace}/${w.kind}/${w.name}`)!;
+      await tx
+        .insert(containers)
+        .values({ orgId: q.orgId, workloadId, name: c.name, image: c.image, requestBytes: c.requestBytes, limitBytes: c.limitBytes })
+        .onConflictDoUpdate({ target: [containers.workloadId, containers.name], set: { image: c.image, requestBytes: c.requestBytes, limitBytes: c.limitBytes, updatedAt: at } });
+      result.containers++;
+      const events = podHistory.flatMap((p) =>
+        p.terminations.map((t, i) => ({
+          orgId: q.orgId, clusterId: q.clusterId, workloadId, namespace: w.namespace, podName: p.pod, podUid: podUid(q.slug, w.namespace, p.pod),
+          containerName: c.name, reason: t.reason, exitCode: t.exitCode, finishedAt: new Date(t.at * 1000), restartCount: i + 1,
+        })),
+      );
+      for (let i = 0; i < events.length; i += 500) await tx.insert(oomEvents).values(events.slice(i, i + 500)).onConflictDoNothing();
+      result.terminations += events.length;
+      const kills = podHistory.flatMap((p) => p.terminations.filter((t) => t.reason === "OOMKilled").map((t) => t.at)).sort((a, b) => a - b);
+      result.oomKills += kills.length;
+      if (kills.length === 0) continue;
+      result.incidentsCreated += await syncIncidents(tx as unknown as Db, {
+        orgId: q.orgId, clusterId: q.clusterId, workloadId, container: c.name, kills, now,
+        analyze: async () =>
+          analyzeContainer({
+            now,
+            container: { cluster: q.slug, namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: Math.max(1, w.replicas) }, name: c.name, image: c.image, requestBytes: c.requestBytes, limitBytes: c.limitBytes },
+            pods: podHistory.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })),
+            pricing: q.pricing,
+          }),
+      });
+    }
+    await tx.update(clusters).set({ lastSyncAt: at, lastSyncError: null }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
+  });
+  return result;
+}
+
+/** kube_pod_owner carries no uid; a stable one from the pod's identity keeps events unique per occurrence. */
+const podUid = (cluster: string, namespace: string, pod: string) => stableUuid(`prometheus/${cluster}/${namespace}/${pod}`);

@@ -1,0 +1,42 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/connect";
+import { clusters } from "@/db/schema";
+import { sourceOptions } from "@/lib/clusters/prometheus-settings";
+import { policyFromEnv } from "@/lib/security/outbound";
+import { secretKeyFromEnv } from "@/lib/security/secrets";
+import { DemoSource } from "./demo-source";
+import { PrometheusSource } from "./prometheus-source";
+import type { MetricsSource } from "./source";
+
+const demo = new DemoSource();
+const cache = new Map<string, { version: string; source: PrometheusSource }>();
+
+export interface ClusterSource {
+  source: MetricsSource | null;
+  /** why there is no source, in words for the page */
+  problem: string | null;
+}
+
+/**
+ * The metrics source behind one of the organization's clusters: the demo's simulation, or its
+ * Prometheus with the stored (decrypted) credentials. Sources are kept per cluster until its
+ * settings change, so their discovery cache serves consecutive page loads.
+ */
+export async function sourceForCluster(db: Db, q: { orgId: string; slug: string }): Promise<ClusterSource> {
+  const [row] = await db.select().from(clusters).where(and(eq(clusters.orgId, q.orgId), eq(clusters.slug, q.slug))).limit(1);
+  if (!row) return { source: null, problem: "cluster not found" };
+  if (row.metricsKind === "demo") return { source: demo, problem: null };
+  if (!row.prometheusUrl) return { source: null, problem: "No Prometheus is configured for this cluster yet: add its endpoint in the cluster settings." };
+  const version = `${row.settingsUpdatedAt?.getTime() ?? 0}:${row.prometheusUrl}`;
+  const hit = cache.get(row.id);
+  if (hit && hit.version === version) return { source: hit.source, problem: null };
+  try {
+    const opts = sourceOptions(row, secretKeyFromEnv());
+    const source = new PrometheusSource({ ...opts!, policy: policyFromEnv(), timeoutMs: 20_000 });
+    cache.set(row.id, { version, source });
+    return { source, problem: null };
+  } catch (e) {
+    return { source: null, problem: `The cluster's Prometheus settings cannot be used: ${(e as Error).message}` };
+  }
+}
