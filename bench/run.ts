@@ -4,6 +4,7 @@
 import { analyzeContainer, type ContainerInput } from "@/lib/analysis";
 import type { PodArrays } from "@/lib/analysis/index";
 import { generateSeries, SCENARIO_KINDS, type ScenarioKind } from "@/lib/scenarios";
+import { benchPrometheus } from "./prometheus";
 
 const Mi = 1024 * 1024;
 const NOW = Date.UTC(2026, 10, 28) / 1000;
@@ -57,3 +58,5 @@ console.log(`Headroom bench · Node ${process.version} · ${process.arch}`);
 console.log("Analysis engine (lib/analysis), one thread:");
 measure(300, 2000);
 measure(60, 400);
+
+await benchPrometheus();

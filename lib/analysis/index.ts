@@ -4,7 +4,7 @@ import { podTrend, type PodSeriesArrays, type PodTrend } from "./cycles";
 import { profilingFinding, specFindings } from "./findings";
 import { formatQuantity, mib } from "./quantity";
 import { costDelta, recommend } from "./recommend";
-import { clamp01, summarize, type Summary } from "./stats";
+import { clamp01, summarizeAll, type Summary } from "./stats";
 import type { Alert, AnalysisInput, AnalysisOutput, ContainerInput, Finding, Pattern, Termination } from "./types";
 
 export * from "./types";
@@ -67,21 +67,9 @@ export function analyzeContainer(q: { now: number; container: ContainerInput; po
       last = Math.max(last, s.t[s.t.length - 1]!);
     }
   }
-  const pooled = new Float64Array(total);
-  let o = 0;
-  for (const s of series) {
-    // one pass copies the pod's samples and finds its peak, which cycles and backtest both need
-    const ws = s.ws;
-    let max = -Infinity;
-    for (let i = 0; i < ws.length; i++) {
-      const v = ws[i]!;
-      pooled[o + i] = v;
-      if (v > max) max = v;
-    }
-    s.max = max;
-    o += ws.length;
-  }
-  const stats = summarize(pooled);
+  // one pass per pod finds the statistics and each pod's peak, which cycles and backtest both need
+  const { summary: stats, maxes } = summarizeAll(series.map((x) => x.ws));
+  series.forEach((x, i) => (x.max = maxes[i]!));
   const oomKills = series.reduce((n, s) => n + s.ooms.length, 0);
   const windowSeconds = total ? last - first : 0;
   const findings: Finding[] = specFindings(c);

@@ -43,19 +43,43 @@ export interface Summary {
 
 /** Mean, p50, p95, p99 and max of the values, by selection rather than a full sort. */
 export function summarize(values: Float64Array): Summary {
-  const n = values.length;
-  if (n === 0) return { mean: 0, p50: 0, p95: 0, p99: 0, max: 0 };
+  return summarizeAll([values]).summary;
+}
+
+/**
+ * The same statistics over several arrays taken as one (every pod of a container), without copying
+ * them together, plus each array's own maximum.
+ */
+export function summarizeAll(parts: Float64Array[]): { summary: Summary; maxes: number[] } {
+  let n = 0;
   let sum = 0;
   let max = -Infinity;
   let min = Infinity;
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    sum += v;
-    if (v > max) max = v;
-    if (v < min) min = v;
+  const maxes = parts.map((values) => {
+    let m = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      sum += v;
+      if (v > m) m = v;
+      if (v < min) min = v;
+    }
+    n += values.length;
+    if (m > max) max = m;
+    return m;
+  });
+  if (n === 0) return { summary: { mean: 0, p50: 0, p95: 0, p99: 0, max: 0 }, maxes };
+  let p: number[];
+  if (n >= 2048 && max > min) p = histogramQuantiles(parts, n, min, max, QS);
+  else {
+    const pooled = new Float64Array(n);
+    let o = 0;
+    for (const values of parts) {
+      pooled.set(values, o);
+      o += values.length;
+    }
+    p = selectedQuantiles(pooled, QS);
   }
-  const [p50, p95, p99] = n >= 2048 && max > min ? histogramQuantiles(values, min, max, QS) : selectedQuantiles(values, QS);
-  return { mean: sum / n, p50: p50!, p95: p95!, p99: p99!, max };
+  return { summary: { mean: sum / n, p50: p[0]!, p95: p[1]!, p99: p[2]!, max }, maxes };
 }
 
 const QS = [0.5, 0.95, 0.99];
@@ -77,16 +101,27 @@ function selectedQuantiles(values: Float64Array, qs: number[]): number[] {
 
 const BINS = 4096;
 
+function countInto(counts: Int32Array, values: Float64Array, min: number, scale: number) {
+  for (let i = 0; i < values.length; i++) counts[((values[i]! - min) * scale) | 0]!++;
+}
+
+function keepInto(kept: Float64Array, fill: Int32Array, want: Int32Array, values: Float64Array, min: number, scale: number) {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const w = want[((v - min) * scale) | 0]!;
+    if (w >= 0) kept[fill[w]!++] = v;
+  }
+}
+
 /**
  * Exact nearest-rank quantiles without sorting: a histogram of the value range finds the bin that
  * holds each rank, a second pass keeps only those bins' values, and a selection inside them
  * finishes. Both passes are branch-predictable, unlike partitioning, which is what makes them fast.
  */
-function histogramQuantiles(values: Float64Array, min: number, max: number, qs: number[]): number[] {
-  const n = values.length;
+function histogramQuantiles(parts: Float64Array[], n: number, min: number, max: number, qs: number[]): number[] {
   const scale = (BINS - 1) / (max - min);
   const counts = new Int32Array(BINS);
-  for (let i = 0; i < n; i++) counts[((values[i]! - min) * scale) | 0]!++;
+  for (const values of parts) countInto(counts, values, min, scale);
   // the bin of each rank, and how many values lie in the bins before it
   const bins = new Int32Array(qs.length);
   const before = new Int32Array(qs.length);
@@ -116,11 +151,7 @@ function histogramQuantiles(values: Float64Array, min: number, max: number, qs: 
   }
   const kept = new Float64Array(size);
   const fill = Int32Array.from(offsets);
-  for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    const w = want[((v - min) * scale) | 0]!;
-    if (w >= 0) kept[fill[w]!++] = v;
-  }
+  for (const values of parts) keepInto(kept, fill, want, values, min, scale);
   return ranks.map((k, q) => {
     const w = want[bins[q]!]!;
     const from = offsets[w]!;

@@ -18,6 +18,8 @@ export interface ExportOptions {
   specStep?: number;
   /** label naming the cluster (a central Prometheus); null for one cluster per Prometheus */
   clusterLabel?: string | null;
+  /** kube-state-metrics interval for termination series, seconds (the memory step by default) */
+  terminationStep?: number;
   /** which cAdvisor metrics to write (all three by default) */
   memory?: ("working_set" | "rss" | "cache")[];
 }
@@ -134,7 +136,7 @@ export function writeOpenMetrics(file: string, fleet: FleetCluster[], opts: Expo
 
   // kube-state-metrics: terminations, sampled at the memory step so every kill shows
   const killTimes = new Map<string, number[]>();
-  const memTimes = grid(opts.step);
+  const memTimes = grid(opts.terminationStep ?? opts.step);
   const kills = (r: PodRow, cName: string) => {
     const k = `${r.cluster.slug}/${r.pod.name}/${cName}`;
     let list = killTimes.get(k);
