@@ -79,8 +79,9 @@ export async function benchPrometheus() {
     const all = await source.clusterHistory(window);
     const fetched = performance.now();
     const verdicts = new Map<string, number>();
-    for (const { workload: w, container: c, pods } of all) {
+    for (const { workload: w, container: c, pods, rawStats } of all) {
       const a = analyzeContainer({
+        rawStats,
         now, container: { namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: w.replicas }, name: c.name, image: c.image, requestBytes: c.requestBytes, limitBytes: c.limitBytes },
         pods: pods.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })),
       });
@@ -107,8 +108,9 @@ export async function benchPrometheus() {
         if (r) parts.push(r.v);
       }
       const scope = { namespace: w.namespace, pods: [pod], container: "app" };
-      await naive.queryRange(q.lastTerminatedTimestamp({ clusterLabel: null, clusterValue: null }, scope), window.start, window.end, STEP * 15);
-      await naive.queryRange(q.lastTerminatedReason({ clusterLabel: null, clusterValue: null }, scope), window.start, window.end, STEP * 15);
+      const ksm = `{namespace=${q.str(scope.namespace)},pod=${q.str(pod)},container="app"}`;
+      await naive.queryRange(`kube_pod_container_status_last_terminated_timestamp${ksm}`, window.start, window.end, STEP * 2);
+      await naive.queryRange(`kube_pod_container_status_last_terminated_reason${ksm}`, window.start, window.end, STEP * 2);
       done++;
       if ((performance.now() - n0) / 1000 > NAIVE_BUDGET_SECONDS) break;
     }

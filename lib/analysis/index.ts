@@ -42,7 +42,17 @@ function toArrays(samples: [number, number][]) {
 }
 
 /** The verdict for one workload container from its pods' working-set history. Pure: `now` comes from the caller. */
-export function analyzeContainer(q: { now: number; container: ContainerInput; pods: PodArrays[]; pricing?: AnalysisInput["pricing"] }): AnalysisOutput {
+export function analyzeContainer(q: {
+  now: number;
+  container: ContainerInput;
+  pods: PodArrays[];
+  pricing?: AnalysisInput["pricing"];
+  /**
+   * Statistics of the raw samples when the series are a coarser summary of them (Prometheus folds
+   * 1-minute samples into max-per-step series for trends and computes the percentiles itself).
+   */
+  rawStats?: { stats: Summary; samples: number };
+}): AnalysisOutput {
   const c = q.container;
   const limit = c.limitBytes ?? null;
   const series: PodSeriesArrays[] = q.pods.map((p) => {
@@ -68,13 +78,14 @@ export function analyzeContainer(q: { now: number; container: ContainerInput; po
     }
   }
   // one pass per pod finds the statistics and each pod's peak, which cycles and backtest both need
-  const { summary: stats, maxes } = summarizeAll(series.map((x) => x.ws));
+  const { summary: seriesStats, maxes } = summarizeAll(series.map((x) => x.ws));
   series.forEach((x, i) => (x.max = maxes[i]!));
+  const stats = q.rawStats && total > 0 ? q.rawStats.stats : seriesStats;
   const oomKills = series.reduce((n, s) => n + s.ooms.length, 0);
   const windowSeconds = total ? last - first : 0;
   const findings: Finding[] = specFindings(c);
   const roundedStats = { mean: Math.round(stats.mean), p50: Math.round(stats.p50), p95: Math.round(stats.p95), p99: Math.round(stats.p99), max: Math.round(stats.max) };
-  const evidence = { samples: total, pods: series.length, cycles: 0, oomKills, windowHours: Math.round((windowSeconds / HOUR) * 10) / 10 };
+  const evidence = { samples: q.rawStats && total > 0 ? q.rawStats.samples : total, pods: series.length, cycles: 0, oomKills, windowHours: Math.round((windowSeconds / HOUR) * 10) / 10 };
 
   const latest = series.reduce((m, s) => (s.t.length ? Math.max(m, s.ws[s.t.length - 1]!) : m), -Infinity);
   const usageOfLimit = limit && Number.isFinite(latest) ? round(latest / limit, 3) : null;

@@ -1,7 +1,7 @@
 import { analyzeContainer, type AnalysisOutput } from "@/lib/analysis";
 import { formatQuantity } from "@/lib/analysis/quantity";
 import { PrometheusError } from "@/lib/metrics/prometheus-client";
-import { PrometheusSource, type DiscoveredContainer, type DiscoveredWorkload } from "@/lib/metrics/prometheus-source";
+import { PrometheusSource, type ClusterContainerHistory, type DiscoveredContainer, type DiscoveredWorkload } from "@/lib/metrics/prometheus-source";
 import type { PodSeries } from "@/lib/metrics/source";
 import { policyFromEnv, type OutboundPolicy } from "@/lib/security/outbound";
 
@@ -160,18 +160,19 @@ export async function analyzeFromPrometheus(
     const what = [opts.workload ? `${opts.workload.kind.toLowerCase()}/${opts.workload.name}` : null, opts.container ? `container "${opts.container}"` : null].filter(Boolean).join(", ");
     throw new UsageError(`nothing matches ${what}; found: ${[...new Set(all.map((x) => `${x.workload.namespace}/${x.workload.kind.toLowerCase()}/${x.workload.name}`))].slice(0, 12).join(", ")}`);
   }
-  const results = chosen.map(({ workload, container, pods }) => ({
+  const results = chosen.map(({ workload, container, pods, rawStats }) => ({
     cluster: opts.cluster,
     namespace: workload.namespace,
     workload: { kind: workload.kind, name: workload.name, replicas: workload.replicas },
     container: container.name,
-    analysis: analyze(workload, container, pods, now, opts),
+    analysis: analyze(workload, container, pods, rawStats, now, opts),
   }));
   return { results, stats: { requests: source.client.stats.requests, bytes: source.client.stats.bytes } };
 }
 
-function analyze(w: DiscoveredWorkload, c: DiscoveredContainer, pods: PodSeries[], now: number, opts: PrometheusAnalyzeOptions): AnalysisOutput {
+function analyze(w: DiscoveredWorkload, c: DiscoveredContainer, pods: PodSeries[], rawStats: ClusterContainerHistory["rawStats"], now: number, opts: PrometheusAnalyzeOptions): AnalysisOutput {
   return analyzeContainer({
+    rawStats,
     now,
     container: {
       cluster: opts.cluster ?? undefined, namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: Math.max(1, w.replicas) },

@@ -53,7 +53,7 @@ export async function testConnection(opts: PrometheusSourceOptions, now = Math.f
     const info = await source.client.buildInfo();
     const counts = await Promise.all(defs.map(([id]) => source.client.query(p[id], now).then((r) => r[0]?.v ?? 0)));
     const containers = await source.client
-      .query(`count(count by (namespace, pod, container) (last_over_time(${q.MEMORY_METRICS.working_set}${q.selector(source.labels, q.REAL_CONTAINER)}[10m])))`, now)
+      .query(`count(count by (namespace, pod, container) (last_over_time(${q.MEMORY_METRICS.working_set}${q.selector(source.labels, q.REAL_CONTAINER)}[1h])))`, now)
       .then((r) => r[0]?.v ?? 0);
     const checks = defs.map(([id, label, required, help], i) => ({ id, label, count: counts[i]!, required, help }));
     const missing = checks.filter((c) => c.required && c.count === 0);

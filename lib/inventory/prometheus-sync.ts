@@ -57,7 +57,7 @@ export async function syncClusterFromPrometheus(
           .onConflictDoUpdate({ target: [pods.clusterId, pods.uid], set: { updatedAt: at } });
       }
     }
-    for (const { workload: w, container: c, pods: podHistory } of history) {
+    for (const { workload: w, container: c, pods: podHistory, rawStats } of history) {
       const workloadId = workloadIds.get(`${w.namespace}/${w.kind}/${w.name}`)!;
       await tx
         .insert(containers)
@@ -80,6 +80,7 @@ export async function syncClusterFromPrometheus(
         analyze: async () =>
           analyzeContainer({
             now,
+            rawStats,
             container: { cluster: q.slug, namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: Math.max(1, w.replicas) }, name: c.name, image: c.image, requestBytes: c.requestBytes, limitBytes: c.limitBytes },
             pods: podHistory.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })),
             pricing: q.pricing,

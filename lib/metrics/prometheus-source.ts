@@ -160,11 +160,13 @@ export class PrometheusSource implements MetricsSource {
    * value of last_terminated_timestamp is one termination; its reason and exit code are the ones
    * reported at the first step that shows it.
    */
-  async terminations(scope: q.Scope, start: number, end: number, step: number): Promise<Map<string, Termination[]>> {
+  async terminations(scope: q.Scope, start: number, end: number, wantedStep: number): Promise<Map<string, Termination[]>> {
+    // change detection keeps the answers small, so a fine step costs little: two kills closer than it would merge
+    const step = q.stepFor(start, end, Math.min(wantedStep, TERMINATION_STEP));
     const [stamps, reasons, codes] = await Promise.all([
-      this.client.queryRange(q.lastTerminatedTimestamp(this.labels, scope), start, end, step),
-      this.client.queryRange(q.lastTerminatedReason(this.labels, scope), start, end, step),
-      this.client.queryRange(q.lastTerminatedExitCode(this.labels, scope), start, end, step),
+      this.client.queryRange(q.lastTerminatedTimestamp(this.labels, scope, step), start, end, step),
+      this.client.queryRange(q.lastTerminatedReason(this.labels, scope, step), start, end, step),
+      this.client.queryRange(q.lastTerminatedExitCode(this.labels, scope, step), start, end, step),
     ]);
     const reasonAt = new Map<string, { t: Float64Array; reason: string }[]>();
     for (const s of reasons) {
@@ -218,42 +220,83 @@ export class PrometheusSource implements MetricsSource {
   }
 
   /**
-   * Every container of every workload (or those of one namespace) with its pods' working set and
-   * terminations, for a whole-cluster analysis: one working-set query and three termination queries
-   * per namespace, whatever the number of containers.
+   * Every container of every workload (or those of one namespace) for a whole-cluster analysis, in a
+   * handful of queries per namespace whatever the number of containers: Prometheus computes the
+   * statistics of the raw samples (quantile_over_time, max_over_time…) and folds the history into a
+   * max-per-step series of about 1,440 points for trends, and terminations come as change points.
    */
-  async clusterHistory(window: SeriesWindow, filter: { namespace?: string } = {}): Promise<{ workload: DiscoveredWorkload; container: DiscoveredContainer; pods: PodSeries[] }[]> {
+  async clusterHistory(window: SeriesWindow, filter: { namespace?: string } = {}): Promise<ClusterContainerHistory[]> {
     const workloads = await this.discover(window.start, window.end, filter.namespace);
-    const step = q.stepFor(window.start, window.end, Math.max(this.minStep, window.stepSeconds));
+    const trendStep = q.stepFor(window.start, window.end, Math.max(this.minStep, window.stepSeconds, Math.ceil((window.end - window.start) / TREND_POINTS)));
+    const range = Math.max(60, window.end - window.start);
     const namespaces = [...new Set(workloads.map((w) => w.namespace))];
     const perNs = await Promise.all(
       namespaces.map(async (namespace) => {
         const scope: q.Scope = { namespace };
-        const [ws, terms] = await Promise.all([
-          this.client.queryRange(q.memoryRange("working_set", this.labels, scope, step), window.start, window.end, step),
-          this.terminations(scope, window.start, window.end, step),
+        const [ws, stats, terms] = await Promise.all([
+          this.client.queryRange(q.memoryRange("working_set", this.labels, scope, trendStep), window.start, window.end, trendStep),
+          this.client.query(q.workingSetStats(this.labels, scope, range), window.end),
+          this.terminations(scope, window.start, window.end, window.stepSeconds),
         ]);
-        return { namespace, ws, terms };
+        return { namespace, ws, stats, terms };
       }),
     );
     const series = new Map<string, RangeSeries>();
     const terms = new Map<string, Termination[]>();
+    const stats = new Map<string, Partial<Record<q.RawStat, number>>>();
     for (const r of perNs) {
       for (const s of r.ws) series.set(key(r.namespace, s.metric.pod!, s.metric.container!), s);
       for (const [k, v] of r.terms) terms.set(k, v);
+      for (const s of r.stats) {
+        const k = key(r.namespace, s.metric.pod!, s.metric.container!);
+        const entry = stats.get(k) ?? {};
+        entry[s.metric.stat as q.RawStat] = s.v;
+        stats.set(k, entry);
+      }
     }
     const empty = new Float64Array(0);
     return workloads.flatMap((w) =>
-      w.containers.map((c) => ({
-        workload: w,
-        container: c,
-        pods: w.pods.flatMap((pod) => {
+      w.containers.map((c) => {
+        const pods = w.pods.flatMap((pod) => {
           const s = series.get(key(w.namespace, pod, c.name));
           return s ? [{ pod, t: s.t, workingSet: s.v, rss: empty, cache: empty, terminations: terms.get(key(w.namespace, pod, c.name)) ?? [] }] : [];
-        }),
-      })),
+        });
+        return { workload: w, container: c, pods, rawStats: poolStats(w.pods.map((pod) => stats.get(key(w.namespace, pod, c.name)))) };
+      }),
     );
   }
+}
+
+/** A workload container's pods for a whole-cluster analysis, with Prometheus's statistics of the raw samples. */
+export interface ClusterContainerHistory {
+  workload: DiscoveredWorkload;
+  container: DiscoveredContainer;
+  pods: PodSeries[];
+  rawStats: { stats: { mean: number; p50: number; p95: number; p99: number; max: number }; samples: number } | undefined;
+}
+
+const TREND_POINTS = 1440;
+const TERMINATION_STEP = 120;
+
+/**
+ * The container's statistics from its pods' own: maxima and counts exactly, the mean weighted by
+ * samples, and each percentile as the highest pod's (an upper bound of the pooled one, which errs
+ * towards room).
+ */
+function poolStats(perPod: (Partial<Record<q.RawStat, number>> | undefined)[]): ClusterContainerHistory["rawStats"] {
+  const pods = perPod.filter((p): p is Record<q.RawStat, number> => !!p && p.count !== undefined && p.count > 0 && p.max !== undefined);
+  if (pods.length === 0) return undefined;
+  const samples = pods.reduce((n, p) => n + p.count, 0);
+  return {
+    samples,
+    stats: {
+      mean: pods.reduce((s, p) => s + (p.mean ?? 0) * p.count, 0) / samples,
+      p50: Math.max(...pods.map((p) => p.p50 ?? 0)),
+      p95: Math.max(...pods.map((p) => p.p95 ?? 0)),
+      p99: Math.max(...pods.map((p) => p.p99 ?? 0)),
+      max: Math.max(...pods.map((p) => p.max)),
+    },
+  };
 }
 
 function indexOf(t: Float64Array, at: number): number {

@@ -75,18 +75,50 @@ export function memoryRange(metric: MemoryMetric, labels: PromLabels, scope: Sco
   return `max by (namespace, pod, container) (max_over_time(${MEMORY_METRICS[metric]}${sel}[${Math.max(1, step - 1)}s]))`;
 }
 
-/** kube-state-metrics: the time of each container's last termination (distinct values over a range are the terminations). */
-export function lastTerminatedTimestamp(labels: PromLabels, scope: Scope): string {
-  return `max by (namespace, pod, container) (kube_pod_container_status_last_terminated_timestamp${selector(labels, scopeMatchers(scope))})`;
+const BY_CONTAINER = "namespace, pod, container";
+
+function lastTerminated(labels: PromLabels, scope: Scope, offset?: number): string {
+  return `max by (${BY_CONTAINER}) (kube_pod_container_status_last_terminated_timestamp${selector(labels, scopeMatchers(scope))}${offset ? ` offset ${offset}s` : ""})`;
 }
 
-/** kube-state-metrics: the reason of each container's last termination (one series per reason, value 1). */
-export function lastTerminatedReason(labels: PromLabels, scope: Scope): string {
-  return `max by (namespace, pod, container, reason) (kube_pod_container_status_last_terminated_reason${selector(labels, scopeMatchers(scope))}) == 1`;
+/**
+ * kube-state-metrics: the time of each container's last termination, only at the steps where it
+ * changed (or first appeared). Each value is one termination; a quiet container returns nothing,
+ * so the answer stays small whatever the window.
+ */
+export function lastTerminatedTimestamp(labels: PromLabels, scope: Scope, step: number): string {
+  const now = lastTerminated(labels, scope);
+  const before = lastTerminated(labels, scope, step);
+  return `(${now} != ${before}) or (${now} unless ${before})`;
 }
 
-export function lastTerminatedExitCode(labels: PromLabels, scope: Scope): string {
-  return `max by (namespace, pod, container) (kube_pod_container_status_last_terminated_exitcode${selector(labels, scopeMatchers(scope))})`;
+/** The reason of each termination (one series per reason), at the steps where the termination time changed. */
+export function lastTerminatedReason(labels: PromLabels, scope: Scope, step: number): string {
+  return `(max by (${BY_CONTAINER}, reason) (kube_pod_container_status_last_terminated_reason${selector(labels, scopeMatchers(scope))}) == 1) and on (${BY_CONTAINER}) (${lastTerminatedTimestamp(labels, scope, step)})`;
+}
+
+/** The exit code of each termination, at the steps where the termination time changed. */
+export function lastTerminatedExitCode(labels: PromLabels, scope: Scope, step: number): string {
+  return `max by (${BY_CONTAINER}) (kube_pod_container_status_last_terminated_exitcode${selector(labels, scopeMatchers(scope))}) and on (${BY_CONTAINER}) (${lastTerminatedTimestamp(labels, scope, step)})`;
+}
+
+export type RawStat = "p50" | "p95" | "p99" | "max" | "mean" | "count";
+
+/**
+ * Statistics of every raw working-set sample of each pod over `rangeSeconds` before the evaluation
+ * time, computed by Prometheus (one instant query; a `stat` label tells them apart).
+ */
+export function workingSetStats(labels: PromLabels, scope: Scope, rangeSeconds: number): string {
+  const sel = `${MEMORY_METRICS.working_set}${selector(labels, [...scopeMatchers(scope), ...REAL_CONTAINER])}[${rangeSeconds}s]`;
+  const parts: [RawStat, string][] = [
+    ["p50", `quantile_over_time(0.5, ${sel})`],
+    ["p95", `quantile_over_time(0.95, ${sel})`],
+    ["p99", `quantile_over_time(0.99, ${sel})`],
+    ["max", `max_over_time(${sel})`],
+    ["mean", `avg_over_time(${sel})`],
+    ["count", `count_over_time(${sel})`],
+  ];
+  return parts.map(([stat, expr]) => `label_replace(max by (${BY_CONTAINER}) (${expr}), "stat", "${stat}", "", "")`).join(" or ");
 }
 
 export function restartsTotal(labels: PromLabels, scope: Scope): string {
@@ -108,7 +140,8 @@ export function discovery(labels: PromLabels, namespace?: string) {
 
 /** Whether the metrics Headroom needs exist, for the connection test: a count per metric. */
 export function presence(labels: PromLabels) {
-  const c = (metric: string, extra: string[] = []) => `count(${metric}${selector(labels, extra)})`;
+  // a series scraped in the last hour counts: a missed scrape or a slow exporter is not "missing"
+  const c = (metric: string, extra: string[] = []) => `count(last_over_time(${metric}${selector(labels, extra)}[1h]))`;
   return {
     cadvisorWorkingSet: c(MEMORY_METRICS.working_set, REAL_CONTAINER),
     cadvisorRss: c(MEMORY_METRICS.rss, REAL_CONTAINER),

@@ -1,5 +1,9 @@
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
+import os from "node:os";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -89,7 +93,7 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
     const { results, stats } = await analyzeFromPrometheus(parseArgs(["--prometheus", prom.url, "--cluster-label", "cluster", "--cluster", "prod-eu", "--window", "30d", "--step", "300"]), { now: NOW, policy: LOOPBACK });
     expect(results).toHaveLength(PROD.workloads.length);
     const namespaces = new Set(PROD.workloads.map((w) => w.namespace)).size;
-    expect(stats.requests).toBeLessThanOrEqual(7 + namespaces * 4);
+    expect(stats.requests).toBeLessThanOrEqual(7 + namespaces * 5);
     const leak = results.find((r) => r.workload.name === "payments-api")!;
     expect(leak).toMatchObject({ cluster: "prod-eu", namespace: "payments", workload: { kind: "Deployment", name: "payments-api", replicas: 3 }, container: "api" });
     expect(leak.analysis.pattern).toBe("leak");
@@ -153,6 +157,7 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
 
     it("Test connection reports cAdvisor, kube-state-metrics and the number of containers", async () => {
       const report = await testSettings(db, { orgId, slug: "eu-central", input: settings({ auth: { kind: "bearer" } }) });
+      expect(report!.error).toBeNull();
       expect(report!.ok).toBe(true);
       expect(report!.version).toMatch(/^2\./);
       expect(report!.containers).toBe(PROD.workloads.reduce((n, w) => n + w.replicas, 0));
@@ -348,5 +353,32 @@ describe("Prometheus faults give clear errors", () => {
     const blocked = spawnSync("npx", ["tsx", "scripts/analyze.ts", "--prometheus", "http://169.254.169.254/"], { encoding: "utf8" });
     expect(blocked.status).toBe(2);
     expect(blocked.stderr).toMatch(/^error: .*link-local/);
+  });
+});
+
+describe("TLS: a private CA or skip-verify", () => {
+  let server: https.Server;
+  let url: string;
+  let caPem: string;
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "headroom-tls-"));
+    const made = spawnSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")], { encoding: "utf8" });
+    if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
+    caPem = fs.readFileSync(path.join(dir, "cert.pem"), "utf8");
+    server = https.createServer({ key: fs.readFileSync(path.join(dir, "key.pem")), cert: caPem }, (_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1, "42"] }] } }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it("refuses an unknown certificate, accepts it with its CA, or with skip-verify", async () => {
+    const plain = await new PrometheusClient({ url, policy: LOOPBACK, retries: 0 }).query("up").then(() => null, (e: unknown) => e as PrometheusError);
+    expect(plain?.kind).toBe("network");
+    expect(plain?.message).toMatch(/self[- ]signed certificate/);
+    expect(await new PrometheusClient({ url, policy: LOOPBACK, caPem }).query("up")).toEqual([{ metric: {}, t: 1, v: 42 }]);
+    expect(await new PrometheusClient({ url, policy: LOOPBACK, skipVerify: true }).query("up")).toEqual([{ metric: {}, t: 1, v: 42 }]);
   });
 });
