@@ -89,8 +89,8 @@ export async function benchPrometheus() {
     }
     const wall = (performance.now() - t0) / 1000;
     const containers = all.reduce((n, x) => n + x.pods.length, 0);
-    const step = q.stepFor(window.start, window.end, STEP);
-    console.log(`  Headroom: ${wall.toFixed(1)} s wall (${((fetched - t0) / 1000).toFixed(1)} s fetching, ${(wall - (fetched - t0) / 1000).toFixed(1)} s analysing), ${source.client.stats.requests} queries, ${mb(source.client.stats.bytes)} received; ${all.length} workload containers, ${containers} pod series at a ${step}-s step`);
+    const step = all[0]?.pods[0] ? all[0].pods[0].t[1]! - all[0].pods[0].t[0]! : 0;
+    console.log(`  Headroom: ${wall.toFixed(1)} s wall (${((fetched - t0) / 1000).toFixed(1)} s fetching, ${(wall - (fetched - t0) / 1000).toFixed(1)} s analysing), ${source.client.stats.requests} queries, ${mb(source.client.stats.bytes)} received; ${all.length} workload containers, ${containers} pod series (trend at a ${step}-s step, statistics of the raw samples by quantile_over_time)`);
     console.log(`            verdicts: ${[...verdicts].map(([k, v]) => `${k} ${v}`).join(", ")}   goal: under 20 s`);
 
     // Naive: each container's raw history by itself (query_range at the scrape step, split to stay

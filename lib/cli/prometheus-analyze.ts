@@ -140,7 +140,8 @@ export async function analyzeFromPrometheus(
     minStepSeconds: opts.stepSeconds ?? 60,
   });
   const window = { start: now - opts.windowSeconds, end: now, stepSeconds: opts.stepSeconds ?? 60 };
-  const all = await source.clusterHistory(window, { namespace: opts.namespace ?? undefined });
+  // an explicit --step also sets how finely terminations are told apart (kills closer than it merge)
+  const all = await source.clusterHistory(window, { namespace: opts.namespace ?? undefined, terminationStep: opts.stepSeconds ?? undefined });
   if (all.length === 0) {
     const present = await source.client.query(`count(kube_pod_container_info)`, now).catch(() => []);
     throw new PrometheusError(

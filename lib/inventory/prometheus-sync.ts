@@ -32,7 +32,8 @@ export async function syncClusterFromPrometheus(
   const at = new Date(now * 1000);
   let history;
   try {
-    history = await q.source.clusterHistory({ start: now - SYNC_WINDOW_SECONDS, end: now, stepSeconds: SYNC_STEP_SECONDS });
+    // events need every kill and its exit code: a fine termination step, which change detection keeps cheap
+    history = await q.source.clusterHistory({ start: now - SYNC_WINDOW_SECONDS, end: now, stepSeconds: SYNC_STEP_SECONDS }, { terminationStep: 120, exitCodes: true });
   } catch (e) {
     await db.update(clusters).set({ lastSyncError: (e as Error).message }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
     throw e;

@@ -135,7 +135,7 @@ export class PrometheusSource implements MetricsSource {
       this.client.queryRange(q.memoryRange("working_set", this.labels, scope, step), window.start, window.end, step),
       this.client.queryRange(q.memoryRange("rss", this.labels, scope, step), window.start, window.end, step),
       this.client.queryRange(q.memoryRange("cache", this.labels, scope, step), window.start, window.end, step),
-      this.terminations(scope, window.start, window.end, step),
+      this.terminations(scope, window.start, window.end, Math.min(step, TERMINATION_STEP)),
     ]);
     const byPod = (list: RangeSeries[]) => new Map(list.map((s) => [s.metric.pod!, s]));
     const rssBy = byPod(rss);
@@ -160,41 +160,32 @@ export class PrometheusSource implements MetricsSource {
    * value of last_terminated_timestamp is one termination; its reason and exit code are the ones
    * reported at the first step that shows it.
    */
-  async terminations(scope: q.Scope, start: number, end: number, wantedStep: number): Promise<Map<string, Termination[]>> {
-    // change detection keeps the answers small, so a fine step costs little: two kills closer than it would merge
-    const step = q.stepFor(start, end, Math.min(wantedStep, TERMINATION_STEP));
-    const [stamps, reasons, codes] = await Promise.all([
-      this.client.queryRange(q.lastTerminatedTimestamp(this.labels, scope, step), start, end, step),
-      this.client.queryRange(q.lastTerminatedReason(this.labels, scope, step), start, end, step),
-      this.client.queryRange(q.lastTerminatedExitCode(this.labels, scope, step), start, end, step),
+  async terminations(scope: q.Scope, start: number, end: number, wantedStep: number, opts: { exitCodes?: boolean } = {}): Promise<Map<string, Termination[]>> {
+    // change detection keeps the answers small; two kills closer than the step merge into one
+    const step = q.stepFor(start, end, wantedStep);
+    // evaluate at `end` itself (steps count back from it), so a kill in the last step is not missed
+    const from = end - Math.ceil((end - start) / step) * step;
+    const [stamps, codes] = await Promise.all([
+      this.client.queryRange(q.terminationsWithReason(this.labels, scope, step), from, end, step),
+      opts.exitCodes === false ? Promise.resolve([]) : this.client.queryRange(q.lastTerminatedExitCode(this.labels, scope, step), from, end, step),
     ]);
-    const reasonAt = new Map<string, { t: Float64Array; reason: string }[]>();
-    for (const s of reasons) {
-      const k = key(s.metric.namespace!, s.metric.pod!, s.metric.container!);
-      const list = reasonAt.get(k) ?? [];
-      list.push({ t: s.t, reason: s.metric.reason ?? "Unknown" });
-      reasonAt.set(k, list);
-    }
     const codeOf = new Map(codes.map((s) => [key(s.metric.namespace!, s.metric.pod!, s.metric.container!), s]));
     const out = new Map<string, Termination[]>();
     for (const s of stamps) {
       const k = key(s.metric.namespace!, s.metric.pod!, s.metric.container!);
-      const list: Termination[] = [];
-      let last = -1;
+      const reason = s.metric.reason ?? "Unknown";
+      const list = out.get(k) ?? [];
       for (let i = 0; i < s.t.length; i++) {
         const at = s.v[i]!;
-        if (at === last || at <= 0) continue;
-        last = at;
-        if (at < start || at > end) continue;
-        const seenAt = s.t[i]!;
-        const reason = (reasonAt.get(k) ?? []).find((r) => indexOf(r.t, seenAt) >= 0)?.reason ?? "Unknown";
+        if (at <= 0 || at < start || at > end || list.some((x) => x.at === at)) continue;
         const codes = codeOf.get(k);
-        const ci = codes ? indexOf(codes.t, seenAt) : -1;
+        const ci = codes ? indexOf(codes.t, s.t[i]!) : -1;
         const exitCode = ci >= 0 ? codes!.v[ci]! : reason === "OOMKilled" ? 137 : -1;
         list.push({ at, reason: (reason === "OOMKilled" || reason === "Completed" ? reason : "Error") as Termination["reason"], exitCode });
       }
       out.set(k, list);
     }
+    for (const list of out.values()) list.sort((x, y) => x.at - y.at);
     return out;
   }
 
@@ -225,7 +216,7 @@ export class PrometheusSource implements MetricsSource {
    * statistics of the raw samples (quantile_over_time, max_over_time…) and folds the history into a
    * max-per-step series of about 1,440 points for trends, and terminations come as change points.
    */
-  async clusterHistory(window: SeriesWindow, filter: { namespace?: string } = {}): Promise<ClusterContainerHistory[]> {
+  async clusterHistory(window: SeriesWindow, filter: { namespace?: string; terminationStep?: number; exitCodes?: boolean } = {}): Promise<ClusterContainerHistory[]> {
     const workloads = await this.discover(window.start, window.end, filter.namespace);
     const trendStep = q.stepFor(window.start, window.end, Math.max(this.minStep, window.stepSeconds, Math.ceil((window.end - window.start) / TREND_POINTS)));
     const range = Math.max(60, window.end - window.start);
@@ -236,7 +227,7 @@ export class PrometheusSource implements MetricsSource {
         const [ws, stats, terms] = await Promise.all([
           this.client.queryRange(q.memoryRange("working_set", this.labels, scope, trendStep), window.start, window.end, trendStep),
           this.client.query(q.workingSetStats(this.labels, scope, range), window.end),
-          this.terminations(scope, window.start, window.end, window.stepSeconds),
+          this.terminations(scope, window.start, window.end, filter.terminationStep ?? trendStep, { exitCodes: filter.exitCodes ?? false }),
         ]);
         return { namespace, ws, stats, terms };
       }),

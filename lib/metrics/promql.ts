@@ -92,9 +92,10 @@ export function lastTerminatedTimestamp(labels: PromLabels, scope: Scope, step: 
   return `(${now} != ${before}) or (${now} unless ${before})`;
 }
 
-/** The reason of each termination (one series per reason), at the steps where the termination time changed. */
-export function lastTerminatedReason(labels: PromLabels, scope: Scope, step: number): string {
-  return `(max by (${BY_CONTAINER}, reason) (kube_pod_container_status_last_terminated_reason${selector(labels, scopeMatchers(scope))}) == 1) and on (${BY_CONTAINER}) (${lastTerminatedTimestamp(labels, scope, step)})`;
+/** Each termination's time (the value) with its reason (a label), at the steps where the termination time changed: one query. */
+export function terminationsWithReason(labels: PromLabels, scope: Scope, step: number): string {
+  const reason = `topk by (${BY_CONTAINER}) (1, max by (${BY_CONTAINER}, reason) (kube_pod_container_status_last_terminated_reason${selector(labels, scopeMatchers(scope))}) == 1)`;
+  return `(${lastTerminatedTimestamp(labels, scope, step)}) * on (${BY_CONTAINER}) group_left (reason) (${reason} > bool 0)`;
 }
 
 /** The exit code of each termination, at the steps where the termination time changed. */
