@@ -59,4 +59,4 @@ console.log("Analysis engine (lib/analysis), one thread:");
 measure(300, 2000);
 measure(60, 400);
 
-await benchPrometheus();
+if (process.env.BENCH_ONLY !== "engine") await benchPrometheus();

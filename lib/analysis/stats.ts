@@ -55,18 +55,16 @@ export function summarizeAll(parts: Float64Array[]): { summary: Summary; maxes: 
   let sum = 0;
   let max = -Infinity;
   let min = Infinity;
-  const maxes = parts.map((values) => {
-    let m = -Infinity;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      sum += v;
-      if (v > m) m = v;
-      if (v < min) min = v;
-    }
+  const maxes: number[] = [];
+  // a plain loop over a helper: a closure here would keep sum and min in a context, off the registers
+  for (const values of parts) {
+    const r = scan(values);
+    sum += r.sum;
+    if (r.min < min) min = r.min;
+    if (r.max > max) max = r.max;
     n += values.length;
-    if (m > max) max = m;
-    return m;
-  });
+    maxes.push(r.max);
+  }
   if (n === 0) return { summary: { mean: 0, p50: 0, p95: 0, p99: 0, max: 0 }, maxes };
   let p: number[];
   if (n >= 2048 && max > min) p = histogramQuantiles(parts, n, min, max, QS);
@@ -83,6 +81,19 @@ export function summarizeAll(parts: Float64Array[]): { summary: Summary; maxes: 
 }
 
 const QS = [0.5, 0.95, 0.99];
+
+function scan(values: Float64Array): { sum: number; min: number; max: number } {
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    sum += v;
+    if (v > max) max = v;
+    if (v < min) min = v;
+  }
+  return { sum, min, max };
+}
 
 const rankOf = (q: number, n: number) => Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
 
@@ -118,30 +129,41 @@ function keepInto(kept: Float64Array, fill: Int32Array, want: Int32Array, values
  * holds each rank, a second pass keeps only those bins' values, and a selection inside them
  * finishes. Both passes are branch-predictable, unlike partitioning, which is what makes them fast.
  */
+let countsScratch = new Int32Array(BINS);
+let wantScratch = new Int32Array(BINS);
+
 function histogramQuantiles(parts: Float64Array[], n: number, min: number, max: number, qs: number[]): number[] {
-  const scale = (BINS - 1) / (max - min);
-  const counts = new Int32Array(BINS);
+  // about four values a bin: enough resolution, and the bin arrays stay small for short series
+  const bins = Math.min(BINS, Math.max(256, n >> 2));
+  const scale = (bins - 1) / (max - min);
+  if (countsScratch.length < bins) {
+    countsScratch = new Int32Array(bins);
+    wantScratch = new Int32Array(bins);
+  }
+  const counts = countsScratch.subarray(0, bins);
+  counts.fill(0);
   for (const values of parts) countInto(counts, values, min, scale);
   // the bin of each rank, and how many values lie in the bins before it
-  const bins = new Int32Array(qs.length);
+  const binOf = new Int32Array(qs.length);
   const before = new Int32Array(qs.length);
   let acc = 0;
   let j = 0;
   const ranks = qs.map((q) => rankOf(q, n));
-  for (let b = 0; b < BINS && j < ranks.length; b++) {
+  for (let b = 0; b < bins && j < ranks.length; b++) {
     while (j < ranks.length && ranks[j]! < acc + counts[b]!) {
-      bins[j] = b;
+      binOf[j] = b;
       before[j] = acc;
       j++;
     }
     acc += counts[b]!;
   }
-  const want = new Int32Array(BINS).fill(-1);
+  const want = wantScratch.subarray(0, bins);
+  want.fill(-1);
   const slot: number[] = [];
   const offsets: number[] = [];
   let size = 0;
   for (let q = 0; q < ranks.length; q++) {
-    const b = bins[q]!;
+    const b = binOf[q]!;
     if (want[b] === -1) {
       want[b] = slot.length;
       slot.push(b);
@@ -153,9 +175,9 @@ function histogramQuantiles(parts: Float64Array[], n: number, min: number, max: 
   const fill = Int32Array.from(offsets);
   for (const values of parts) keepInto(kept, fill, want, values, min, scale);
   return ranks.map((k, q) => {
-    const w = want[bins[q]!]!;
+    const w = want[binOf[q]!]!;
     const from = offsets[w]!;
-    return select(kept.subarray(from, from + counts[bins[q]!]!), k - before[q]!);
+    return select(kept.subarray(from, from + counts[binOf[q]!]!), k - before[q]!);
   });
 }
 

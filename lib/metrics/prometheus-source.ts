@@ -226,7 +226,7 @@ export class PrometheusSource implements MetricsSource {
         const scope: q.Scope = { namespace };
         const [ws, stats, terms] = await Promise.all([
           this.client.queryRange(q.memoryRange("working_set", this.labels, scope, trendStep), window.start, window.end, trendStep),
-          this.client.query(q.workingSetStats(this.labels, scope, range), window.end),
+          this.client.query(q.workingSetStats(this.labels, scope, range, Math.max(60, Math.ceil(range / 4032 / 60) * 60)), window.end),
           this.terminations(scope, window.start, window.end, filter.terminationStep ?? trendStep, { exitCodes: filter.exitCodes ?? false }),
         ]);
         return { namespace, ws, stats, terms };
