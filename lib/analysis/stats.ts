@@ -113,11 +113,16 @@ function selectedQuantiles(values: Float64Array, qs: number[]): number[] {
 const BINS = 4096;
 
 function countInto(counts: Int32Array, values: Float64Array, min: number, scale: number) {
-  for (let i = 0; i < values.length; i++) counts[((values[i]! - min) * scale) | 0]!++;
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const b = ((values[i]! - min) * scale) | 0;
+    counts[b] = counts[b]! + 1;
+  }
 }
 
 function keepInto(kept: Float64Array, fill: Int32Array, want: Int32Array, values: Float64Array, min: number, scale: number) {
-  for (let i = 0; i < values.length; i++) {
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
     const v = values[i]!;
     const w = want[((v - min) * scale) | 0]!;
     if (w >= 0) kept[fill[w]!++] = v;
