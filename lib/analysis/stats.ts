@@ -52,31 +52,29 @@ export function summarize(values: Float64Array): Summary {
  */
 export function summarizeAll(parts: Float64Array[]): { summary: Summary; maxes: number[] } {
   let n = 0;
+  for (const values of parts) n += values.length;
+  if (n >= 2048) {
+    const fast = histogramSummary(parts, n);
+    if (fast) return fast;
+  }
   let sum = 0;
   let max = -Infinity;
-  let min = Infinity;
   const maxes: number[] = [];
-  // a plain loop over a helper: a closure here would keep sum and min in a context, off the registers
+  // a plain loop over a helper: a closure here would keep sum and max in a context, off the registers
   for (const values of parts) {
     const r = scan(values);
     sum += r.sum;
-    if (r.min < min) min = r.min;
     if (r.max > max) max = r.max;
-    n += values.length;
     maxes.push(r.max);
   }
   if (n === 0) return { summary: { mean: 0, p50: 0, p95: 0, p99: 0, max: 0 }, maxes };
-  let p: number[];
-  if (n >= 2048 && max > min) p = histogramQuantiles(parts, n, min, max, QS);
-  else {
-    const pooled = new Float64Array(n);
-    let o = 0;
-    for (const values of parts) {
-      pooled.set(values, o);
-      o += values.length;
-    }
-    p = selectedQuantiles(pooled, QS);
+  const pooled = new Float64Array(n);
+  let o = 0;
+  for (const values of parts) {
+    pooled.set(values, o);
+    o += values.length;
   }
+  const p = selectedQuantiles(pooled, QS);
   return { summary: { mean: sum / n, p50: p[0]!, p95: p[1]!, p99: p[2]!, max }, maxes };
 }
 
@@ -112,43 +110,76 @@ function selectedQuantiles(values: Float64Array, qs: number[]): number[] {
 
 const BINS = 4096;
 
-function countInto(counts: Int32Array, values: Float64Array, min: number, scale: number) {
-  const n = values.length;
-  for (let i = 0; i < n; i++) {
-    const b = ((values[i]! - min) * scale) | 0;
-    counts[b] = counts[b]! + 1;
-  }
-}
+/** The bin of a value; values outside the guessed range go to the edge bins (clamped before truncating, so no overflow). */
+const binIndex = (v: number, lo: number, scale: number, bins: number) => {
+  const x = (v - lo) * scale;
+  return x <= 0 ? 0 : x >= bins - 1 ? bins - 1 : x | 0;
+};
 
-function keepInto(kept: Float64Array, fill: Int32Array, want: Int32Array, values: Float64Array, min: number, scale: number) {
+function countScan(counts: Int32Array, values: Float64Array, lo: number, scale: number, bins: number): { sum: number; max: number } {
+  let sum = 0;
+  let max = -Infinity;
   const n = values.length;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    const w = want[((v - min) * scale) | 0]!;
+    sum += v;
+    if (v > max) max = v;
+    const b = binIndex(v, lo, scale, bins);
+    counts[b] = counts[b]! + 1;
+  }
+  return { sum, max };
+}
+
+function keepInto(kept: Float64Array, fill: Int32Array, want: Int32Array, values: Float64Array, lo: number, scale: number, bins: number) {
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    const w = want[binIndex(v, lo, scale, bins)]!;
     if (w >= 0) kept[fill[w]!++] = v;
   }
 }
 
-/**
- * Exact nearest-rank quantiles without sorting: a histogram of the value range finds the bin that
- * holds each rank, a second pass keeps only those bins' values, and a selection inside them
- * finishes. Both passes are branch-predictable, unlike partitioning, which is what makes them fast.
- */
 let countsScratch = new Int32Array(BINS);
 let wantScratch = new Int32Array(BINS);
 
-function histogramQuantiles(parts: Float64Array[], n: number, min: number, max: number, qs: number[]): number[] {
+/**
+ * Statistics and exact nearest-rank percentiles in two passes, without sorting: the value range is
+ * guessed from every 16th sample; one pass sums, finds the extremes and fills a histogram (values
+ * outside the guess land in the edge bins); the bins holding the wanted ranks are known from the
+ * counts; a second pass keeps only their values, and a small selection inside them finishes.
+ * Null when the values are (nearly) constant, for the plain path.
+ */
+function histogramSummary(parts: Float64Array[], n: number): { summary: Summary; maxes: number[] } | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const values of parts) {
+    for (let i = 0; i < values.length; i += 16) {
+      const v = values[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (!(hi > lo)) return null;
   // about four values a bin: enough resolution, and the bin arrays stay small for short series
   const bins = Math.min(BINS, Math.max(256, n >> 2));
-  const scale = (bins - 1) / (max - min);
+  const scale = (bins - 1) / (hi - lo);
   if (countsScratch.length < bins) {
     countsScratch = new Int32Array(bins);
     wantScratch = new Int32Array(bins);
   }
   const counts = countsScratch.subarray(0, bins);
   counts.fill(0);
-  for (const values of parts) countInto(counts, values, min, scale);
+  let sum = 0;
+  let max = -Infinity;
+  const maxes: number[] = [];
+  for (const values of parts) {
+    const r = countScan(counts, values, lo, scale, bins);
+    sum += r.sum;
+    if (r.max > max) max = r.max;
+    maxes.push(r.max);
+  }
   // the bin of each rank, and how many values lie in the bins before it
+  const qs = QS;
   const binOf = new Int32Array(qs.length);
   const before = new Int32Array(qs.length);
   let acc = 0;
@@ -164,26 +195,25 @@ function histogramQuantiles(parts: Float64Array[], n: number, min: number, max: 
   }
   const want = wantScratch.subarray(0, bins);
   want.fill(-1);
-  const slot: number[] = [];
   const offsets: number[] = [];
   let size = 0;
   for (let q = 0; q < ranks.length; q++) {
     const b = binOf[q]!;
     if (want[b] === -1) {
-      want[b] = slot.length;
-      slot.push(b);
+      want[b] = offsets.length;
       offsets.push(size);
       size += counts[b]!;
     }
   }
   const kept = new Float64Array(size);
   const fill = Int32Array.from(offsets);
-  for (const values of parts) keepInto(kept, fill, want, values, min, scale);
-  return ranks.map((k, q) => {
+  for (const values of parts) keepInto(kept, fill, want, values, lo, scale, bins);
+  const p = ranks.map((k, q) => {
     const w = want[binOf[q]!]!;
     const from = offsets[w]!;
     return select(kept.subarray(from, from + counts[binOf[q]!]!), k - before[q]!);
   });
+  return { summary: { mean: sum / n, p50: p[0]!, p95: p[1]!, p99: p[2]!, max }, maxes };
 }
 
 export interface LinearFit {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summarize } from "@/lib/analysis/stats";
+import { summarize, summarizeAll } from "@/lib/analysis/stats";
 import { generateSeries, SCENARIO_KINDS } from "@/lib/scenarios";
 
 const NOW = Date.UTC(2026, 10, 28) / 1000;
@@ -30,10 +30,29 @@ describe("summarize: nearest-rank percentiles by selection equal those of a full
       Float64Array.from({ length: 30_000 }, (_, i) => (i % 3 ? 1 : 2)),
       Float64Array.from({ length: 10_000 }, (_, i) => i),
       Float64Array.of(5, 1, 3),
+      // extremes the range guess (every 16th sample) misses: a huge spike and values far below
+      Float64Array.from({ length: 20_000 }, (_, i) => (i === 5 ? 1e15 : i % 16 === 7 ? -1e12 - i : 500 + (i % 97))),
+      // many values above and below the guessed range pile into the edge bins, where the ranks fall
+      Float64Array.from({ length: 9_000 }, (_, i) => (i % 16 === 0 ? 1000 : i % 2 ? 2000 + i : -i)),
     ];
     for (const values of cases) {
-      const { mean: _mean, ...rest } = summarize(values);
+      const { mean, ...rest } = summarize(values);
       expect(rest).toEqual(bySort(values));
+      expect(mean).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 0);
     }
+  });
+
+  it("pools several pods without copying them: same figures as one sorted array, and each pod's peak", () => {
+    const pods = [1, 2, 3].map((seed) => generateSeries({ kind: "load_spikes", seed, limitBytes: 512 * 1048576 }, { start: NOW - 7 * 86_400, end: NOW, stepSeconds: 60 }).workingSet);
+    const pooled = new Float64Array(pods.reduce((n, p) => n + p.length, 0));
+    let o = 0;
+    for (const p of pods) {
+      pooled.set(p, o);
+      o += p.length;
+    }
+    const { summary, maxes } = summarizeAll(pods);
+    const { mean: _m, ...rest } = summary;
+    expect(rest).toEqual(bySort(pooled));
+    expect(maxes).toEqual(pods.map((p) => bySort(p).max));
   });
 });
