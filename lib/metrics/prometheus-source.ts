@@ -131,10 +131,11 @@ export class PrometheusSource implements MetricsSource {
     if (!w || !w.containers.some((c) => c.name === ref.container)) return [];
     const scope: q.Scope = { namespace: ref.namespace, pods: w.pods, container: ref.container };
     const step = q.stepFor(window.start, window.end, Math.max(this.minStep, window.stepSeconds));
+    const range = (m: q.MemoryMetric) => this.client.queryRange(q.memoryRange(m, this.labels, scope, step), window.start, window.end, step).then(mergeByContainer);
     const [ws, rss, cache, terms] = await Promise.all([
-      this.client.queryRange(q.memoryRange("working_set", this.labels, scope, step), window.start, window.end, step),
-      this.client.queryRange(q.memoryRange("rss", this.labels, scope, step), window.start, window.end, step),
-      this.client.queryRange(q.memoryRange("cache", this.labels, scope, step), window.start, window.end, step),
+      range("working_set"),
+      range("rss"),
+      range("cache"),
       this.terminations(scope, window.start, window.end, Math.min(step, TERMINATION_STEP)),
     ]);
     const byPod = (list: RangeSeries[]) => new Map(list.map((s) => [s.metric.pod!, s]));
@@ -225,7 +226,7 @@ export class PrometheusSource implements MetricsSource {
       namespaces.map(async (namespace) => {
         const scope: q.Scope = { namespace };
         const [ws, stats, terms] = await Promise.all([
-          this.client.queryRange(q.memoryRange("working_set", this.labels, scope, trendStep), window.start, window.end, trendStep),
+          this.client.queryRange(q.memoryRange("working_set", this.labels, scope, trendStep), window.start, window.end, trendStep).then(mergeByContainer),
           this.client.query(q.workingSetStats(this.labels, scope, range, Math.max(60, Math.ceil(range / 4032 / 60) * 60)), window.end),
           this.terminations(scope, window.start, window.end, filter.terminationStep ?? trendStep, { exitCodes: filter.exitCodes ?? false }),
         ]);
@@ -288,6 +289,31 @@ function poolStats(perPod: (Partial<Record<q.RawStat, number>> | undefined)[]): 
       max: Math.max(...pods.map((p) => p.max)),
     },
   };
+}
+
+/** One series per (namespace, pod, container): duplicates (two scrape jobs, extra labels) merged by their maximum at each step. */
+export function mergeByContainer(list: RangeSeries[]): RangeSeries[] {
+  const groups = new Map<string, RangeSeries[]>();
+  for (const s of list) {
+    const k = key(s.metric.namespace ?? "", s.metric.pod ?? "", s.metric.container ?? "");
+    const g = groups.get(k);
+    if (g) g.push(s);
+    else groups.set(k, [s]);
+  }
+  const out: RangeSeries[] = [];
+  for (const g of groups.values()) {
+    const first = g[0]!;
+    const metric = { namespace: first.metric.namespace!, pod: first.metric.pod!, container: first.metric.container! };
+    if (g.length === 1) {
+      out.push({ metric, t: first.t, v: first.v });
+      continue;
+    }
+    const at = new Map<number, number>();
+    for (const s of g) for (let i = 0; i < s.t.length; i++) at.set(s.t[i]!, Math.max(at.get(s.t[i]!) ?? -Infinity, s.v[i]!));
+    const times = [...at.keys()].sort((a, b) => a - b);
+    out.push({ metric, t: Float64Array.from(times), v: Float64Array.from(times, (t) => at.get(t)!) });
+  }
+  return out;
 }
 
 function indexOf(t: Float64Array, at: number): number {

@@ -68,11 +68,13 @@ function scopeMatchers(s: Scope): string[] {
 /**
  * A memory metric per pod and container at `step`: the maximum of the samples in each step (so a
  * coarse step never hides a peak). The range is one second short of the step, so consecutive steps
- * never count the same sample twice.
+ * never count the same sample twice. No `max by` around it: aggregating at every step costs
+ * Prometheus more than the query itself, so the rare duplicate series of one container (two
+ * scrape jobs) are merged by the caller (see mergeByContainer).
  */
 export function memoryRange(metric: MemoryMetric, labels: PromLabels, scope: Scope, step: number): string {
   const sel = selector(labels, [...scopeMatchers(scope), ...REAL_CONTAINER]);
-  return `max by (namespace, pod, container) (max_over_time(${MEMORY_METRICS[metric]}${sel}[${Math.max(1, step - 1)}s]))`;
+  return `max_over_time(${MEMORY_METRICS[metric]}${sel}[${Math.max(1, step - 1)}s])`;
 }
 
 const BY_CONTAINER = "namespace, pod, container";

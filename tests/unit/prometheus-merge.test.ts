@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { mergeByContainer } from "@/lib/metrics/prometheus-source";
+import { memoryRange, stepFor, workingSetStats } from "@/lib/metrics/promql";
+
+const series = (metric: Record<string, string>, t: number[], v: number[]) => ({ metric, t: Float64Array.from(t), v: Float64Array.from(v) });
+
+describe("PromQL and merging of Prometheus answers", () => {
+  it("merges duplicate series of one container (two scrape jobs) by their maximum at each step", () => {
+    const merged = mergeByContainer([
+      series({ namespace: "a", pod: "p", container: "c", instance: "node-1" }, [60, 120, 180], [10, 50, 30]),
+      series({ namespace: "a", pod: "p", container: "c", instance: "node-2" }, [120, 180, 240], [40, 35, 20]),
+      series({ namespace: "a", pod: "q", container: "c" }, [60], [7]),
+    ]);
+    expect(merged).toHaveLength(2);
+    const p = merged.find((s) => s.metric.pod === "p")!;
+    expect(p.metric).toEqual({ namespace: "a", pod: "p", container: "c" });
+    expect(Array.from(p.t)).toEqual([60, 120, 180, 240]);
+    expect(Array.from(p.v)).toEqual([10, 50, 35, 20]);
+  });
+
+  it("keeps range queries under Prometheus's 11,000-point limit and scopes by cluster label", () => {
+    expect(stepFor(0, 14 * 86_400, 60)).toBe(110);
+    expect(stepFor(0, 86_400, 60)).toBe(60);
+    const labels = { clusterLabel: "cluster", clusterValue: 'eu"1' };
+    expect(memoryRange("working_set", labels, { namespace: "pay", pods: ["a.1", "b"], container: "api" }, 300)).toBe(
+      'max_over_time(container_memory_working_set_bytes{namespace="pay",pod=~"a\\\\.1|b",container="api",container!="",container!="POD",cluster="eu\\"1"}[299s])',
+    );
+    expect(workingSetStats({ clusterLabel: null, clusterValue: null }, { namespace: "pay" }, 86_400)).toContain('quantile_over_time(0.95, container_memory_working_set_bytes{namespace="pay",container!="",container!="POD"}[86400s:300s])');
+  });
+});
