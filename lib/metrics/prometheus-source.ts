@@ -227,7 +227,8 @@ export class PrometheusSource implements MetricsSource {
         const scope: q.Scope = { namespace };
         const [ws, stats, terms] = await Promise.all([
           this.client.queryRange(q.memoryRange("working_set", this.labels, scope, trendStep), window.start, window.end, trendStep).then(mergeByContainer),
-          this.client.query(q.workingSetStats(this.labels, scope, range, Math.max(60, Math.ceil(range / 4032 / 60) * 60)), window.end),
+          // percentiles from about 2,000 evenly spaced samples a series: 10 minutes apart over 14 days
+          this.client.query(q.workingSetStats(this.labels, scope, range, Math.max(60, Math.ceil(range / 2016 / 60) * 60)), window.end),
           this.terminations(scope, window.start, window.end, filter.terminationStep ?? trendStep, { exitCodes: filter.exitCodes ?? false }),
         ]);
         return { namespace, ws, stats, terms };
@@ -253,7 +254,7 @@ export class PrometheusSource implements MetricsSource {
           const s = series.get(key(w.namespace, pod, c.name));
           return s ? [{ pod, t: s.t, workingSet: s.v, rss: empty, cache: empty, terminations: terms.get(key(w.namespace, pod, c.name)) ?? [] }] : [];
         });
-        return { workload: w, container: c, pods, rawStats: poolStats(w.pods.map((pod) => stats.get(key(w.namespace, pod, c.name)))) };
+        return { workload: w, container: c, pods, rawStats: poolStats(pods, w.pods.map((pod) => stats.get(key(w.namespace, pod, c.name)))) };
       }),
     );
   }
@@ -275,18 +276,21 @@ const TERMINATION_STEP = 120;
  * samples, and each percentile as the highest pod's (an upper bound of the pooled one, which errs
  * towards room).
  */
-function poolStats(perPod: (Partial<Record<q.RawStat, number>> | undefined)[]): ClusterContainerHistory["rawStats"] {
-  const pods = perPod.filter((p): p is Record<q.RawStat, number> => !!p && p.count !== undefined && p.count > 0 && p.max !== undefined);
-  if (pods.length === 0) return undefined;
-  const samples = pods.reduce((n, p) => n + p.count, 0);
+function poolStats(pods: PodSeries[], perPod: (Partial<Record<q.RawStat, number>> | undefined)[]): ClusterContainerHistory["rawStats"] {
+  const stats = perPod.filter((p): p is Record<q.RawStat, number> => !!p && p.count !== undefined && p.count > 0);
+  if (stats.length === 0) return undefined;
+  // the max-per-step series cover every raw sample, so their peak is the exact maximum
+  let max = -Infinity;
+  for (const p of pods) for (let i = 0; i < p.workingSet.length; i++) if (p.workingSet[i]! > max) max = p.workingSet[i]!;
+  const samples = stats.reduce((n, p) => n + p.count, 0);
   return {
     samples,
     stats: {
-      mean: pods.reduce((s, p) => s + (p.mean ?? 0) * p.count, 0) / samples,
-      p50: Math.max(...pods.map((p) => p.p50 ?? 0)),
-      p95: Math.max(...pods.map((p) => p.p95 ?? 0)),
-      p99: Math.max(...pods.map((p) => p.p99 ?? 0)),
-      max: Math.max(...pods.map((p) => p.max)),
+      mean: stats.reduce((s, p) => s + (p.mean ?? 0) * p.count, 0) / samples,
+      p50: Math.max(...stats.map((p) => p.p50 ?? 0)),
+      p95: Math.max(...stats.map((p) => p.p95 ?? 0)),
+      p99: Math.max(...stats.map((p) => p.p99 ?? 0)),
+      max: Number.isFinite(max) ? max : Math.max(...stats.map((p) => p.p99 ?? 0)),
     },
   };
 }

@@ -105,14 +105,15 @@ export function lastTerminatedExitCode(labels: PromLabels, scope: Scope, step: n
   return `max by (${BY_CONTAINER}) (kube_pod_container_status_last_terminated_exitcode${selector(labels, scopeMatchers(scope))}) and on (${BY_CONTAINER}) (${lastTerminatedTimestamp(labels, scope, step)})`;
 }
 
-export type RawStat = "p50" | "p95" | "p99" | "max" | "mean" | "count";
+export type RawStat = "p50" | "p95" | "p99" | "mean" | "count";
 
 /**
  * Statistics of each pod's working set over `rangeSeconds` before the evaluation time, computed by
- * Prometheus in one instant query (a `stat` label tells them apart). Maximum, mean and count read
- * every raw sample; the percentiles read a systematic sample of it (one sample every
- * `resolutionSeconds`, a subquery), which costs a fraction of sorting every sample and differs from
- * the exact figure by far less than the rounding of a recommendation.
+ * Prometheus in one instant query (a `stat` label tells them apart). Mean and count read every raw
+ * sample; the percentiles read a systematic sample of it (one sample every `resolutionSeconds`, a
+ * subquery), which costs a fraction of sorting every sample and differs from the exact figure by far
+ * less than the rounding of a recommendation. The maximum comes from the max-per-step trend series,
+ * which covers every raw sample.
  */
 export function workingSetStats(labels: PromLabels, scope: Scope, rangeSeconds: number, resolutionSeconds = 300): string {
   const base = `${MEMORY_METRICS.working_set}${selector(labels, [...scopeMatchers(scope), ...REAL_CONTAINER])}`;
@@ -122,7 +123,6 @@ export function workingSetStats(labels: PromLabels, scope: Scope, rangeSeconds: 
     ["p50", `quantile_over_time(0.5, ${sampled})`],
     ["p95", `quantile_over_time(0.95, ${sampled})`],
     ["p99", `quantile_over_time(0.99, ${sampled})`],
-    ["max", `max_over_time(${raw})`],
     ["mean", `avg_over_time(${raw})`],
     ["count", `count_over_time(${raw})`],
   ];
