@@ -58,10 +58,12 @@ export async function getSettings(db: Db, q: { orgId: string; slug: string }): P
 }
 
 /** Tests the form's endpoint (stored secrets fill the fields left empty) without saving anything. */
-export async function testSettings(db: Db, q: { orgId: string; slug: string; input: PrometheusSettingsInput }): Promise<ConnectionReport | null> {
+export async function testSettings(db: Db, q: { orgId: string; slug: string; input: PrometheusSettingsInput; userId?: string }): Promise<ConnectionReport | null> {
   const row = await clusterRow(db, q.orgId, q.slug);
   if (!row) return null;
   const cfg = effectiveConfig(row, q.input, secretKeyFromEnv());
+  // who sent the stored credentials where is worth a trace, even when nothing is saved
+  await db.insert(auditLog).values({ orgId: q.orgId, actorUserId: q.userId ?? null, action: "cluster.prometheus.test", targetType: "cluster", targetId: row.id, data: { url: cfg.url, auth: cfg.auth.kind } });
   return testConnection({ url: cfg.url, auth: cfg.auth, headers: cfg.headers, caPem: cfg.caPem, skipVerify: cfg.skipVerify, labels: { clusterLabel: cfg.clusterLabel, clusterValue: cfg.clusterLabelValue }, policy: policyFromEnv() });
 }
 
@@ -87,7 +89,8 @@ export async function saveSettings(db: Db, q: { orgId: string; userId: string; s
     // what changed, never a secret
     data: { url: cfg.url, auth: cfg.auth.kind, headers: Object.keys(cfg.headers), clusterLabel: cfg.clusterLabel, skipVerify: cfg.skipVerify, ca: cfg.caPem !== null },
   });
-  return settingsView(updated!, key);
+  if (!updated) return null;
+  return settingsView(updated, key);
 }
 
 /** Reads the cluster from its Prometheus into the inventory now. */

@@ -11,6 +11,9 @@ import { decryptSecret, encryptSecret } from "@/lib/security/secrets";
 
 type ClusterRow = typeof clusters.$inferSelect;
 
+/** Header values (and tokens, which travel in one) must be one line of Latin-1. */
+const headerSafe = (v: string) => /^[\x20-\x7e\xa0-\xff\t]*$/.test(v);
+
 const headerName = z
   .string()
   .trim()
@@ -24,13 +27,15 @@ export const prometheusSettingsInput = z.object({
     .trim()
     .min(1, "the Prometheus URL is required")
     .max(2048)
-    .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), "must be an http:// or https:// URL, e.g. https://prometheus.example.com"),
+    .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), "must be an http:// or https:// URL, e.g. https://prometheus.example.com")
+    .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), "no credentials in the URL: use the authentication settings")
+    .refine((u) => !URL.canParse(u) || !/\/\/|\\/.test(new URL(u).pathname), "the path may not contain // or \\"),
   auth: z.discriminatedUnion("kind", [
     z.object({ kind: z.literal("none") }),
-    z.object({ kind: z.literal("bearer"), token: z.string().max(8192).optional() }),
-    z.object({ kind: z.literal("basic"), username: z.string().trim().min(1, "the username is required").max(256), password: z.string().max(1024).optional() }),
+    z.object({ kind: z.literal("bearer"), token: z.string().max(8192).refine(headerSafe, "one line of printable characters").optional() }),
+    z.object({ kind: z.literal("basic"), username: z.string().trim().min(1, "the username is required").max(256).refine((v) => headerSafe(v) && !v.includes(":"), "printable characters, no colon"), password: z.string().max(1024).refine(headerSafe, "one line of printable characters").optional() }),
   ]),
-  headers: z.array(z.object({ name: headerName, value: z.string().max(4096).optional() })).max(20).default([]),
+  headers: z.array(z.object({ name: headerName, value: z.string().max(4096).refine(headerSafe, "one line of printable characters").optional() })).max(20).default([]),
   caPem: z
     .string()
     .trim()
@@ -70,24 +75,40 @@ function storedHeaders(row: Pick<ClusterRow, "id" | "prometheusHeadersEnc">, key
   return row.prometheusHeadersEnc ? (JSON.parse(decryptSecret(row.prometheusHeadersEnc, aad(row.id, "headers"), key)) as Record<string, string>) : {};
 }
 
-/** Merges the form with what is stored (empty secret fields keep the stored value) into the effective config. */
-export function effectiveConfig(row: Pick<ClusterRow, "id" | "prometheusSecretEnc" | "prometheusHeadersEnc">, input: PrometheusSettingsInput, key: Buffer) {
-  const before = storedAuth(row, key);
+/**
+ * Merges the form with what is stored: a secret field left empty keeps the stored value, but only
+ * while the endpoint stays on the same origin (stored credentials never follow a changed URL to
+ * another server). Stored values that no longer decrypt (the key changed) count as absent, so the
+ * form asks for them again instead of failing.
+ */
+export function effectiveConfig(row: Pick<ClusterRow, "id" | "prometheusUrl" | "prometheusSecretEnc" | "prometheusHeadersEnc">, input: PrometheusSettingsInput, key: Buffer) {
+  const sameOrigin = row.prometheusUrl !== null && URL.canParse(row.prometheusUrl) && new URL(row.prometheusUrl).origin === new URL(input.url).origin;
+  const readable = <T>(read: () => T, fallback: T): T => {
+    if (!sameOrigin) return fallback;
+    try {
+      return read();
+    } catch {
+      return fallback;
+    }
+  };
+  const needStored = (input.auth.kind === "bearer" && !input.auth.token) || (input.auth.kind === "basic" && !input.auth.password);
+  const before = needStored ? readable(() => storedAuth(row, key), null) : null;
+  const elsewhere = sameOrigin ? "" : " (the URL's host changed, so the stored one is not sent there)";
   let auth: PrometheusAuth;
   if (input.auth.kind === "bearer") {
     const token = input.auth.token || (before?.kind === "bearer" ? before.token : undefined);
-    if (!token) throw new SettingsError("auth.token", "the bearer token is required");
+    if (!token) throw new SettingsError("auth.token", `the bearer token is required${row.prometheusSecretEnc ? elsewhere : ""}`);
     auth = { kind: "bearer", token };
   } else if (input.auth.kind === "basic") {
     const password = input.auth.password || (before?.kind === "basic" && before.username === input.auth.username ? before.password : undefined);
-    if (password === undefined) throw new SettingsError("auth.password", "the password is required");
+    if (password === undefined) throw new SettingsError("auth.password", `the password is required${row.prometheusSecretEnc ? elsewhere : ""}`);
     auth = { kind: "basic", username: input.auth.username, password };
   } else auth = { kind: "none" };
-  const oldHeaders = storedHeaders(row, key);
+  const oldHeaders = input.headers.some((h) => !h.value) ? readable(() => storedHeaders(row, key), {} as Record<string, string>) : {};
   const headers: Record<string, string> = {};
   input.headers.forEach((h, i) => {
     const value = h.value || oldHeaders[h.name];
-    if (value === undefined) throw new SettingsError(`headers.${i}.value`, `a value for ${h.name} is required`);
+    if (value === undefined) throw new SettingsError(`headers.${i}.value`, `a value for ${h.name} is required${elsewhere}`);
     headers[h.name] = value;
   });
   return {

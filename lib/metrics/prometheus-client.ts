@@ -27,7 +27,7 @@ export interface PrometheusConfig {
   policy?: OutboundPolicy;
 }
 
-export type PrometheusErrorKind = "blocked" | "network" | "timeout" | "http" | "query" | "too_large" | "bad_response";
+export type PrometheusErrorKind = "blocked" | "network" | "timeout" | "http" | "query" | "too_large" | "bad_response" | "bad_request";
 
 export class PrometheusError extends Error {
   constructor(
@@ -35,6 +35,8 @@ export class PrometheusError extends Error {
     readonly endpoint: string,
     message: string,
     readonly status?: number,
+    /** a network failure worth retrying (reset, refused, DNS hiccup), not a certificate problem */
+    readonly transient = false,
   ) {
     super(`${endpoint}: ${message}`);
     this.name = "PrometheusError";
@@ -80,7 +82,7 @@ export class PrometheusClient {
     try {
       this.base = checkUrl(cfg.url.replace(/\/+$/, ""), this.policy);
     } catch (e) {
-      throw new PrometheusError("blocked", cfg.url, e instanceof OutboundBlockedError ? `refused: ${e.reason}` : (e as Error).message);
+      throw new PrometheusError("blocked", redact(cfg.url), e instanceof OutboundBlockedError ? `refused: ${e.reason}` : (e as Error).message);
     }
   }
 
@@ -142,12 +144,19 @@ export class PrometheusClient {
     let attempt = 0;
     for (;;) {
       try {
-        const body = await this.request(new URL(`${this.base.pathname.replace(/\/$/, "")}${path}`, this.base), method, form, endpoint);
+        // set the path on a copy of the base: a path can never change the host (a base path of
+        // "//169.254.169.254" resolved as a relative URL would)
+        const target = new URL(this.base.href);
+        target.pathname = `${this.base.pathname.replace(/\/+$/, "")}${path}`;
+        if (target.origin !== this.base.origin) throw new PrometheusError("blocked", endpoint, "the URL path would leave the configured host");
+        const body = await this.request(target, method, form, endpoint);
         if (body.status !== "success") throw new PrometheusError("query", endpoint, `${body.errorType ?? "error"}: ${body.error ?? "no message"}`);
         return body.data;
       } catch (e) {
-        const err = e instanceof PrometheusError ? e : new PrometheusError("network", endpoint, (e as Error).message);
-        const retryable = err.kind === "network" || (err.kind === "http" && (err.status ?? 0) >= 500);
+        // an error thrown before any I/O (an invalid header value…) will not heal: not retried
+        const err = e instanceof PrometheusError ? e : new PrometheusError("bad_request", endpoint, (e as Error).message);
+        // Prometheus answering 503 "timeout" means the query is too heavy: repeating it only adds load
+        const retryable = (err.kind === "network" && err.transient) || (err.kind === "http" && (err.status ?? 0) >= 500 && !/\btimeout\b/i.test(err.message));
         if (!retryable || attempt >= this.cfg.retries) throw err;
         attempt++;
         this.stats.retries++;
@@ -165,12 +174,12 @@ export class PrometheusClient {
     return h;
   }
 
-  private request(url: URL, method: "GET" | "POST", form: URLSearchParams, endpoint: string, redirects = 0): Promise<ApiBody> {
+  private request(url: URL, method: "GET" | "POST", form: URLSearchParams, endpoint: string, redirects = 0, sameOrigin = true): Promise<ApiBody> {
     const payload = form.toString();
     const target = new URL(url);
     if (method === "GET" && payload) target.search = payload;
     const lib = target.protocol === "https:" ? https : http;
-    const headers = this.headers();
+    const headers = sameOrigin ? this.headers() : { accept: "application/json", "user-agent": "headroom/0.1" } as Record<string, string>;
     if (method === "POST") {
       headers["content-type"] = "application/x-www-form-urlencoded";
       headers["content-length"] = String(Buffer.byteLength(payload));
@@ -195,7 +204,8 @@ export class PrometheusClient {
       req.on("error", (e: NodeJS.ErrnoException) => {
         if (e instanceof OutboundBlockedError || e.code === "EHEADROOMBLOCKED") return fail(new PrometheusError("blocked", endpoint, e.message));
         const what = e.code === "ECONNREFUSED" ? "connection refused (is Prometheus running at this address?)" : e.code === "ENOTFOUND" ? "host not found" : e.message;
-        fail(new PrometheusError("network", endpoint, what));
+        const transient = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "EPIPE", "ENETUNREACH", "EHOSTUNREACH", "UND_ERR_SOCKET"].includes(e.code ?? "");
+        fail(new PrometheusError("network", endpoint, what, undefined, transient));
       });
       req.on("response", (res) => {
         const status = res.statusCode ?? 0;
@@ -208,12 +218,14 @@ export class PrometheusClient {
           } catch (e) {
             return fail(new PrometheusError("blocked", endpoint, `redirect refused: ${(e as Error).message}`));
           }
+          if (target.protocol === "https:" && next.protocol === "http:") return fail(new PrometheusError("blocked", endpoint, "redirect refused: from https to http"));
           settled = true;
           clearTimeout(timer);
           // 307/308 keep the method and body; the others turn into a GET, as browsers do
           const keep = status === 307 || status === 308;
           next.search = "";
-          this.request(next, keep ? method : "GET", form, endpoint, redirects + 1).then(resolve, reject);
+          // credentials and custom headers go only to the configured origin
+          this.request(next, keep ? method : "GET", form, endpoint, redirects + 1, next.origin === this.base.origin).then(resolve, reject);
           return;
         }
         const declared = Number(res.headers["content-length"] ?? NaN);
@@ -250,6 +262,16 @@ export class PrometheusClient {
       if (method === "POST") req.write(payload);
       req.end();
     });
+  }
+}
+
+/** A URL for messages: no credentials, no query. */
+function redact(raw: string): string {
+  try {
+    const u = new URL(raw);
+    return `${u.origin}${u.pathname}`.replace(/\/$/, "");
+  } catch {
+    return "the configured URL";
   }
 }
 

@@ -79,8 +79,10 @@ export function memoryRange(metric: MemoryMetric, labels: PromLabels, scope: Sco
 
 const BY_CONTAINER = "namespace, pod, container";
 
+// No `max by` in the termination queries: aggregating at every step costs more than the query, and
+// their answers are change points the client reads per (namespace, pod, container) anyway.
 function lastTerminated(labels: PromLabels, scope: Scope, offset?: number): string {
-  return `max by (${BY_CONTAINER}) (kube_pod_container_status_last_terminated_timestamp${selector(labels, scopeMatchers(scope))}${offset ? ` offset ${offset}s` : ""})`;
+  return `kube_pod_container_status_last_terminated_timestamp${selector(labels, scopeMatchers(scope))}${offset ? ` offset ${offset}s` : ""}`;
 }
 
 /**
@@ -96,13 +98,14 @@ export function lastTerminatedTimestamp(labels: PromLabels, scope: Scope, step: 
 
 /** Each termination's time (the value) with its reason (a label), at the steps where the termination time changed: one query. */
 export function terminationsWithReason(labels: PromLabels, scope: Scope, step: number): string {
-  const reason = `topk by (${BY_CONTAINER}) (1, max by (${BY_CONTAINER}, reason) (kube_pod_container_status_last_terminated_reason${selector(labels, scopeMatchers(scope))}) == 1)`;
+  // topk keeps one reason per container even if two kube-state-metrics replicas report it
+  const reason = `topk by (${BY_CONTAINER}) (1, kube_pod_container_status_last_terminated_reason${selector(labels, scopeMatchers(scope))} == 1)`;
   return `(${lastTerminatedTimestamp(labels, scope, step)}) * on (${BY_CONTAINER}) group_left (reason) (${reason} > bool 0)`;
 }
 
 /** The exit code of each termination, at the steps where the termination time changed. */
 export function lastTerminatedExitCode(labels: PromLabels, scope: Scope, step: number): string {
-  return `max by (${BY_CONTAINER}) (kube_pod_container_status_last_terminated_exitcode${selector(labels, scopeMatchers(scope))}) and on (${BY_CONTAINER}) (${lastTerminatedTimestamp(labels, scope, step)})`;
+  return `kube_pod_container_status_last_terminated_exitcode${selector(labels, scopeMatchers(scope))} and on (${BY_CONTAINER}) (${lastTerminatedTimestamp(labels, scope, step)})`;
 }
 
 export type RawStat = "p50" | "p95" | "p99" | "mean" | "count";

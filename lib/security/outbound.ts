@@ -42,6 +42,10 @@ const ALWAYS: Range[] = [
   ["fe80::", 10, "ipv6"],
   ["::", 128, "ipv6"],
   ["ff00::", 8, "ipv6"],
+  // cloud metadata services outside link-local: AWS IMDS over IPv6, GCP over IPv6, Alibaba Cloud
+  ["fd00:ec2::254", 128, "ipv6"],
+  ["fd20:ce::254", 128, "ipv6"],
+  ["100.100.100.200", 32, "ipv4"],
 ];
 const LOOPBACK: Range[] = [
   ["127.0.0.0", 8, "ipv4"],
@@ -84,9 +88,14 @@ function ipv6Groups(address: string): number[] | null {
 /** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or IPv4-compatible (::a.b.c.d) IPv6 address, else null. */
 function embeddedIPv4(address: string): string | null {
   const g = ipv6Groups(address);
-  if (!g || g.slice(0, 5).some((x) => x !== 0) || (g[5] !== 0xffff && g[5] !== 0)) return null;
+  if (!g) return null;
+  const v4 = () => `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
+  // NAT64 (64:ff9b::/96) and IPv4-translated (::ffff:0:a.b.c.d) reach the IPv4 address inside them
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return v4();
+  if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return v4();
+  if (g.slice(0, 5).some((x) => x !== 0) || (g[5] !== 0xffff && g[5] !== 0)) return null;
   if (g[5] === 0 && g[6] === 0) return null; // ::, ::1 and friends are IPv6 addresses of their own
-  return `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
+  return v4();
 }
 
 /** Why this IP address is refused under the policy, or null when it may be reached. */
@@ -119,7 +128,8 @@ export function checkUrl(raw: string, policy: OutboundPolicy): URL {
     throw new OutboundBlockedError(raw, "not a valid URL");
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new OutboundBlockedError(raw, `scheme ${url.protocol} is not allowed (http or https only)`);
-  if (url.username || url.password) throw new OutboundBlockedError(raw, "credentials in the URL are not allowed (use the auth settings)");
+  if (url.username || url.password) throw new OutboundBlockedError("the URL", "credentials in the URL are not allowed (use the auth settings)");
+  if (/\/\/|\\/.test(url.pathname)) throw new OutboundBlockedError(raw, "the path may not contain // or \\");
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (net.isIP(host)) {
     const refusal = addressRefusal(host, policy);

@@ -31,10 +31,14 @@ export function encryptSecret(plaintext: string, aad: string, key: Buffer): stri
 export function decryptSecret(sealed: string, aad: string, key: Buffer): string {
   const [version, nonce, tag, ct] = sealed.split(".");
   if (version !== VERSION || !nonce || !tag || ct === undefined) throw new SecretKeyError("stored secret is not in the v1 format");
-  const decipher = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(nonce, "base64url"));
-  decipher.setAAD(Buffer.from(aad, "utf8"));
-  decipher.setAuthTag(Buffer.from(tag, "base64url"));
+  const iv = Buffer.from(nonce, "base64url");
+  const authTag = Buffer.from(tag, "base64url");
+  // a full 16-byte tag only: GCM would otherwise accept a truncated one
+  if (iv.length !== 12 || authTag.length !== 16) throw new SecretKeyError("stored secret is malformed");
   try {
+    const decipher = crypto.createDecipheriv("aes-256-gcm", key, iv, { authTagLength: 16 });
+    decipher.setAAD(Buffer.from(aad, "utf8"));
+    decipher.setAuthTag(authTag);
     return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
   } catch {
     throw new SecretKeyError("stored secret does not decrypt with HEADROOM_SECRET_KEY (was the key changed?)");

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "@/db/connect";
-import { clusters, incidents, memberships, oomEvents, organizations, users, workloads } from "@/db/schema";
+import { auditLog, clusters, incidents, memberships, oomEvents, organizations, users, workloads } from "@/db/schema";
 import { createCluster, getSettings, saveSettings, syncNow, testSettings } from "@/lib/clusters/manage";
 import { getContainerView } from "@/lib/container-view";
 import { getCluster } from "@/lib/queries/clusters";
@@ -155,6 +155,13 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
       expect((await getSettings(db, { orgId, slug: "eu-central" }))!.hasSecret).toBe(true);
     });
 
+    it("stored credentials are not sent to a URL on another host: they must be entered again", async () => {
+      const moved = settings({ url: "http://127.0.0.1:9", auth: { kind: "bearer" }, headers: [{ name: "X-Scope-OrgID" }] });
+      await expect(testSettings(db, { orgId, slug: "eu-central", input: moved })).rejects.toThrow(/the bearer token is required \(the URL's host changed/);
+      const audit = await db.select().from(auditLog).where(and(eq(auditLog.orgId, orgId), eq(auditLog.action, "cluster.prometheus.update")));
+      expect(JSON.stringify(audit)).not.toContain("prom-token-123");
+    });
+
     it("Test connection reports cAdvisor, kube-state-metrics and the number of containers", async () => {
       const report = await testSettings(db, { orgId, slug: "eu-central", input: settings({ auth: { kind: "bearer" } }) });
       expect(report!.error).toBeNull();
@@ -198,7 +205,8 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
     });
 
     it("when Prometheus goes away the pages degrade with a reason and keep the inventory", async () => {
-      await saveSettings(db, { orgId, userId, slug: "eu-central", input: settings({ url: "http://127.0.0.1:1", auth: { kind: "bearer" } }) });
+      // a new host needs its credentials again
+      await saveSettings(db, { orgId, userId, slug: "eu-central", input: settings({ url: "http://127.0.0.1:1" }) });
       await expect(syncNow(db, { orgId, slug: "eu-central", now: NOW })).rejects.toThrow(/connection refused/);
       const cluster = (await getCluster(db, { orgId, slug: "eu-central", now: new Date(NOW * 1000) }))!;
       expect(cluster.lastSyncError).toMatch(/connection refused/);
@@ -343,6 +351,25 @@ describe("Prometheus faults give clear errors", () => {
     const e = await failure(client().query("up"));
     expect(e.kind).toBe("blocked");
     expect(e.message).toMatch(/redirect refused: .*169\.254\.169\.254 is link-local/);
+  });
+
+  it("credentials never follow a redirect to another origin, and https never downgrades", async () => {
+    let seen: http.IncomingHttpHeaders | null = null;
+    const other = http.createServer((req, res) => {
+      seen = req.headers;
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } }));
+    });
+    await new Promise<void>((r) => other.listen(0, "127.0.0.2", r));
+    handler = (_q, res) => {
+      res.writeHead(307, { location: `http://127.0.0.2:${(other.address() as AddressInfo).port}/api/v1/query` });
+      res.end();
+    };
+    await client({ auth: { kind: "bearer", token: "s3cret" }, headers: { "X-Scope-OrgID": "tenant-a" } }).query("up");
+    expect(seen).not.toBeNull();
+    expect(seen!.authorization).toBeUndefined();
+    expect(seen!["x-scope-orgid"]).toBeUndefined();
+    await new Promise<void>((r) => other.close(() => r()));
   });
 
   it("the analyze command reports a dead Prometheus with exit 2 and one error line", () => {

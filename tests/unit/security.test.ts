@@ -34,6 +34,12 @@ describe("outbound guard: hostile URLs", () => {
     ["gopher://example.com/", /scheme gopher: is not allowed/],
     ["http://user:pass@prometheus.example.com/", /credentials in the URL/],
     ["not a url", /not a valid URL/],
+    ["http://prom.example.com//169.254.169.254/", /the path may not contain/], // a path that would become a host
+    ["http://prom.example.com/\\169.254.169.254/", /the path may not contain/],
+    ["http://[64:ff9b::a9fe:a9fe]/", /169\.254\.169\.254 is link-local/], // NAT64
+    ["http://[::ffff:0:a9fe:a9fe]/", /169\.254\.169\.254 is link-local/], // IPv4-translated
+    ["http://[fd00:ec2::254]/", /not a routable address|metadata/], // AWS IMDS over IPv6
+    ["http://100.100.100.200/latest/meta-data/", /not a routable address|metadata/], // Alibaba Cloud metadata
   ];
   for (const [url, why] of refused) {
     it(`refuses ${url}`, () => {
@@ -52,6 +58,9 @@ describe("outbound guard: hostile URLs", () => {
     expect(() => checkUrl("http://127.0.0.1:9090", OPEN)).not.toThrow();
     expect(() => checkUrl("http://10.1.2.3:9090", OPEN)).not.toThrow();
     expect(() => checkUrl("http://169.254.169.254/", OPEN)).toThrow(/link-local/);
+    expect(() => checkUrl("http://[fd00:ec2::254]/", OPEN)).toThrow(OutboundBlockedError);
+    expect(() => checkUrl("http://[fd20:ce::254]/", OPEN)).toThrow(OutboundBlockedError);
+    expect(() => checkUrl("http://100.100.100.200/", OPEN)).toThrow(OutboundBlockedError);
     expect(addressRefusal("::ffff:169.254.169.254", OPEN)).toMatch(/link-local/);
     expect(addressRefusal("10.0.0.1", { allowLoopback: true, allowPrivate: false })).toMatch(/HEADROOM_ALLOW_PRIVATE_NETWORKS/);
   });
@@ -92,6 +101,10 @@ describe("secrets at rest (AES-256-GCM)", () => {
     parts[3] = Buffer.from("tampered").toString("base64url");
     expect(() => decryptSecret(parts.join("."), "cluster:1:prometheus-secret", key)).toThrow(/does not decrypt/);
     expect(() => decryptSecret(sealed, "cluster:1:prometheus-secret", parseKey("ab".repeat(32)))).toThrow(/does not decrypt/);
+    // a truncated authentication tag is refused, not accepted by a shorter check
+    const short = sealed.split(".");
+    short[2] = Buffer.from(short[2]!, "base64url").subarray(0, 4).toString("base64url");
+    expect(() => decryptSecret(short.join("."), "cluster:1:prometheus-secret", key)).toThrow(/malformed/);
   });
 
   it("explains a missing or short key", () => {
