@@ -4,7 +4,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { analyzeContainer } from "@/lib/analysis";
+import { analyzeDiscovered } from "@/lib/incidents/analyze";
 import { PrometheusClient } from "@/lib/metrics/prometheus-client";
 import { PrometheusSource } from "@/lib/metrics/prometheus-source";
 import * as q from "@/lib/metrics/promql";
@@ -79,12 +79,8 @@ export async function benchPrometheus() {
     const all = await source.clusterHistory(window);
     const fetched = performance.now();
     const verdicts = new Map<string, number>();
-    for (const { workload: w, container: c, pods, rawStats } of all) {
-      const a = analyzeContainer({
-        rawStats,
-        now, container: { namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: w.replicas }, name: c.name, image: c.image, requestBytes: c.requestBytes, limitBytes: c.limitBytes },
-        pods: pods.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })),
-      });
+    for (const h of all) {
+      const a = analyzeDiscovered(h, { now });
       verdicts.set(a.pattern, (verdicts.get(a.pattern) ?? 0) + 1);
     }
     const wall = (performance.now() - t0) / 1000;

@@ -3,7 +3,7 @@ import type { Db } from "@/db/connect";
 import type { AnalysisOutput } from "@/lib/analysis";
 import { downsample, type ChartPoint } from "@/lib/charts/downsample";
 import { analyzeFromSource, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS, containerInput } from "@/lib/incidents/analyze";
-import type { ContainerRef } from "@/lib/metrics";
+import type { ContainerRef, PodSeries } from "@/lib/metrics";
 import { sourceForCluster } from "@/lib/metrics/for-cluster";
 import type { ClusterSummary } from "@/lib/queries/clusters";
 import { getActiveIncident, getWorkloadWithContainers, type ActiveIncident } from "@/lib/queries/containers";
@@ -62,7 +62,11 @@ export async function getContainerView(
     const chosen = pods.find((p) => p.name === q.pod) ?? [...pods].sort((a, b) => b.oomKills - a.oomKills || (b.latestBytes ?? 0) - (a.latestBytes ?? 0))[0];
     let chart: ContainerView["chart"] = null;
     if (chosen) {
-      const [series] = await source.containerHistory({ ...ref }, { start: windowStart, end: q.now, stepSeconds: CHART_STEP[q.window] }).then((all) => all.filter((p) => p.pod === chosen.name));
+      // the 30-day history read for the analysis already serves windows at its step or coarser; only a finer one is read again
+      const series =
+        CHART_STEP[q.window] >= ANALYSIS_STEP_SECONDS
+          ? sliceFrom(history.find((p) => p.pod === chosen.name), windowStart)
+          : (await source.containerHistory(ref, { start: windowStart, end: q.now, stepSeconds: CHART_STEP[q.window] })).find((p) => p.pod === chosen.name);
       if (series) {
         const points = downsample(series.t, series.workingSet, series.rss, series.cache, 800);
         const last = points[points.length - 1];
@@ -79,4 +83,12 @@ export async function getContainerView(
   } catch (e) {
     return { ...base, analysis: null, metricsError: `Could not read this container's memory history: ${(e as Error).message}`, pods: [], chart: null };
   }
+}
+
+/** The part of a pod's history from `start` on (views, no copies). */
+function sliceFrom(p: PodSeries | undefined, start: number): PodSeries | undefined {
+  if (!p) return undefined;
+  let i = 0;
+  while (i < p.t.length && p.t[i]! < start) i++;
+  return { ...p, t: p.t.subarray(i), workingSet: p.workingSet.subarray(i), rss: p.rss.subarray(i), cache: p.cache.subarray(i) };
 }

@@ -1,8 +1,8 @@
-import { analyzeContainer, type AnalysisOutput } from "@/lib/analysis";
+import type { AnalysisOutput } from "@/lib/analysis";
 import { formatQuantity } from "@/lib/analysis/quantity";
 import { PrometheusError } from "@/lib/metrics/prometheus-client";
-import { PrometheusSource, type ClusterContainerHistory, type DiscoveredContainer, type DiscoveredWorkload } from "@/lib/metrics/prometheus-source";
-import type { PodSeries } from "@/lib/metrics/source";
+import { analyzeDiscovered } from "@/lib/incidents/analyze";
+import { PrometheusSource } from "@/lib/metrics/prometheus-source";
 import { policyFromEnv, type OutboundPolicy } from "@/lib/security/outbound";
 
 /**
@@ -161,27 +161,14 @@ export async function analyzeFromPrometheus(
     const what = [opts.workload ? `${opts.workload.kind.toLowerCase()}/${opts.workload.name}` : null, opts.container ? `container "${opts.container}"` : null].filter(Boolean).join(", ");
     throw new UsageError(`nothing matches ${what}; found: ${[...new Set(all.map((x) => `${x.workload.namespace}/${x.workload.kind.toLowerCase()}/${x.workload.name}`))].slice(0, 12).join(", ")}`);
   }
-  const results = chosen.map(({ workload, container, pods, rawStats }) => ({
+  const results = chosen.map((h) => ({
     cluster: opts.cluster,
-    namespace: workload.namespace,
-    workload: { kind: workload.kind, name: workload.name, replicas: workload.replicas },
-    container: container.name,
-    analysis: analyze(workload, container, pods, rawStats, now, opts),
+    namespace: h.workload.namespace,
+    workload: { kind: h.workload.kind, name: h.workload.name, replicas: h.workload.replicas },
+    container: h.container.name,
+    analysis: analyzeDiscovered(h, { now, cluster: opts.cluster, pricing: opts.pricing }),
   }));
   return { results, stats: { requests: source.client.stats.requests, bytes: source.client.stats.bytes } };
-}
-
-function analyze(w: DiscoveredWorkload, c: DiscoveredContainer, pods: PodSeries[], rawStats: ClusterContainerHistory["rawStats"], now: number, opts: PrometheusAnalyzeOptions): AnalysisOutput {
-  return analyzeContainer({
-    rawStats,
-    now,
-    container: {
-      cluster: opts.cluster ?? undefined, namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: Math.max(1, w.replicas) },
-      name: c.name, image: c.image, requestBytes: c.requestBytes, limitBytes: c.limitBytes,
-    },
-    pods: pods.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })),
-    pricing: opts.pricing ?? undefined,
-  });
 }
 
 /** One JSON object per line: the contract's output plus where the container lives. */

@@ -7,7 +7,7 @@ import { syncClusterFromPrometheus, type SyncResult } from "@/lib/inventory/prom
 import { sourceForCluster } from "@/lib/metrics/for-cluster";
 import { PrometheusSource } from "@/lib/metrics/prometheus-source";
 import { policyFromEnv } from "@/lib/security/outbound";
-import { secretKeyFromEnv, SecretKeyError } from "@/lib/security/secrets";
+import { secretKeyFromEnv } from "@/lib/security/secrets";
 import { testConnection, type ConnectionReport } from "./connection-test";
 import { ConflictError } from "./errors";
 import { effectiveConfig, settingsView, toColumns, type PrometheusSettingsInput, type SettingsView } from "./prometheus-settings";
@@ -103,4 +103,3 @@ export async function syncNow(db: Db, q: { orgId: string; slug: string; now?: nu
   return syncClusterFromPrometheus(db, { orgId: q.orgId, clusterId: row.id, slug: row.slug, source, now: q.now ?? Date.now() / 1000, pricing: { currency: row.currency, perGiBMonth: row.pricePerGibMonth } });
 }
 
-export { ConflictError, SecretKeyError };

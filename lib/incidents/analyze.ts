@@ -1,4 +1,5 @@
 import { analyzeContainer, type AnalysisOutput, type ContainerInput } from "@/lib/analysis";
+import type { ClusterContainerHistory } from "@/lib/metrics/prometheus-source";
 import type { ContainerRef, MetricsSource, PodSeries } from "@/lib/metrics/source";
 
 /** The analysis window: 30 days at 5-minute steps (the domain guide's 7-30 day history). */
@@ -30,10 +31,22 @@ export async function analyzeFromSource(
   q: { ref: ContainerRef; container: ContainerInput; now: number; pricing: { currency: string; perGiBMonth: number } | null; pods?: PodSeries[] },
 ): Promise<AnalysisOutput> {
   const pods = q.pods ?? (await source.containerHistory(q.ref, { start: q.now - ANALYSIS_WINDOW_SECONDS, end: q.now, stepSeconds: ANALYSIS_STEP_SECONDS }));
+  return analyzeContainer({ now: q.now, container: q.container, pods: enginePods(pods), pricing: q.pricing });
+}
+
+const enginePods = (pods: PodSeries[]) => pods.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations }));
+
+/** Analyses one container of a whole-cluster Prometheus read (CLI, sync, bench): spec from kube-state-metrics, Prometheus's raw-sample statistics. */
+export function analyzeDiscovered(h: ClusterContainerHistory, q: { now: number; cluster?: string | null; pricing?: { currency: string; perGiBMonth: number } | null }): AnalysisOutput {
+  const { workload: w, container: c } = h;
   return analyzeContainer({
     now: q.now,
-    container: q.container,
-    pods: pods.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })),
-    pricing: q.pricing,
+    rawStats: h.rawStats,
+    container: {
+      cluster: q.cluster ?? undefined, namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: Math.max(1, w.replicas) },
+      name: c.name, image: c.image, requestBytes: c.requestBytes, limitBytes: c.limitBytes,
+    },
+    pods: enginePods(h.pods),
+    pricing: q.pricing ?? undefined,
   });
 }

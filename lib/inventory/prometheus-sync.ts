@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { clusters, containers, oomEvents, pods, workloads } from "@/db/schema";
-import { analyzeContainer } from "@/lib/analysis";
+import { analyzeDiscovered } from "@/lib/incidents/analyze";
 import type { PrometheusSource } from "@/lib/metrics/prometheus-source";
 import { stableUuid } from "@/lib/scenarios/random";
 import { syncIncidents } from "./store";
@@ -58,7 +58,8 @@ export async function syncClusterFromPrometheus(
           .onConflictDoUpdate({ target: [pods.clusterId, pods.uid], set: { updatedAt: at } });
       }
     }
-    for (const { workload: w, container: c, pods: podHistory, rawStats } of history) {
+    for (const h of history) {
+      const { workload: w, container: c, pods: podHistory } = h;
       const workloadId = workloadIds.get(`${w.namespace}/${w.kind}/${w.name}`)!;
       await tx
         .insert(containers)
@@ -78,14 +79,7 @@ export async function syncClusterFromPrometheus(
       if (kills.length === 0) continue;
       result.incidentsCreated += await syncIncidents(tx as unknown as Db, {
         orgId: q.orgId, clusterId: q.clusterId, workloadId, container: c.name, kills, now,
-        analyze: async () =>
-          analyzeContainer({
-            now,
-            rawStats,
-            container: { cluster: q.slug, namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: Math.max(1, w.replicas) }, name: c.name, image: c.image, requestBytes: c.requestBytes, limitBytes: c.limitBytes },
-            pods: podHistory.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })),
-            pricing: q.pricing,
-          }),
+        analyze: async () => analyzeDiscovered(h, { now, cluster: q.slug, pricing: q.pricing }),
       });
     }
     await tx.update(clusters).set({ lastSyncAt: at, lastSyncError: null }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
