@@ -8,6 +8,12 @@ import type { SyncResult } from "@/lib/inventory/prometheus-sync";
 import { buttonClass, Field, inputClass, issueFor, send } from "./form-bits";
 
 type AuthKind = "none" | "bearer" | "basic";
+type Family = "cadvisor" | "ksm";
+type Names = Record<Family, Record<"namespace" | "pod" | "container", string>>;
+const FAMILIES: [Family, string, string][] = [
+  ["cadvisor", "cAdvisor (container_memory_*)", "Before Kubernetes 1.16: pod_name, container_name."],
+  ["ksm", "kube-state-metrics (kube_*)", "Scraped without honor_labels: exported_namespace, exported_pod, exported_container."],
+];
 
 /** The Prometheus endpoint of a cluster: URL, auth, headers, CA, cluster label; test, save, sync. */
 export function PrometheusSettingsForm({ org, cluster, initial }: { org: string; cluster: string; initial: SettingsView }) {
@@ -22,6 +28,11 @@ export function PrometheusSettingsForm({ org, cluster, initial }: { org: string;
   const [skipVerify, setSkipVerify] = useState(initial.skipVerify);
   const [clusterLabel, setClusterLabel] = useState(initial.clusterLabel ?? "");
   const [clusterLabelValue, setClusterLabelValue] = useState(initial.clusterLabelValue ?? "");
+  const [names, setNames] = useState<Names>(() => {
+    const of = (f: Family) => ({ namespace: initial.labelNames?.[f]?.namespace ?? "", pod: initial.labelNames?.[f]?.pod ?? "", container: initial.labelNames?.[f]?.container ?? "" });
+    return { cadvisor: of("cadvisor"), ksm: of("ksm") };
+  });
+  const setName = (f: Family, k: keyof Names[Family], v: string) => setNames((n) => ({ ...n, [f]: { ...n[f], [k]: v } }));
   const [price, setPrice] = useState(String(initial.pricePerGibMonth));
   const [currency, setCurrency] = useState(initial.currency);
   const base = `/api/v1/orgs/${org}/clusters/${cluster}`;
@@ -35,6 +46,7 @@ export function PrometheusSettingsForm({ org, cluster, initial }: { org: string;
     skipVerify,
     clusterLabel: clusterLabel.trim() || null,
     clusterLabelValue: clusterLabel.trim() ? clusterLabelValue : null,
+    labelNames: names,
     pricePerGibMonth: Number(price),
     currency,
   });
@@ -114,6 +126,36 @@ export function PrometheusSettingsForm({ org, cluster, initial }: { org: string;
         </Field>
       </div>
 
+      <details className="rounded-md border border-zinc-200 px-3 py-2 dark:border-zinc-800" open={Boolean(initial.labelNames) || Boolean(test.data?.suggestedLabelNames)}>
+        <summary className="cursor-pointer text-sm font-medium">Label names</summary>
+        <div className="mt-3 space-y-3">
+          <p className="text-xs text-zinc-500">Only when relabelling renamed them. Empty fields mean the standard names: namespace, pod, container.</p>
+          {FAMILIES.map(([f, title, hint]) => (
+            <fieldset key={f} className="space-y-1">
+              <legend className="text-sm">{title} <span className="text-xs text-zinc-500">{hint}</span></legend>
+              <div className="grid gap-2 sm:grid-cols-3">
+                {(["namespace", "pod", "container"] as const).map((k) => (
+                  <Field key={k} label={`${k} label`} htmlFor={`${f}-${k}`} error={fieldError(`labelNames.${f}.${k}`)}>
+                    <input id={`${f}-${k}`} className={`${inputClass} font-mono`} value={names[f][k]} onChange={(e) => setName(f, k, e.target.value)} placeholder={k} />
+                  </Field>
+                ))}
+              </div>
+            </fieldset>
+          ))}
+          {test.data?.suggestedLabelNames ? (
+            <button
+              type="button"
+              className={buttonClass.secondary}
+              onClick={() => {
+                for (const [f, s] of Object.entries(test.data!.suggestedLabelNames!) as [Family, Partial<Names[Family]>][]) for (const [k, v] of Object.entries(s)) setName(f, k as keyof Names[Family], v);
+              }}
+            >
+              Use the names found on the series
+            </button>
+          ) : null}
+        </div>
+      </details>
+
       <details className="rounded-md border border-zinc-200 px-3 py-2 dark:border-zinc-800" open={Boolean(initial.caPem) || initial.skipVerify}>
         <summary className="cursor-pointer text-sm font-medium">TLS</summary>
         <div className="mt-3 space-y-3">
@@ -168,7 +210,7 @@ function ConnectionResult({ report }: { report: ConnectionReport }) {
             <li key={c.id} className="flex gap-2">
               <span aria-hidden className={c.count > 0 ? "text-emerald-600" : c.required ? "text-red-600" : "text-amber-600"}>{c.count > 0 ? "✓" : c.required ? "✗" : "!"}</span>
               <span>
-                {c.label}: {c.count > 0 ? `${c.count} series` : c.required ? "missing" : "missing (optional)"}
+                {c.label}: {c.detail ?? (c.count > 0 ? `${c.count} series` : c.required ? "missing" : "missing (optional)")}
                 {c.count === 0 ? <span className="block text-xs text-zinc-500">{c.help}</span> : null}
               </span>
             </li>

@@ -27,6 +27,8 @@ export const clusters = pgTable(
     prometheusSkipVerify: boolean("prometheus_skip_verify").notNull().default(false),
     clusterLabel: text("cluster_label"),
     clusterLabelValue: text("cluster_label_value"),
+    /** renamed namespace/pod/container labels, per family ({ cadvisor?, ksm? }); null = the standard names */
+    prometheusLabelNames: jsonb("prometheus_label_names").$type<{ cadvisor?: Partial<Record<"namespace" | "pod" | "container", string>>; ksm?: Partial<Record<"namespace" | "pod" | "container", string>> }>(),
     pricePerGibMonth: numeric("price_per_gib_month", { precision: 10, scale: 4, mode: "number" }).notNull().default(3.2),
     currency: text("currency").notNull().default("USD"),
     lastSyncAt: timestamp("last_sync_at", { withTimezone: true }),

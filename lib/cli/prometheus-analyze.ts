@@ -3,6 +3,7 @@ import { formatQuantity } from "@/lib/analysis/quantity";
 import { PrometheusError } from "@/lib/metrics/prometheus-client";
 import { analyzeDiscovered } from "@/lib/incidents/analyze";
 import { PrometheusSource } from "@/lib/metrics/prometheus-source";
+import type { LabelNames } from "@/lib/metrics/promql";
 import { policyFromEnv, type OutboundPolicy } from "@/lib/security/outbound";
 
 /**
@@ -16,6 +17,8 @@ export interface PrometheusAnalyzeOptions {
   url: string;
   clusterLabel: string | null;
   cluster: string | null;
+  /** renamed namespace, pod and container labels */
+  labelNames: { cadvisor?: LabelNames; ksm?: LabelNames };
   namespace: string | null;
   workload: { kind: string; name: string } | null;
   container: string | null;
@@ -29,7 +32,7 @@ export interface PrometheusAnalyzeOptions {
 }
 
 export const USAGE =
-  "usage: npm run --silent analyze -- --prometheus URL [--cluster-label L --cluster C] [--namespace N] [--workload kind/name] [--container C] [--window 7d] [--step 60] [--format json|table] [--price-per-gib 3.2 --currency USD] [--bearer-token T] [--header 'Name: value']";
+  "usage: npm run --silent analyze -- --prometheus URL [--cluster-label L --cluster C] [--cadvisor-labels NS,POD,CONTAINER] [--ksm-labels NS,POD,CONTAINER] [--namespace N] [--workload kind/name] [--container C] [--window 7d] [--step 60] [--format json|table] [--price-per-gib 3.2 --currency USD] [--bearer-token T] [--header 'Name: value']";
 
 const KINDS: Record<string, string> = {
   deployment: "Deployment", statefulset: "StatefulSet", daemonset: "DaemonSet", cronjob: "CronJob", job: "Job", replicaset: "ReplicaSet", pod: "Pod",
@@ -44,10 +47,19 @@ export function parseDuration(raw: string, flag: string): number {
   return seconds;
 }
 
+/** Three label names, namespace,pod,container (e.g. exported_namespace,exported_pod,exported_container). */
+function parseLabelNames(raw: string, flag: string): LabelNames {
+  const parts = raw.split(",").map((p) => p.trim());
+  if (parts.length !== 3 || !parts.every((p) => /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(p))) {
+    throw new UsageError(`${flag} must be three label names, namespace,pod,container (e.g. exported_namespace,exported_pod,exported_container), got "${raw}"`);
+  }
+  return { namespace: parts[0]!, pod: parts[1]!, container: parts[2]! };
+}
+
 /** Parses the command's arguments (after --prometheus is known to be present). */
 export function parseArgs(argv: string[]): PrometheusAnalyzeOptions {
   const opts: PrometheusAnalyzeOptions = {
-    url: "", clusterLabel: null, cluster: null, namespace: null, workload: null, container: null,
+    url: "", clusterLabel: null, cluster: null, labelNames: {}, namespace: null, workload: null, container: null,
     windowSeconds: 7 * 86_400, stepSeconds: null, format: "json", pricing: null, bearerToken: null, headers: {}, timeoutMs: 30_000,
   };
   let price: number | null = null;
@@ -63,6 +75,8 @@ export function parseArgs(argv: string[]): PrometheusAnalyzeOptions {
       case "--prometheus": opts.url = value(); break;
       case "--cluster-label": opts.clusterLabel = value(); break;
       case "--cluster": opts.cluster = value(); break;
+      case "--cadvisor-labels": opts.labelNames.cadvisor = parseLabelNames(value(), flag); break;
+      case "--ksm-labels": opts.labelNames.ksm = parseLabelNames(value(), flag); break;
       case "--namespace": case "-n": opts.namespace = value(); break;
       case "--container": case "-c": opts.container = value(); break;
       case "--window": opts.windowSeconds = parseDuration(value(), "--window"); break;
@@ -132,7 +146,7 @@ export async function analyzeFromPrometheus(
   const now = env.now ?? Math.floor(Date.now() / 1000);
   const source = new PrometheusSource({
     url: opts.url,
-    labels: { clusterLabel: opts.clusterLabel, clusterValue: opts.cluster },
+    labels: { clusterLabel: opts.clusterLabel, clusterValue: opts.cluster, ...opts.labelNames },
     auth: opts.bearerToken ? { kind: "bearer", token: opts.bearerToken } : { kind: "none" },
     headers: opts.headers,
     timeoutMs: opts.timeoutMs,

@@ -10,6 +10,8 @@ export interface ConnectionCheck {
   required: boolean;
   /** what to install or change when it is missing */
   help: string;
+  /** shown instead of the series count (label checks) */
+  detail?: string;
 }
 
 export interface ConnectionReport {
@@ -19,6 +21,8 @@ export interface ConnectionReport {
   /** distinct containers with a working set */
   containers: number;
   checks: ConnectionCheck[];
+  /** label names that would match what the series carry, when the configured ones do not */
+  suggestedLabelNames: { cadvisor?: Partial<q.LabelNames>; ksm?: Partial<q.LabelNames> } | null;
   error: string | null;
 }
 
@@ -37,7 +41,7 @@ export async function testConnection(opts: PrometheusSourceOptions, now = Math.f
   try {
     source = new PrometheusSource({ ...opts, timeoutMs: opts.timeoutMs ?? 10_000, retries: 0 });
   } catch (e) {
-    return { ok: false, url: opts.url, version: null, containers: 0, checks: [], error: (e as Error).message };
+    return { ok: false, url: opts.url, version: null, containers: 0, checks: [], suggestedLabelNames: null, error: (e as Error).message };
   }
   const p = q.presence(source.labels);
   const defs: [keyof typeof p, string, boolean, string][] = [
@@ -53,10 +57,19 @@ export async function testConnection(opts: PrometheusSourceOptions, now = Math.f
     const info = await source.client.buildInfo();
     const counts = await Promise.all(defs.map(([id]) => source.client.query(p[id], now).then((r) => r[0]?.v ?? 0)));
     const containers = await source.client
-      .query(`count(count by (namespace, pod, container) (last_over_time(${q.MEMORY_METRICS.working_set}${q.selector(source.labels, q.REAL_CONTAINER)}[1h])))`, now)
+      .query(`count(count by (namespace, pod, container) (${q.canonical(source.labels.cadvisor, `last_over_time(${q.memorySelector("working_set", source.labels, null)}[1h])`)}))`, now)
       .then((r) => r[0]?.v ?? 0);
-    const checks = defs.map(([id, label, required, help], i) => ({ id, label, count: counts[i]!, required, help }));
+    const checks: ConnectionCheck[] = defs.map(([id, label, required, help], i) => ({ id, label, count: counts[i]!, required, help }));
+    const suggested: NonNullable<ConnectionReport["suggestedLabelNames"]> = {};
+    for (const family of ["cadvisor", "ksm"] as const) {
+      const found = await labelNamesCheck(source, family, now);
+      if (!found) continue;
+      checks.push(found.check);
+      if (found.suggestion) suggested[family] = found.suggestion;
+    }
     const missing = checks.filter((c) => c.required && c.count === 0);
+    const renamed = missing.filter((c) => c.detail !== undefined);
+    const absent = missing.filter((c) => c.detail === undefined);
     const labelHint = source.labels.clusterLabel && checks.every((c) => c.count === 0) ? ` Nothing carries ${source.labels.clusterLabel}="${source.labels.clusterValue}": check the cluster label and its value.` : "";
     return {
       ok: missing.length === 0,
@@ -64,9 +77,46 @@ export async function testConnection(opts: PrometheusSourceOptions, now = Math.f
       version: info?.version ?? null,
       containers,
       checks,
-      error: missing.length ? `Missing: ${missing.map((m) => m.label.split(" (")[0]).join(", ")}.${labelHint}` : null,
+      suggestedLabelNames: Object.keys(suggested).length ? suggested : null,
+      error: missing.length ? [absent.length ? `Missing: ${absent.map((m) => m.label.split(" (")[0]).join(", ")}.${labelHint}` : "", ...renamed.map((m) => `${m.label.split(" (")[0]}: ${m.help}`)].filter(Boolean).join(" ") : null,
     };
   } catch (e) {
-    return { ok: false, url: source.client.url, version: null, containers: 0, checks: [], error: e instanceof PrometheusError ? e.message : `unexpected error: ${(e as Error).message}` };
+    return { ok: false, url: source.client.url, version: null, containers: 0, checks: [], suggestedLabelNames: null, error: e instanceof PrometheusError ? e.message : `unexpected error: ${(e as Error).message}` };
   }
+}
+
+/** Names the namespace, pod and container labels often carry after relabelling. */
+const CANDIDATES = (k: keyof q.LabelNames) => [`exported_${k}`, `${k}_name`, `kubernetes_${k}`, `k8s_${k}`, k];
+
+/**
+ * Whether one series of the family carries the configured namespace, pod and container labels; when
+ * it does not, which of its labels look like them (exported_namespace, pod_name…). Null when the
+ * family has no series at all (the presence checks already say so).
+ */
+async function labelNamesCheck(source: PrometheusSource, family: "cadvisor" | "ksm", now: number): Promise<{ check: ConnectionCheck; suggestion: Partial<q.LabelNames> | null } | null> {
+  // a real container's series: cAdvisor's carry an image, kube_pod_container_info's are all containers
+  const metric = family === "cadvisor" ? `${q.MEMORY_METRICS.working_set}${q.selector(source.labels, ['image!=""'])}` : `kube_pod_container_info${q.selector(source.labels, [])}`;
+  const [one] = await source.client.query(`topk(1, last_over_time(${metric}[1h]))`, now);
+  if (!one) return null;
+  const names = source.labels[family];
+  // scraped without honor_labels, the exporter's own namespace/pod/container take the standard names
+  // and the real ones move to exported_*: a standard name next to its exported_ twin is the wrong one
+  const missing = (["namespace", "pod", "container"] as const).filter((k) => !one.metric[names[k]] || (names[k] === k && one.metric[`exported_${k}`]));
+  const suggestion: Partial<q.LabelNames> = {};
+  for (const k of missing) {
+    const hit = CANDIDATES(k).find((c) => one.metric[c]);
+    if (hit) suggestion[k] = hit;
+  }
+  const who = family === "cadvisor" ? "cAdvisor" : "kube-state-metrics";
+  const configured = (["namespace", "pod", "container"] as const).map((k) => names[k]).join(", ");
+  const exported = missing.filter((k) => one.metric[names[k]]);
+  const help = missing.length === 0
+    ? ""
+    : exported.length === missing.length
+      ? `the ${exported.join(", ")} label${exported.length > 1 ? "s are" : " is"} the exporter's own (scraped without honor_labels); the series' own are ${exported.map((k) => `exported_${k}`).join(", ")}: set these as the ${who} label names.`
+      : `the series have no ${missing.map((k) => names[k]).join(", ")} label${Object.keys(suggestion).length ? `; they carry ${Object.values(suggestion).join(", ")}: set these as the ${who} label names` : `; their labels are ${Object.keys(one.metric).filter((l) => l !== "__name__").sort().join(", ")}: set the ${who} label names`}.`;
+  return {
+    check: { id: `${family}Labels`, label: `${who} label names (${configured})`, count: missing.length === 0 ? 1 : 0, required: true, help, detail: missing.length === 0 ? "found" : "not on its series" },
+    suggestion: missing.length && Object.keys(suggestion).length ? suggestion : null,
+  };
 }

@@ -64,7 +64,7 @@ export async function testSettings(db: Db, q: { orgId: string; slug: string; inp
   const cfg = effectiveConfig(row, q.input, secretKeyFromEnv());
   // who sent the stored credentials where is worth a trace, even when nothing is saved
   await db.insert(auditLog).values({ orgId: q.orgId, actorUserId: q.userId ?? null, action: "cluster.prometheus.test", targetType: "cluster", targetId: row.id, data: { url: cfg.url, auth: cfg.auth.kind } });
-  return testConnection({ url: cfg.url, auth: cfg.auth, headers: cfg.headers, caPem: cfg.caPem, skipVerify: cfg.skipVerify, labels: { clusterLabel: cfg.clusterLabel, clusterValue: cfg.clusterLabelValue }, policy: policyFromEnv() });
+  return testConnection({ url: cfg.url, auth: cfg.auth, headers: cfg.headers, caPem: cfg.caPem, skipVerify: cfg.skipVerify, labels: { clusterLabel: cfg.clusterLabel, clusterValue: cfg.clusterLabelValue, ...(cfg.labelNames ?? {}) }, policy: policyFromEnv() });
 }
 
 /** Saves the endpoint (credentials encrypted) and records who changed it. */
@@ -87,7 +87,7 @@ export async function saveSettings(db: Db, q: { orgId: string; userId: string; s
   await db.insert(auditLog).values({
     orgId: q.orgId, actorUserId: q.userId, action: "cluster.prometheus.update", targetType: "cluster", targetId: row.id,
     // what changed, never a secret
-    data: { url: cfg.url, auth: cfg.auth.kind, headers: Object.keys(cfg.headers), clusterLabel: cfg.clusterLabel, skipVerify: cfg.skipVerify, ca: cfg.caPem !== null },
+    data: { url: cfg.url, auth: cfg.auth.kind, headers: Object.keys(cfg.headers), clusterLabel: cfg.clusterLabel, labelNames: cfg.labelNames, skipVerify: cfg.skipVerify, ca: cfg.caPem !== null },
   });
   if (!updated) return null;
   return settingsView(updated, key);

@@ -20,6 +20,21 @@ const headerName = z
   .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "not a valid HTTP header name")
   .refine((n) => !/^(host|content-length|content-type|authorization|connection|transfer-encoding)$/i.test(n), "this header is set by Headroom; use the auth settings for Authorization");
 
+const labelName = z.string().trim().max(128).regex(/^([a-zA-Z_][a-zA-Z0-9_]*)?$/, "must be a Prometheus label name (letters, digits, _), e.g. exported_namespace");
+/** Renamed namespace/pod/container labels of one family of series; empty means the standard name. */
+const labelNames = z.object({ namespace: labelName.optional(), pod: labelName.optional(), container: labelName.optional() });
+
+/** Only the names that differ from the standard ones; null when none does. */
+export function storedLabelNames(input: PrometheusSettingsInput["labelNames"]): StoredLabelNames | null {
+  const out: StoredLabelNames = {};
+  for (const family of ["cadvisor", "ksm"] as const) {
+    const changed = Object.entries(input?.[family] ?? {}).filter(([k, v]) => v && v !== k);
+    if (changed.length) out[family] = Object.fromEntries(changed);
+  }
+  return Object.keys(out).length ? out : null;
+}
+type StoredLabelNames = NonNullable<ClusterRow["prometheusLabelNames"]>;
+
 /** The settings form. Secret fields left empty keep what is stored. */
 export const prometheusSettingsInput = z.object({
   url: z
@@ -51,6 +66,9 @@ export const prometheusSettingsInput = z.object({
     .nullish()
     .or(z.literal("")),
   clusterLabelValue: z.string().trim().max(256).nullish(),
+  labelNames: z
+    .object({ cadvisor: labelNames.optional(), ksm: labelNames.optional() })
+    .nullish(),
   pricePerGibMonth: z.number().min(0).max(10_000).optional(),
   currency: z.string().trim().regex(/^[A-Z]{3}$/, "a three-letter currency code, e.g. USD").optional(),
 }).superRefine((v, ctx) => {
@@ -119,6 +137,7 @@ export function effectiveConfig(row: Pick<ClusterRow, "id" | "prometheusUrl" | "
     skipVerify: input.skipVerify,
     clusterLabel: input.clusterLabel || null,
     clusterLabelValue: input.clusterLabel ? (input.clusterLabelValue ?? null) : null,
+    labelNames: storedLabelNames(input.labelNames),
   };
 }
 export type EffectiveConfig = ReturnType<typeof effectiveConfig>;
@@ -146,6 +165,7 @@ export function toColumns(clusterId: string, cfg: EffectiveConfig, key: Buffer) 
     prometheusSkipVerify: cfg.skipVerify,
     clusterLabel: cfg.clusterLabel,
     clusterLabelValue: cfg.clusterLabelValue,
+    prometheusLabelNames: cfg.labelNames,
   };
 }
 
@@ -160,7 +180,7 @@ export function sourceOptions(row: ClusterRow, key: Buffer): PrometheusSourceOpt
     headers: storedHeaders(row, key),
     caPem: row.prometheusCaPem,
     skipVerify: row.prometheusSkipVerify,
-    labels: { clusterLabel: row.clusterLabel, clusterValue: row.clusterLabelValue },
+    labels: { clusterLabel: row.clusterLabel, clusterValue: row.clusterLabelValue, ...(row.prometheusLabelNames ?? {}) },
   };
 }
 
@@ -188,6 +208,7 @@ export function settingsView(row: ClusterRow, key: Buffer | null) {
     skipVerify: row.prometheusSkipVerify,
     clusterLabel: row.clusterLabel,
     clusterLabelValue: row.clusterLabelValue,
+    labelNames: row.prometheusLabelNames ?? null,
     pricePerGibMonth: row.pricePerGibMonth,
     currency: row.currency,
     lastSyncAt: row.lastSyncAt?.toISOString() ?? null,

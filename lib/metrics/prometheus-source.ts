@@ -24,7 +24,7 @@ export interface DiscoveredWorkload {
 }
 
 export interface PrometheusSourceOptions extends PrometheusConfig {
-  labels?: Partial<q.PromLabels>;
+  labels?: Parameters<typeof q.promLabels>[0];
   /** smallest step of history queries, seconds (the scrape interval is a good value) */
   minStepSeconds?: number;
 }
@@ -43,15 +43,15 @@ export class PrometheusSource implements MetricsSource {
 
   constructor(opts: PrometheusSourceOptions) {
     this.client = new PrometheusClient(opts);
-    this.labels = { clusterLabel: opts.labels?.clusterLabel ?? null, clusterValue: opts.labels?.clusterValue ?? null };
-    if (this.labels.clusterLabel) q.assertLabelName(this.labels.clusterLabel);
+    this.labels = q.promLabels(opts.labels);
     this.minStep = opts.minStepSeconds ?? 60;
   }
 
   /** Workloads, containers, pods, requests and limits from kube-state-metrics over [start, end]. */
   async discover(start: number, end: number, namespace?: string): Promise<DiscoveredWorkload[]> {
     const d = q.discovery(this.labels, namespace);
-    const last = (sel: string) => `max by (namespace, pod, container) (last_over_time(${sel}[${Math.max(60, end - start)}s]))`;
+    const ksm = this.labels.ksm;
+    const last = (sel: string) => `max by (namespace, pod, container) (${q.canonical(ksm, `last_over_time(${sel}[${Math.max(60, end - start)}s])`)})`;
     const [podOwners, rsOwners, jobOwners, infos, limits, requests, current] = await Promise.all([
       this.client.series([d.podOwners], start, end),
       this.client.series([d.replicaSetOwners], start, end),
@@ -59,13 +59,15 @@ export class PrometheusSource implements MetricsSource {
       this.client.series([d.containers], start, end),
       this.client.query(last(d.limits), end),
       this.client.query(last(d.requests), end),
-      this.client.query(`max by (namespace, pod) (last_over_time(${d.podOwners}[5m]))`, end),
+      this.client.query(`max by (namespace, pod) (${q.canonical(ksm, `last_over_time(${d.podOwners}[5m])`)})`, end),
     ]);
-    const rsOwner = new Map(rsOwners.filter((s) => s.owner_kind && s.owner_kind !== "<none>").map((s) => [key(s.namespace!, s.replicaset!), s]));
-    const jobOwner = new Map(jobOwners.filter((s) => s.owner_kind && s.owner_kind !== "<none>").map((s) => [key(s.namespace!, s.job_name!), s]));
+    const rsOwner = new Map(rsOwners.filter((s) => s.owner_kind && s.owner_kind !== "<none>").map((s) => [key(s[ksm.namespace]!, s.replicaset!), s]));
+    const jobOwner = new Map(jobOwners.filter((s) => s.owner_kind && s.owner_kind !== "<none>").map((s) => [key(s[ksm.namespace]!, s.job_name!), s]));
     const workloadOfPod = new Map<string, { kind: string; name: string }>();
     for (const s of podOwners) {
-      const ns = s.namespace!;
+      const ns = s[ksm.namespace];
+      const pod = s[ksm.pod];
+      if (!ns || !pod) continue;
       let kind = s.owner_kind ?? "<none>";
       let name = s.owner_name ?? "<none>";
       if (kind === "ReplicaSet") {
@@ -77,9 +79,9 @@ export class PrometheusSource implements MetricsSource {
       }
       if (kind === "<none>" || !kind) {
         kind = "Pod";
-        name = s.pod!;
+        name = pod;
       }
-      workloadOfPod.set(key(ns, s.pod!), { kind, name });
+      workloadOfPod.set(key(ns, pod), { kind, name });
     }
     const running = new Set(current.map((s) => key(s.metric.namespace!, s.metric.pod!)));
     const bytes = new Map<string, number>();
@@ -88,8 +90,10 @@ export class PrometheusSource implements MetricsSource {
     }
     const out = new Map<string, DiscoveredWorkload & { _containers: Map<string, DiscoveredContainer & { fromRunning: boolean }> }>();
     for (const s of infos) {
-      const ns = s.namespace!;
-      const pod = s.pod!;
+      const ns = s[ksm.namespace];
+      const pod = s[ksm.pod];
+      const container = s[ksm.container];
+      if (!ns || !pod || !container) continue;
       const w = workloadOfPod.get(key(ns, pod)) ?? { kind: "Pod", name: pod };
       const wk = key(ns, w.kind, w.name);
       let wl = out.get(wk);
@@ -99,12 +103,12 @@ export class PrometheusSource implements MetricsSource {
       }
       if (!wl.pods.includes(pod)) wl.pods.push(pod);
       const isRunning = running.has(key(ns, pod));
-      const limit = bytes.get(key("limit", ns, pod, s.container!)) ?? null;
-      const request = bytes.get(key("request", ns, pod, s.container!)) ?? null;
-      const prev = wl._containers.get(s.container!);
+      const limit = bytes.get(key("limit", ns, pod, container)) ?? null;
+      const request = bytes.get(key("request", ns, pod, container)) ?? null;
+      const prev = wl._containers.get(container);
       // the spec of a running pod wins over the spec of a pod that is gone (a rollout changed it)
       if (!prev || (isRunning && !prev.fromRunning)) {
-        wl._containers.set(s.container!, { name: s.container!, image: s.image ?? null, limitBytes: limit, requestBytes: request, fromRunning: isRunning });
+        wl._containers.set(container, { name: container, image: s.image ?? null, limitBytes: limit, requestBytes: request, fromRunning: isRunning });
       }
     }
     return [...out.values()]
@@ -197,7 +201,7 @@ export class PrometheusSource implements MetricsSource {
     const namespaces = [...new Set(refs.map((r) => r.namespace))];
     const results = await Promise.all(
       namespaces.map((ns) =>
-        this.client.query(`max by (namespace, pod, container) (last_over_time(${q.MEMORY_METRICS.working_set}${q.selector(this.labels, [`namespace=${q.str(ns)}`, ...q.REAL_CONTAINER])}[10m]))`, at),
+        this.client.query(`max by (namespace, pod, container) (${q.canonical(this.labels.cadvisor, `last_over_time(${q.memorySelector("working_set", this.labels, { namespace: ns })}[10m])`)})`, at),
       ),
     );
     const value = new Map<string, number>();

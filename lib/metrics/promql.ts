@@ -4,12 +4,57 @@
  * folds raw samples before they cross the network.
  */
 
-/** Label names of a cluster's Prometheus (configurable per cluster: a central Prometheus holds many clusters under a `cluster` label). */
+/** The names of the labels that place a series in a namespace, a pod and a container. */
+export interface LabelNames {
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+export const DEFAULT_LABEL_NAMES: Readonly<LabelNames> = Object.freeze({ namespace: "namespace", pod: "pod", container: "container" });
+
+/**
+ * Label names of a cluster's Prometheus, configurable per cluster: a central Prometheus holds many
+ * clusters under a `cluster` label, and relabelling renames the rest (kube-state-metrics scraped
+ * without honor_labels carries `exported_namespace`, `exported_pod`, `exported_container`; cAdvisor
+ * before Kubernetes 1.16 says `pod_name` and `container_name`).
+ */
 export interface PromLabels {
   /** label that names the cluster, e.g. "cluster"; null when the Prometheus holds one cluster */
   clusterLabel: string | null;
   /** that label's value for this cluster */
   clusterValue: string | null;
+  /** on cAdvisor's container_memory_* series */
+  cadvisor: LabelNames;
+  /** on kube-state-metrics' kube_* series */
+  ksm: LabelNames;
+}
+
+/** Complete label settings from partial ones (defaults: no cluster label, the standard names), validated. */
+export function promLabels(p: { clusterLabel?: string | null; clusterValue?: string | null; cadvisor?: Partial<LabelNames> | null; ksm?: Partial<LabelNames> | null } = {}): PromLabels {
+  const names = (n: Partial<LabelNames> | null | undefined): LabelNames => {
+    const out = { ...DEFAULT_LABEL_NAMES, ...Object.fromEntries(Object.entries(n ?? {}).filter(([, v]) => v)) } as LabelNames;
+    for (const v of Object.values(out)) assertLabelName(v);
+    return out;
+  };
+  if (p.clusterLabel) assertLabelName(p.clusterLabel);
+  return { clusterLabel: p.clusterLabel ?? null, clusterValue: p.clusterValue ?? null, cadvisor: names(p.cadvisor), ksm: names(p.ksm) };
+}
+
+/** Whether the names are the standard ones (then queries need no renaming). */
+export const isDefaultNames = (n: LabelNames) => n.namespace === "namespace" && n.pod === "pod" && n.container === "container";
+
+/**
+ * The expression's series under the standard names (namespace, pod, container), so joins, `by`
+ * clauses and the code reading the answers never depend on the configuration. A no-op when the
+ * names are the standard ones.
+ */
+export function canonical(names: LabelNames, expr: string): string {
+  let out = expr;
+  for (const k of ["namespace", "pod", "container"] as const) {
+    if (names[k] !== k) out = `label_replace(${out}, "${k}", "$1", "${names[k]}", "(.*)")`;
+  }
+  return out;
 }
 
 /** Prometheus refuses range queries of more than 11,000 points per series. */
@@ -42,7 +87,7 @@ export function selector(labels: PromLabels, matchers: string[]): string {
 }
 
 /** Real containers only: cAdvisor also reports the pod's cgroup (container="") and the pause container ("POD"). */
-export const REAL_CONTAINER = ['container!=""', 'container!="POD"'];
+export const realContainer = (names: LabelNames = DEFAULT_LABEL_NAMES) => [`${names.container}!=""`, `${names.container}!="POD"`];
 
 export type MemoryMetric = "working_set" | "rss" | "cache";
 export const MEMORY_METRICS: Record<MemoryMetric, string> = {
@@ -58,11 +103,16 @@ export interface Scope {
   container?: string;
 }
 
-function scopeMatchers(s: Scope): string[] {
-  const m = [`namespace=${str(s.namespace)}`];
-  if (s.pods) m.push(s.pods.length === 1 ? `pod=${str(s.pods[0]!)}` : `pod=~${str(anyOf(s.pods))}`);
-  if (s.container) m.push(`container=${str(s.container)}`);
+export function scopeMatchers(names: LabelNames, s: Scope): string[] {
+  const m = [`${names.namespace}=${str(s.namespace)}`];
+  if (s.pods) m.push(s.pods.length === 1 ? `${names.pod}=${str(s.pods[0]!)}` : `${names.pod}=~${str(anyOf(s.pods))}`);
+  if (s.container) m.push(`${names.container}=${str(s.container)}`);
   return m;
+}
+
+/** A cAdvisor memory metric's selector for the scope, real containers only. */
+export function memorySelector(metric: MemoryMetric, labels: PromLabels, scope: Scope | null): string {
+  return `${MEMORY_METRICS[metric]}${selector(labels, [...(scope ? scopeMatchers(labels.cadvisor, scope) : []), ...realContainer(labels.cadvisor)])}`;
 }
 
 /**
@@ -73,8 +123,7 @@ function scopeMatchers(s: Scope): string[] {
  * scrape jobs) are merged by the caller (see mergeByContainer).
  */
 export function memoryRange(metric: MemoryMetric, labels: PromLabels, scope: Scope, step: number): string {
-  const sel = selector(labels, [...scopeMatchers(scope), ...REAL_CONTAINER]);
-  return `max_over_time(${MEMORY_METRICS[metric]}${sel}[${Math.max(1, step - 1)}s])`;
+  return canonical(labels.cadvisor, `max_over_time(${memorySelector(metric, labels, scope)}[${Math.max(1, step - 1)}s])`);
 }
 
 const BY_CONTAINER = "namespace, pod, container";
@@ -82,7 +131,7 @@ const BY_CONTAINER = "namespace, pod, container";
 // No `max by` in the termination queries: aggregating at every step costs more than the query, and
 // their answers are change points the client reads per (namespace, pod, container) anyway.
 function lastTerminated(labels: PromLabels, scope: Scope, offset?: number): string {
-  return `kube_pod_container_status_last_terminated_timestamp${selector(labels, scopeMatchers(scope))}${offset ? ` offset ${offset}s` : ""}`;
+  return canonical(labels.ksm, `kube_pod_container_status_last_terminated_timestamp${selector(labels, scopeMatchers(labels.ksm, scope))}${offset ? ` offset ${offset}s` : ""}`);
 }
 
 /**
@@ -99,13 +148,13 @@ export function lastTerminatedTimestamp(labels: PromLabels, scope: Scope, step: 
 /** Each termination's time (the value) with its reason (a label), at the steps where the termination time changed: one query. */
 export function terminationsWithReason(labels: PromLabels, scope: Scope, step: number): string {
   // topk keeps one reason per container even if two kube-state-metrics replicas report it
-  const reason = `topk by (${BY_CONTAINER}) (1, kube_pod_container_status_last_terminated_reason${selector(labels, scopeMatchers(scope))} == 1)`;
+  const reason = `topk by (${BY_CONTAINER}) (1, ${canonical(labels.ksm, `kube_pod_container_status_last_terminated_reason${selector(labels, scopeMatchers(labels.ksm, scope))}`)} == 1)`;
   return `(${lastTerminatedTimestamp(labels, scope, step)}) * on (${BY_CONTAINER}) group_left (reason) (${reason} > bool 0)`;
 }
 
 /** The exit code of each termination, at the steps where the termination time changed. */
 export function lastTerminatedExitCode(labels: PromLabels, scope: Scope, step: number): string {
-  return `kube_pod_container_status_last_terminated_exitcode${selector(labels, scopeMatchers(scope))} and on (${BY_CONTAINER}) (${lastTerminatedTimestamp(labels, scope, step)})`;
+  return `${canonical(labels.ksm, `kube_pod_container_status_last_terminated_exitcode${selector(labels, scopeMatchers(labels.ksm, scope))}`)} and on (${BY_CONTAINER}) (${lastTerminatedTimestamp(labels, scope, step)})`;
 }
 
 export type RawStat = "p50" | "p95" | "p99" | "mean" | "count";
@@ -119,7 +168,7 @@ export type RawStat = "p50" | "p95" | "p99" | "mean" | "count";
  * which covers every raw sample.
  */
 export function workingSetStats(labels: PromLabels, scope: Scope, rangeSeconds: number, resolutionSeconds = 300): string {
-  const base = `${MEMORY_METRICS.working_set}${selector(labels, [...scopeMatchers(scope), ...REAL_CONTAINER])}`;
+  const base = memorySelector("working_set", labels, scope);
   const raw = `${base}[${rangeSeconds}s]`;
   const sampled = `${base}[${rangeSeconds}s:${resolutionSeconds}s]`;
   const parts: [RawStat, string][] = [
@@ -129,12 +178,12 @@ export function workingSetStats(labels: PromLabels, scope: Scope, rangeSeconds: 
     ["mean", `avg_over_time(${raw})`],
     ["count", `count_over_time(${raw})`],
   ];
-  return parts.map(([stat, expr]) => `label_replace(max by (${BY_CONTAINER}) (${expr}), "stat", "${stat}", "", "")`).join(" or ");
+  return parts.map(([stat, expr]) => `label_replace(max by (${BY_CONTAINER}) (${canonical(labels.cadvisor, expr)}), "stat", "${stat}", "", "")`).join(" or ");
 }
 
 /** Selectors of the discovery series (for /api/v1/series over a window): pods, containers and images, owners up to the workload, resources. */
 export function discovery(labels: PromLabels, namespace?: string) {
-  const ns = namespace ? [`namespace=${str(namespace)}`] : [];
+  const ns = namespace ? [`${labels.ksm.namespace}=${str(namespace)}`] : [];
   return {
     containers: `kube_pod_container_info${selector(labels, ns)}`,
     podOwners: `kube_pod_owner${selector(labels, ns)}`,
@@ -150,8 +199,8 @@ export function presence(labels: PromLabels) {
   // a series scraped in the last hour counts: a missed scrape or a slow exporter is not "missing"
   const c = (metric: string, extra: string[] = []) => `count(last_over_time(${metric}${selector(labels, extra)}[1h]))`;
   return {
-    cadvisorWorkingSet: c(MEMORY_METRICS.working_set, REAL_CONTAINER),
-    cadvisorRss: c(MEMORY_METRICS.rss, REAL_CONTAINER),
+    cadvisorWorkingSet: c(MEMORY_METRICS.working_set, realContainer(labels.cadvisor)),
+    cadvisorRss: c(MEMORY_METRICS.rss, realContainer(labels.cadvisor)),
     ksmContainerInfo: c("kube_pod_container_info"),
     ksmLimits: c("kube_pod_container_resource_limits", ['resource="memory"']),
     ksmLastTerminatedReason: c("kube_pod_container_status_last_terminated_reason"),

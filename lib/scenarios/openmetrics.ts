@@ -22,9 +22,12 @@ export interface ExportOptions {
   terminationStep?: number;
   /** which cAdvisor metrics to write (all three by default) */
   memory?: ("working_set" | "rss" | "cache")[];
+  /** renamed namespace/pod/container labels, as relabelling leaves them (e.g. ksm: exported_namespace) */
+  labelNames?: { cadvisor?: Partial<Record<"namespace" | "pod" | "container", string>>; ksm?: Partial<Record<"namespace" | "pod" | "container", string>> };
 }
 
 const Mi = 1024 * 1024;
+const KSM_TARGET = { namespace: "monitoring", pod: "kube-state-metrics-7d9f8b6c5-x2k4q", container: "kube-state-metrics" };
 
 interface PodRow {
   cluster: FleetCluster;
@@ -75,8 +78,16 @@ export function writeOpenMetrics(file: string, fleet: FleetCluster[], opts: Expo
   const family = (name: string, type: "gauge" | "counter" | "unknown" = "gauge") => {
     buf += `# TYPE ${name} ${type}\n`;
   };
+  const rename = (name: string, labels: Record<string, string>) => {
+    const names = name.startsWith("container_") ? opts.labelNames?.cadvisor : opts.labelNames?.ksm;
+    if (!names) return labels;
+    const out = Object.fromEntries(Object.entries(labels).map(([k, v]) => [(names as Record<string, string | undefined>)[k] ?? k, v]));
+    // scraped without honor_labels, the exporter's own target labels take the standard names
+    for (const [k, v] of Object.entries(KSM_TARGET)) if ((names as Record<string, string | undefined>)[k] === `exported_${k}`) out[k] = v;
+    return out;
+  };
   const series = (name: string, labels: Record<string, string>, times: ArrayLike<number>, value: (i: number) => number | null) => {
-    const head = `${name}${fmt(labels)} `;
+    const head = `${name}${fmt(rename(name, labels))} `;
     for (let i = 0; i < times.length; i++) {
       const v = value(i);
       if (v === null) continue;

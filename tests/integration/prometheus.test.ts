@@ -155,6 +155,17 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
       expect((await getSettings(db, { orgId, slug: "eu-central" }))!.hasSecret).toBe(true);
     });
 
+    it("stores renamed label names (only those that differ) and refuses names Prometheus would not accept", async () => {
+      const { prometheusSettingsInput } = await import("@/lib/clusters/prometheus-settings");
+      const bad = prometheusSettingsInput.safeParse(settings({ labelNames: { ksm: { pod: "exported-pod" } } }));
+      expect(bad.success).toBe(false);
+      expect(bad.error!.issues.map((i) => i.path.join("."))).toEqual(["labelNames.ksm.pod"]);
+      const input = prometheusSettingsInput.parse(settings({ auth: { kind: "bearer" }, headers: [{ name: "X-Scope-OrgID" }], labelNames: { cadvisor: { namespace: "namespace", pod: "pod_name", container: "" }, ksm: { namespace: "", pod: "", container: "" } } }));
+      expect((await saveSettings(db, { orgId, userId, slug: "eu-central", input }))!.labelNames).toEqual({ cadvisor: { pod: "pod_name" } });
+      const back = prometheusSettingsInput.parse(settings({ auth: { kind: "bearer" }, headers: [{ name: "X-Scope-OrgID" }] }));
+      expect((await saveSettings(db, { orgId, userId, slug: "eu-central", input: back }))!.labelNames).toBeNull();
+    });
+
     it("stored credentials are not sent to a URL on another host: they must be entered again", async () => {
       const moved = settings({ url: "http://127.0.0.1:9", auth: { kind: "bearer" }, headers: [{ name: "X-Scope-OrgID" }] });
       await expect(testSettings(db, { orgId, slug: "eu-central", input: moved })).rejects.toThrow(/the bearer token is required \(the URL's host changed/);
@@ -407,5 +418,58 @@ describe("TLS: a private CA or skip-verify", () => {
     expect(plain?.message).toMatch(/self[- ]signed certificate/);
     expect(await new PrometheusClient({ url, policy: LOOPBACK, caPem }).query("up")).toEqual([{ metric: {}, t: 1, v: 42 }]);
     expect(await new PrometheusClient({ url, policy: LOOPBACK, skipVerify: true }).query("up")).toEqual([{ metric: {}, t: 1, v: 42 }]);
+  });
+});
+
+// Relabelling renames labels: kube-state-metrics scraped without honor_labels carries
+// exported_namespace/pod/container (and its own pod's labels under the standard names), cAdvisor
+// before Kubernetes 1.16 says pod_name and container_name.
+describe.skipIf(missing !== null)("renamed namespace, pod and container labels", () => {
+  const RENAMED = { cadvisor: { pod: "pod_name", container: "container_name" }, ksm: { namespace: "exported_namespace", pod: "exported_pod", container: "exported_container" } };
+  const start = NOW - 7 * 86_400;
+  let prom: RunningPrometheus;
+  beforeAll(async () => {
+    prom = await startPrometheus([STAGING], { start, end: NOW, step: STEP, labelNames: RENAMED });
+  }, 120_000);
+  afterAll(async () => prom?.stop());
+
+  it("the connection test finds the renamed labels and suggests them", async () => {
+    const { testConnection } = await import("@/lib/clusters/connection-test");
+    const plain = await testConnection({ url: prom.url, policy: LOOPBACK }, NOW);
+    expect(plain.ok).toBe(false);
+    expect(plain.suggestedLabelNames).toEqual(RENAMED);
+    expect(plain.error).toMatch(/kube-state-metrics label names: the namespace, pod, container labels are the exporter.s own \(scraped without honor_labels\); the series. own are exported_namespace, exported_pod, exported_container/);
+    expect(plain.error).toMatch(/cAdvisor label names: the series have no pod, container label; they carry pod_name, container_name/);
+    const fixed = await testConnection({ url: prom.url, policy: LOOPBACK, labels: plain.suggestedLabelNames! }, NOW);
+    expect(fixed.ok, fixed.error ?? "").toBe(true);
+    expect(fixed.containers).toBe(STAGING.workloads.reduce((n, w) => n + w.replicas * w.containers.length, 0));
+  });
+
+  it("with the names configured, discovery, history, terminations and verdicts match the in-memory analysis", async () => {
+    const source = new PrometheusSource({ url: prom.url, policy: LOOPBACK, labels: RENAMED, minStepSeconds: STEP });
+    const found = await source.discover(start, NOW);
+    // the exporter's own pod (namespace "monitoring") must not appear as a workload
+    expect(found.map((w) => `${w.namespace}/${w.name}`).sort()).toEqual(STAGING.workloads.map((w) => `${w.namespace}/${w.name}`).sort());
+    for (const w of STAGING.workloads) {
+      const c = w.containers[0]!;
+      const container = { namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: w.replicas }, name: c.name, image: c.image, requestBytes: mebibytes(c.requestMi), limitBytes: mebibytes(c.limitMi) };
+      const memory = analyzeContainer({
+        now: NOW, container,
+        pods: fleetPods("staging", w).map((p) => {
+          const s = generateSeries(fleetSpec("staging", w, c, p), { start, end: NOW, stepSeconds: STEP });
+          return { name: p.name, t: s.t, workingSet: s.workingSet, terminations: s.terminations.filter((x) => x.at >= start) };
+        }),
+      });
+      const history = await source.containerHistory({ cluster: "staging", namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, container: c.name }, { start, end: NOW, stepSeconds: STEP });
+      expect(history.map((p) => p.pod).sort()).toEqual(fleetPods("staging", w).map((p) => p.name).sort());
+      const viaProm = analyzeContainer({ now: NOW, container, pods: history.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })) });
+      expect(viaProm.pattern, w.name).toBe(memory.pattern);
+      expect(viaProm.recommendation?.limit, w.name).toBe(memory.recommendation?.limit);
+      expect(viaProm.evidence.oomKills, w.name).toBe(memory.evidence.oomKills);
+    }
+    // the command takes the same names as flags
+    const { results } = await analyzeFromPrometheus(parseArgs(["--prometheus", prom.url, "--cadvisor-labels", "namespace,pod_name,container_name", "--ksm-labels", "exported_namespace,exported_pod,exported_container", "--window", "7d", "--step", "300"]), { now: NOW, policy: LOOPBACK });
+    expect(results.map((r) => r.workload.name).sort()).toEqual(STAGING.workloads.map((w) => w.name).sort());
+    expect(() => parseArgs(["--prometheus", prom.url, "--ksm-labels", "exported-namespace,pod"])).toThrow(/three label names/);
   });
 });

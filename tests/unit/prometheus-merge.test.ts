@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mergeByContainer } from "@/lib/metrics/prometheus-source";
-import { memoryRange, stepFor, workingSetStats } from "@/lib/metrics/promql";
+import { memoryRange, promLabels, stepFor, workingSetStats } from "@/lib/metrics/promql";
 
 const series = (metric: Record<string, string>, t: number[], v: number[]) => ({ metric, t: Float64Array.from(t), v: Float64Array.from(v) });
 
@@ -21,10 +21,20 @@ describe("PromQL and merging of Prometheus answers", () => {
   it("keeps range queries under Prometheus's 11,000-point limit and scopes by cluster label", () => {
     expect(stepFor(0, 14 * 86_400, 60)).toBe(110);
     expect(stepFor(0, 86_400, 60)).toBe(60);
-    const labels = { clusterLabel: "cluster", clusterValue: 'eu"1' };
+    const labels = promLabels({ clusterLabel: "cluster", clusterValue: 'eu"1' });
     expect(memoryRange("working_set", labels, { namespace: "pay", pods: ["a.1", "b"], container: "api" }, 300)).toBe(
       'max_over_time(container_memory_working_set_bytes{namespace="pay",pod=~"a\\\\.1|b",container="api",container!="",container!="POD",cluster="eu\\"1"}[299s])',
     );
-    expect(workingSetStats({ clusterLabel: null, clusterValue: null }, { namespace: "pay" }, 86_400)).toContain('quantile_over_time(0.95, container_memory_working_set_bytes{namespace="pay",container!="",container!="POD"}[86400s:300s])');
+    expect(workingSetStats(promLabels(), { namespace: "pay" }, 86_400)).toContain('quantile_over_time(0.95, container_memory_working_set_bytes{namespace="pay",container!="",container!="POD"}[86400s:300s])');
+  });
+
+  it("matches renamed labels and answers under the standard names", () => {
+    const labels = promLabels({ cadvisor: { pod: "pod_name", container: "container_name" }, ksm: { namespace: "exported_namespace" } });
+    const q = memoryRange("working_set", labels, { namespace: "pay", pods: ["a"], container: "api" }, 300);
+    expect(q).toBe(
+      'label_replace(label_replace(max_over_time(container_memory_working_set_bytes{namespace="pay",pod_name="a",container_name="api",container_name!="",container_name!="POD"}[299s]), "pod", "$1", "pod_name", "(.*)"), "container", "$1", "container_name", "(.*)")',
+    );
+    expect(() => promLabels({ ksm: { pod: "exported-pod" } })).toThrow(/not a valid Prometheus label name/);
+    expect(promLabels({ cadvisor: { pod: "" } }).cadvisor.pod).toBe("pod");
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "clusters" ADD COLUMN "prometheus_label_names" jsonb;
