@@ -226,18 +226,24 @@ export class PrometheusSource implements MetricsSource {
     const workloads = await this.discover(window.start, window.end, filter.namespace);
     const trendStep = q.stepFor(window.start, window.end, Math.max(this.minStep, window.stepSeconds, Math.ceil((window.end - window.start) / TREND_POINTS)));
     const range = Math.max(60, window.end - window.start);
+    // percentiles from about 1,000 evenly spaced samples a series (20 minutes apart over 14 days):
+    // a p99 that is still the 10th highest of the sample, and the maximum stays exact from the trend
+    const resolution = Math.max(60, Math.ceil(range / 1008 / 60) * 60);
     const namespaces = [...new Set(workloads.map((w) => w.namespace))];
     const perNs = await Promise.all(
       namespaces.map(async (namespace) => {
         const scope: q.Scope = { namespace };
-        const [ws, stats, terms] = await Promise.all([
+        const quantiles = q.workingSetQuantiles(this.labels, scope, range, resolution, window.end);
+        const [ws, percentiles, meanCount, terms] = await Promise.all([
           this.client.queryRange(q.memoryRange("working_set", this.labels, scope, trendStep), window.start, window.end, trendStep).then(mergeByContainer),
-          // percentiles from about 1,000 evenly spaced samples a series (20 minutes apart over 14 days):
-          // half the work of 2,000 for Prometheus, a p99 that is still the 10th highest of the sample,
-          // and the maximum stays exact from the trend
-          this.client.query(q.workingSetStats(this.labels, scope, range, Math.max(60, Math.ceil(range / 1008 / 60) * 60)), window.end),
+          this.client.queryRange(quantiles.query, quantiles.start, quantiles.end, quantiles.step),
+          this.client.query(q.workingSetMeanCount(this.labels, scope, range), window.end),
           this.terminations(scope, window.start, window.end, filter.terminationStep ?? trendStep, { exitCodes: filter.exitCodes ?? false }),
         ]);
+        const stats = [
+          ...meanCount.map((s) => ({ metric: s.metric, stat: s.metric.stat as q.RawStat, v: s.v })),
+          ...percentiles.flatMap((s) => Array.from(s.t, (t, i) => ({ metric: s.metric, stat: q.QUANTILES[t - quantiles.start]?.[0], v: s.v[i]! }))),
+        ];
         return { namespace, ws, stats, terms };
       }),
     );
@@ -250,7 +256,7 @@ export class PrometheusSource implements MetricsSource {
       for (const s of r.stats) {
         const k = key(r.namespace, s.metric.pod!, s.metric.container!);
         const entry = stats.get(k) ?? {};
-        entry[s.metric.stat as q.RawStat] = s.v;
+        if (s.stat) entry[s.stat] = s.v;
         stats.set(k, entry);
       }
     }

@@ -159,22 +159,29 @@ export function lastTerminatedExitCode(labels: PromLabels, scope: Scope, step: n
 
 export type RawStat = "p50" | "p95" | "p99" | "mean" | "count";
 
+/** The percentiles of the working set Headroom reads, in the order the quantile query returns them (one per step). */
+export const QUANTILES: readonly (readonly [RawStat, number])[] = [["p50", 0.5], ["p95", 0.95], ["p99", 0.99]];
+
 /**
- * Statistics of each pod's working set over `rangeSeconds` before the evaluation time, computed by
- * Prometheus in one instant query (a `stat` label tells them apart). Mean and count read every raw
- * sample; the percentiles read a systematic sample of it (one sample every `resolutionSeconds`, a
- * subquery), which costs a fraction of sorting every sample and differs from the exact figure by far
- * less than the rounding of a recommendation. The maximum comes from the max-per-step trend series,
- * which covers every raw sample.
+ * p50, p95 and p99 of each pod's working set over `rangeSeconds` before `end`, in one pass over the
+ * samples: a range query of three 1-second steps (end-2, end-1, end) whose φ follows the step, over
+ * one subquery pinned with `@ end`. Prometheus evaluates a step-invariant subquery once and keeps its
+ * samples from step to step, so the three percentiles cost one read where three instant queries
+ * cost three. The subquery is a systematic sample of the raw samples (one every `resolutionSeconds`),
+ * which differs from the exact figure by far less than the rounding of a recommendation; the maximum
+ * comes from the max-per-step trend series, which covers every raw sample.
  */
-export function workingSetStats(labels: PromLabels, scope: Scope, rangeSeconds: number, resolutionSeconds = 300): string {
-  const base = memorySelector("working_set", labels, scope);
-  const raw = `${base}[${rangeSeconds}s]`;
-  const sampled = `${base}[${rangeSeconds}s:${resolutionSeconds}s]`;
+export function workingSetQuantiles(labels: PromLabels, scope: Scope, rangeSeconds: number, resolutionSeconds: number, end: number) {
+  const first = end - (QUANTILES.length - 1);
+  const phi = QUANTILES.map(([, p], i) => `(time() == bool ${first + i}) * ${p}`).join(" + ");
+  const expr = `quantile_over_time(${phi}, ${memorySelector("working_set", labels, scope)}[${rangeSeconds}s:${resolutionSeconds}s] @ ${end})`;
+  return { query: `max by (${BY_CONTAINER}) (${canonical(labels.cadvisor, expr)})`, start: first, end, step: 1 };
+}
+
+/** Mean and number of each pod's raw working-set samples over `rangeSeconds` (a `stat` label tells them apart): one instant query. */
+export function workingSetMeanCount(labels: PromLabels, scope: Scope, rangeSeconds: number): string {
+  const raw = `${memorySelector("working_set", labels, scope)}[${rangeSeconds}s]`;
   const parts: [RawStat, string][] = [
-    ["p50", `quantile_over_time(0.5, ${sampled})`],
-    ["p95", `quantile_over_time(0.95, ${sampled})`],
-    ["p99", `quantile_over_time(0.99, ${sampled})`],
     ["mean", `avg_over_time(${raw})`],
     ["count", `count_over_time(${raw})`],
   ];

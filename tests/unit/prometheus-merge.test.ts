@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mergeByContainer } from "@/lib/metrics/prometheus-source";
-import { memoryRange, promLabels, stepFor, workingSetStats } from "@/lib/metrics/promql";
+import { memoryRange, promLabels, stepFor, workingSetQuantiles } from "@/lib/metrics/promql";
 
 const series = (metric: Record<string, string>, t: number[], v: number[]) => ({ metric, t: Float64Array.from(t), v: Float64Array.from(v) });
 
@@ -25,7 +25,11 @@ describe("PromQL and merging of Prometheus answers", () => {
     expect(memoryRange("working_set", labels, { namespace: "pay", pods: ["a.1", "b"], container: "api" }, 300)).toBe(
       'max_over_time(container_memory_working_set_bytes{namespace="pay",pod=~"a\\\\.1|b",container="api",container!="",container!="POD",cluster="eu\\"1"}[299s])',
     );
-    expect(workingSetStats(promLabels(), { namespace: "pay" }, 86_400)).toContain('quantile_over_time(0.95, container_memory_working_set_bytes{namespace="pay",container!="",container!="POD"}[86400s:300s])');
+    // one subquery pinned at the end, φ following the three steps: p50, p95, p99 in one pass
+    expect(workingSetQuantiles(promLabels(), { namespace: "pay" }, 86_400, 300, 1000)).toEqual({
+      query: 'max by (namespace, pod, container) (quantile_over_time((time() == bool 998) * 0.5 + (time() == bool 999) * 0.95 + (time() == bool 1000) * 0.99, container_memory_working_set_bytes{namespace="pay",container!="",container!="POD"}[86400s:300s] @ 1000))',
+      start: 998, end: 1000, step: 1,
+    });
   });
 
   it("matches renamed labels and answers under the standard names", () => {
