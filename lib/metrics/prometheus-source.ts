@@ -218,13 +218,16 @@ export class PrometheusSource implements MetricsSource {
   /**
    * Every container of every workload (or those of one namespace) for a whole-cluster analysis, in a
    * handful of queries per namespace whatever the number of containers: Prometheus computes the
-   * statistics of the raw samples (quantile_over_time, max_over_time…) and folds the history into a
-   * max-per-step series of about 720 points for trends (30-minute steps over 14 days: a leak's slope
-   * and a spike's peak survive, and the JSON Prometheus encodes and Node parses halves), and terminations come as change points.
+   * statistics of the raw samples (quantile_over_time, count_over_time…) and folds the history into a
+   * max-per-step series of about 360 points for trends (hourly at most: 14 days in 360 points, the
+   * sync's 30 days in 720; a leak's slope and a spike's peak survive, and the maximum stays exact), and terminations come as
+   * change points at their own finer step (about 720 a window), so kills an hour apart stay two kills.
    */
   async clusterHistory(window: SeriesWindow, filter: { namespace?: string; terminationStep?: number; exitCodes?: boolean } = {}): Promise<ClusterContainerHistory[]> {
     const workloads = await this.discover(window.start, window.end, filter.namespace);
-    const trendStep = q.stepFor(window.start, window.end, Math.max(this.minStep, window.stepSeconds, Math.ceil((window.end - window.start) / TREND_POINTS)));
+    const stepOf = (points: number) => q.stepFor(window.start, window.end, Math.max(this.minStep, window.stepSeconds, Math.min(MAX_TREND_STEP, Math.ceil((window.end - window.start) / points))));
+    const trendStep = stepOf(TREND_POINTS);
+    const terminationStep = filter.terminationStep ?? stepOf(TERMINATION_POINTS);
     const range = Math.max(60, window.end - window.start);
     // percentiles from about 1,000 evenly spaced samples a series (20 minutes apart over 14 days):
     // a p99 that is still the 10th highest of the sample, and the maximum stays exact from the trend
@@ -234,24 +237,36 @@ export class PrometheusSource implements MetricsSource {
       namespaces.map(async (namespace) => {
         const scope: q.Scope = { namespace };
         const quantiles = q.workingSetQuantiles(this.labels, scope, range, resolution, window.end);
-        const [ws, percentiles, meanCount, terms] = await Promise.all([
+        const [ws, percentiles, meanRate, terms] = await Promise.all([
           this.client.queryRange(q.memoryRange("working_set", this.labels, scope, trendStep), window.start, window.end, trendStep).then(mergeByContainer),
           this.client.queryRange(quantiles.query, quantiles.start, quantiles.end, quantiles.step),
-          this.client.query(q.workingSetMeanCount(this.labels, scope, range), window.end),
-          this.terminations(scope, window.start, window.end, filter.terminationStep ?? trendStep, { exitCodes: filter.exitCodes ?? false }),
+          this.client.query(q.workingSetMeanRate(this.labels, scope, range, resolution), window.end),
+          this.terminations(scope, window.start, window.end, terminationStep, { exitCodes: filter.exitCodes ?? false }),
         ]);
         const stats = [
-          ...meanCount.map((s) => ({ metric: s.metric, stat: s.metric.stat as q.RawStat, v: s.v })),
+          ...meanRate.map((s) => ({ metric: s.metric, stat: s.metric.stat as q.RawStat, v: s.v })),
           ...percentiles.flatMap((s) => Array.from(s.t, (t, i) => ({ metric: s.metric, stat: q.QUANTILES[t - quantiles.start]?.[0], v: s.v[i]! }))),
         ];
-        return { namespace, ws, stats, terms };
+        // the namespace's scrape interval: the median pod's samples in the last hour (pods that started
+        // or stopped within it count fewer); a minute when no pod has any
+        const rates = meanRate.filter((s) => s.metric.stat === "perHour" && s.v > 0).map((s) => s.v).sort((a, b) => a - b);
+        const interval = rates.length > 0 ? 3600 / rates[Math.floor(rates.length / 2)]! : 60;
+        return { namespace, ws, stats, terms, interval };
       }),
     );
     const series = new Map<string, RangeSeries>();
     const terms = new Map<string, Termination[]>();
-    const stats = new Map<string, Partial<Record<q.RawStat, number>>>();
+    const stats = new Map<string, PodStats>();
     for (const r of perNs) {
-      for (const s of r.ws) series.set(key(r.namespace, s.metric.pod!, s.metric.container!), s);
+      for (const s of r.ws) {
+        const k = key(r.namespace, s.metric.pod!, s.metric.container!);
+        series.set(k, s);
+        // each trend point covers a step of raw samples (fewer at the ends of a pod's life, where the
+        // estimate errs by less than one step; a point at the window's start looks back before it and
+        // counts as one); a step shorter than the scrape interval holds one
+        const before = s.t.length > 0 && s.t[0]! <= window.start ? 1 : 0;
+        stats.set(k, { ...stats.get(k), samples: Math.round((s.t.length - before) * Math.max(1, trendStep / r.interval)) + before });
+      }
       for (const [k, v] of r.terms) terms.set(k, v);
       for (const s of r.stats) {
         const k = key(r.namespace, s.metric.pod!, s.metric.container!);
@@ -281,25 +296,31 @@ export interface ClusterContainerHistory {
   rawStats: { stats: { mean: number; p50: number; p95: number; p99: number; max: number }; samples: number } | undefined;
 }
 
-const TREND_POINTS = 720;
+const TREND_POINTS = 360;
+/** the trend's coarsest step: a leak's sawtooth between kills a few hours apart, and its restarts, must survive */
+const MAX_TREND_STEP = 3600;
+const TERMINATION_POINTS = 720;
 const TERMINATION_STEP = 120;
 
+/** One pod's statistics: Prometheus's (percentiles, mean, last hour's samples) and its raw samples as counted from the trend. */
+type PodStats = Partial<Record<q.RawStat | "samples", number>>;
+
 /**
- * The container's statistics from its pods' own: maxima and counts exactly, the mean weighted by
- * samples, and each percentile as the highest pod's (an upper bound of the pooled one, which errs
- * towards room).
+ * The container's statistics from its pods' own: the maximum exactly, samples summed, the mean
+ * weighted by samples, and each percentile as the highest pod's (an upper bound of the pooled one,
+ * which errs towards room).
  */
-function poolStats(pods: PodSeries[], perPod: (Partial<Record<q.RawStat, number>> | undefined)[]): ClusterContainerHistory["rawStats"] {
-  const stats = perPod.filter((p): p is Record<q.RawStat, number> => !!p && p.count !== undefined && p.count > 0);
+function poolStats(pods: PodSeries[], perPod: (PodStats | undefined)[]): ClusterContainerHistory["rawStats"] {
+  const stats = perPod.filter((p): p is PodStats & { samples: number } => !!p && p.samples !== undefined && p.samples > 0 && p.mean !== undefined);
   if (stats.length === 0) return undefined;
   // the max-per-step series cover every raw sample, so their peak is the exact maximum
   let max = -Infinity;
   for (const p of pods) for (let i = 0; i < p.workingSet.length; i++) if (p.workingSet[i]! > max) max = p.workingSet[i]!;
-  const samples = stats.reduce((n, p) => n + p.count, 0);
+  const samples = stats.reduce((n, p) => n + p.samples, 0);
   return {
     samples,
     stats: {
-      mean: stats.reduce((s, p) => s + (p.mean ?? 0) * p.count, 0) / samples,
+      mean: stats.reduce((s, p) => s + (p.mean ?? 0) * p.samples, 0) / samples,
       p50: Math.max(...stats.map((p) => p.p50 ?? 0)),
       p95: Math.max(...stats.map((p) => p.p95 ?? 0)),
       p99: Math.max(...stats.map((p) => p.p99 ?? 0)),

@@ -157,7 +157,7 @@ export function lastTerminatedExitCode(labels: PromLabels, scope: Scope, step: n
   return `${canonical(labels.ksm, `kube_pod_container_status_last_terminated_exitcode${selector(labels, scopeMatchers(labels.ksm, scope))}`)} and on (${BY_CONTAINER}) (${lastTerminatedTimestamp(labels, scope, step)})`;
 }
 
-export type RawStat = "p50" | "p95" | "p99" | "mean" | "count";
+export type RawStat = "p50" | "p95" | "p99" | "mean" | "perHour";
 
 /** The percentiles of the working set Headroom reads, in the order the quantile query returns them (one per step). */
 export const QUANTILES: readonly (readonly [RawStat, number])[] = [["p50", 0.5], ["p95", 0.95], ["p99", 0.99]];
@@ -178,12 +178,18 @@ export function workingSetQuantiles(labels: PromLabels, scope: Scope, rangeSecon
   return { query: `max by (${BY_CONTAINER}) (${canonical(labels.cadvisor, expr)})`, start: first, end, step: 1 };
 }
 
-/** Mean and number of each pod's raw working-set samples over `rangeSeconds` (a `stat` label tells them apart): one instant query. */
-export function workingSetMeanCount(labels: PromLabels, scope: Scope, rangeSeconds: number): string {
-  const raw = `${memorySelector("working_set", labels, scope)}[${rangeSeconds}s]`;
+/**
+ * The mean of each pod's working set over `rangeSeconds` and its samples in the last hour (a `stat`
+ * label tells them apart), in one instant query. The mean is that of the same systematic sample as the
+ * percentiles (one every `resolutionSeconds`: the mean of 1,000 evenly spaced samples is within a
+ * fraction of a percent of the exact one); the last hour's count gives the scrape interval, from which
+ * the caller counts the raw samples behind the max-per-step trend without reading them all again.
+ */
+export function workingSetMeanRate(labels: PromLabels, scope: Scope, rangeSeconds: number, resolutionSeconds: number): string {
+  const base = memorySelector("working_set", labels, scope);
   const parts: [RawStat, string][] = [
-    ["mean", `avg_over_time(${raw})`],
-    ["count", `count_over_time(${raw})`],
+    ["mean", `avg_over_time(${base}[${rangeSeconds}s:${resolutionSeconds}s])`],
+    ["perHour", `count_over_time(${base}[3599s])`], // an hour: ranges include both ends before Prometheus 3
   ];
   return parts.map(([stat, expr]) => `label_replace(max by (${BY_CONTAINER}) (${canonical(labels.cadvisor, expr)}), "stat", "${stat}", "", "")`).join(" or ");
 }

@@ -97,6 +97,23 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
     const leak = results.find((r) => r.workload.name === "payments-api")!;
     expect(leak).toMatchObject({ cluster: "prod-eu", namespace: "payments", workload: { kind: "Deployment", name: "payments-api", replicas: 3 }, container: "api" });
     expect(leak.analysis.pattern).toBe("leak");
+    // Prometheus's statistics (a sampled mean, samples counted from the trend and the scrape
+    // interval) match what the in-memory analysis reads from every sample
+    for (const w of PROD.workloads) {
+      const c = w.containers[0]!;
+      const memory = analyzeContainer({
+        now: NOW,
+        container: { namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: w.replicas }, name: c.name, image: c.image, requestBytes: mebibytes(c.requestMi), limitBytes: mebibytes(c.limitMi) },
+        pods: fleetPods("prod-eu", w).map((p) => {
+          const s = generateSeries(fleetSpec("prod-eu", w, c, p), { start: START, end: NOW, stepSeconds: STEP });
+          return { name: p.name, t: s.t, workingSet: s.workingSet, terminations: s.terminations.filter((x) => x.at >= START) };
+        }),
+      });
+      const viaProm = results.find((r) => r.workload.name === w.name)!.analysis;
+      expect(Math.abs(viaProm.evidence.samples / memory.evidence.samples - 1), w.name).toBeLessThan(0.01);
+      expect(Math.abs(viaProm.stats.mean / memory.stats.mean - 1), w.name).toBeLessThan(0.02);
+      expect(viaProm.stats.max, w.name).toBe(memory.stats.max);
+    }
   });
 
   it("the analyze command prints one JSON object per container, or a table", () => {
