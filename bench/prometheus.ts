@@ -72,14 +72,24 @@ export async function benchPrometheus() {
   const policy = { allowLoopback: true, allowPrivate: false };
   try {
     const window = { start: now - DAYS * 86_400, end: now, stepSeconds: STEP };
-    // warm the TSDB's page cache the same way for both clients
-    await new PrometheusClient({ url: prom.url, policy }).query(`count(${q.MEMORY_METRICS.working_set})`, now);
+    // warm the TSDB's page cache with every working-set sample of the window, once, for both clients
+    const warm = new PrometheusClient({ url: prom.url, policy, timeoutMs: 120_000 });
+    await warm.query(`count(count_over_time(${q.MEMORY_METRICS.working_set}[${DAYS * 86_400}s]))`, now);
 
-    // Headroom: discovery + per-namespace queries folded in PromQL
-    const source = new PrometheusSource({ url: prom.url, policy, timeoutMs: 120_000 });
-    const t0 = performance.now();
-    const all = await source.clusterHistory(window);
-    const fetched = performance.now();
+    // Headroom: discovery + per-namespace queries folded in PromQL; the median of three runs (each
+    // with a new client, so nothing is cached in Node), as the spread on a shared VM is wide
+    const runs: { t0: number; fetched: number; wall: number; all: Awaited<ReturnType<PrometheusSource["clusterHistory"]>>; source: PrometheusSource }[] = [];
+    for (let r = 0; r < 3; r++) {
+      const source = new PrometheusSource({ url: prom.url, policy, timeoutMs: 120_000 });
+      const t0 = performance.now();
+      const all = await source.clusterHistory(window);
+      const fetched = performance.now();
+      for (const h of all) analyzeDiscovered(h, { now });
+      runs.push({ t0, fetched, wall: (performance.now() - t0) / 1000, all, source });
+    }
+    const walls = runs.map((r) => r.wall).sort((a, b) => a - b);
+    const median = runs.find((r) => r.wall === walls[1])!;
+    const { t0, fetched, all, source } = median;
     const verdicts = new Map<string, number>();
     const headroomOf = new Map<string, { pattern: string; limit: string | undefined; samples: number }>();
     for (const h of all) {
@@ -87,10 +97,10 @@ export async function benchPrometheus() {
       verdicts.set(a.pattern, (verdicts.get(a.pattern) ?? 0) + 1);
       headroomOf.set(`${h.workload.namespace}/${h.workload.name}`, { pattern: a.pattern, limit: a.recommendation?.limit, samples: a.evidence.samples });
     }
-    const wall = (performance.now() - t0) / 1000;
+    const wall = median.wall;
     const containers = all.reduce((n, x) => n + x.pods.length, 0);
     const step = all[0]?.pods[0] ? all[0].pods[0].t[1]! - all[0].pods[0].t[0]! : 0;
-    console.log(`  Headroom: ${wall.toFixed(1)} s wall (${((fetched - t0) / 1000).toFixed(1)} s fetching, ${(wall - (fetched - t0) / 1000).toFixed(1)} s analysing), ${source.client.stats.requests} queries, ${mb(source.client.stats.bytes)} received; ${all.length} workload containers, ${containers} pod series (trend at a ${step}-s step, statistics of the raw samples by quantile_over_time)`);
+    console.log(`  Headroom: ${wall.toFixed(1)} s wall (median of 3 runs: ${walls.map((w) => w.toFixed(1)).join(", ")} s; ${((fetched - t0) / 1000).toFixed(1)} s fetching, ${(wall - (fetched - t0) / 1000).toFixed(1)} s analysing), ${source.client.stats.requests} queries, ${mb(source.client.stats.bytes)} received; ${all.length} workload containers, ${containers} pod series (trend at a ${step}-s step, statistics of the raw samples by quantile_over_time)`);
     console.log(`            verdicts: ${[...verdicts].map(([k, v]) => `${k} ${v}`).join(", ")}   goal: under 20 s`);
 
     // Naive: the same whole-cluster analysis by a client that reads each container by itself: its
