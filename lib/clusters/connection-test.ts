@@ -29,7 +29,8 @@ export interface ConnectionReport {
 const HELP = {
   cadvisor: "Prometheus must scrape the kubelets' cAdvisor endpoint (/metrics/cadvisor); kube-prometheus-stack does it by default.",
   ksm: "Install kube-state-metrics (helm install kube-state-metrics prometheus-community/kube-state-metrics) and let Prometheus scrape it.",
-  timestamp: "kube-state-metrics 2.x exposes when a container last terminated; without it OOMKill times are unknown. Upgrade kube-state-metrics.",
+  timestamp: "kube-state-metrics 2.11+ exposes when a container last terminated; without it Headroom dates each OOMKill from the restart count, to within a scrape interval and a few minutes. Upgrade kube-state-metrics for exact times.",
+  restarts: "kube-state-metrics exposes restart counts (kube_pod_container_status_restarts_total); Headroom needs them when termination times are missing.",
 };
 
 /**
@@ -52,6 +53,7 @@ export async function testConnection(opts: PrometheusSourceOptions, now = Math.f
     ["ksmLimits", "kube-state-metrics memory limits (kube_pod_container_resource_limits)", true, HELP.ksm],
     ["ksmLastTerminatedReason", "termination reasons (kube_pod_container_status_last_terminated_reason)", true, HELP.ksm],
     ["ksmLastTerminatedTimestamp", "termination times (kube_pod_container_status_last_terminated_timestamp)", false, HELP.timestamp],
+    ["ksmRestarts", "restart counts (kube_pod_container_status_restarts_total)", false, HELP.restarts],
   ];
   try {
     const info = await source.client.buildInfo();

@@ -40,6 +40,7 @@ export class PrometheusSource implements MetricsSource {
   readonly labels: q.PromLabels;
   private readonly minStep: number;
   private inventory: { at: number; start: number; workloads: DiscoveredWorkload[] } | null = null;
+  private termMode: { at: number; mode: Promise<TerminationMode> } | null = null;
 
   constructor(opts: PrometheusSourceOptions) {
     this.client = new PrometheusClient(opts);
@@ -161,18 +162,46 @@ export class PrometheusSource implements MetricsSource {
   }
 
   /**
+   * How this cluster's kube-state-metrics dates terminations: "timestamp" (2.11+, the exact time of
+   * each one) or "restarts" (older: only a restart count and the last reason). Checked over the
+   * window, again every 10 minutes (an upgrade shows up without a restart of Headroom).
+   */
+  terminationMode(end: number, rangeSeconds: number): Promise<TerminationMode> {
+    if (!this.termMode || Date.now() - this.termMode.at > 600_000) {
+      const mode = this.client.query(q.terminationMetrics(this.labels, Math.max(3600, rangeSeconds)), end).then((r): TerminationMode => {
+        const count = (stat: string) => r.find((x) => x.metric.stat === stat)?.v ?? 0;
+        return count("timestamp") === 0 && count("reason") > 0 ? "restarts" : "timestamp";
+      });
+      const entry = { at: Date.now(), mode };
+      // a failed check is not cached (and never an unhandled rejection)
+      mode.catch(() => {
+        if (this.termMode === entry) this.termMode = null;
+      });
+      this.termMode = entry;
+    }
+    return this.termMode.mode;
+  }
+
+  /**
    * Terminations of the scope's containers in the window, from kube-state-metrics: each distinct
    * value of last_terminated_timestamp is one termination; its reason and exit code are the ones
-   * reported at the first step that shows it.
+   * reported at the first step that shows it. Without that metric (kube-state-metrics before 2.11),
+   * each rise of the restart count is that many terminations, dated within their step.
    */
   async terminations(scope: q.Scope, start: number, end: number, wantedStep: number, opts: { exitCodes?: boolean } = {}): Promise<Map<string, Termination[]>> {
     // change detection keeps the answers small; two kills closer than the step merge into one
     const step = q.stepFor(start, end, wantedStep);
-    // evaluate at `end` itself (steps count back from it), so a kill in the last step is not missed
-    const from = end - Math.ceil((end - start) / step) * step;
+    const mode = await this.terminationMode(end, end - start);
+    // times: evaluate at `end` itself (steps count back from it), so a kill in the last step is not
+    // missed; restarts: steps on multiples of the step, so a restart is dated the same way by every
+    // read (a sync does not see it twice), and one in the unfinished step waits for it to end
+    const to = mode === "timestamp" ? end : Math.floor(end / step) * step;
+    const from = to - Math.ceil((to - start) / step) * step;
     const [stamps, codes] = await Promise.all([
-      this.client.queryRange(q.terminationsWithReason(this.labels, scope, step), from, end, step),
-      opts.exitCodes === false ? Promise.resolve([]) : this.client.queryRange(q.lastTerminatedExitCode(this.labels, scope, step), from, end, step),
+      this.client.queryRange(mode === "timestamp" ? q.terminationsWithReason(this.labels, scope, step) : q.restartsWithReason(this.labels, scope, step), from, to, step),
+      opts.exitCodes === false
+        ? Promise.resolve([])
+        : this.client.queryRange(mode === "timestamp" ? q.lastTerminatedExitCode(this.labels, scope, step) : q.restartExitCode(this.labels, scope, step), from, to, step),
     ]);
     const codeOf = new Map(codes.map((s) => [key(s.metric.namespace!, s.metric.pod!, s.metric.container!), s]));
     const out = new Map<string, Termination[]>();
@@ -181,12 +210,16 @@ export class PrometheusSource implements MetricsSource {
       const reason = s.metric.reason ?? "Unknown";
       const list = out.get(k) ?? [];
       for (let i = 0; i < s.t.length; i++) {
-        const at = s.v[i]!;
-        if (at <= 0 || at < start || at > end || list.some((x) => x.at === at)) continue;
-        const codes = codeOf.get(k);
-        const ci = codes ? indexOf(codes.t, s.t[i]!) : -1;
-        const exitCode = ci >= 0 ? codes!.v[ci]! : reason === "OOMKilled" ? 137 : -1;
-        list.push({ at, reason: (reason === "OOMKilled" || reason === "Completed" ? reason : "Error") as Termination["reason"], exitCode });
+        // n restarts in the step ending at t: spread evenly over it (when it holds one, its middle)
+        const n = mode === "timestamp" ? 1 : Math.min(Math.round(s.v[i]!), 1000);
+        for (let j = 0; j < n; j++) {
+          const at = mode === "timestamp" ? s.v[i]! : Math.round(s.t[i]! - step + ((j + 0.5) * step) / n);
+          if (at <= 0 || at < start || at > end || list.some((x) => x.at === at)) continue;
+          const codes = codeOf.get(k);
+          const ci = codes ? indexOf(codes.t, s.t[i]!) : -1;
+          const exitCode = ci >= 0 ? codes!.v[ci]! : reason === "OOMKilled" ? 137 : -1;
+          list.push({ at, reason: (reason === "OOMKilled" || reason === "Completed" ? reason : "Error") as Termination["reason"], exitCode });
+        }
       }
       out.set(k, list);
     }
@@ -224,6 +257,8 @@ export class PrometheusSource implements MetricsSource {
    * change points at their own finer step (about 720 a window), so kills an hour apart stay two kills.
    */
   async clusterHistory(window: SeriesWindow, filter: { namespace?: string; terminationStep?: number; exitCodes?: boolean } = {}): Promise<ClusterContainerHistory[]> {
+    // checked beside discovery rather than after it
+    void this.terminationMode(window.end, window.end - window.start).catch(() => undefined);
     const workloads = await this.discover(window.start, window.end, filter.namespace);
     const stepOf = (points: number) => q.stepFor(window.start, window.end, Math.max(this.minStep, window.stepSeconds, Math.min(MAX_TREND_STEP, Math.ceil((window.end - window.start) / points))));
     const trendStep = stepOf(TREND_POINTS);
@@ -295,6 +330,9 @@ export interface ClusterContainerHistory {
   pods: PodSeries[];
   rawStats: { stats: { mean: number; p50: number; p95: number; p99: number; max: number }; samples: number } | undefined;
 }
+
+/** how kube-state-metrics dates terminations: exact times (2.11+) or restart counts (older) */
+export type TerminationMode = "timestamp" | "restarts";
 
 const TREND_POINTS = 360;
 /** the trend's coarsest step: a leak's sawtooth between kills a few hours apart, and its restarts, must survive */

@@ -145,16 +145,52 @@ export function lastTerminatedTimestamp(labels: PromLabels, scope: Scope, step: 
   return `(${now} != ${before}) or (${now} unless ${before})`;
 }
 
-/** Each termination's time (the value) with its reason (a label), at the steps where the termination time changed: one query. */
-export function terminationsWithReason(labels: PromLabels, scope: Scope, step: number): string {
+/** 1 for each container's last termination reason (a label), one reason per container. */
+function lastReason(labels: PromLabels, scope: Scope): string {
   // topk keeps one reason per container even if two kube-state-metrics replicas report it
   const reason = `topk by (${BY_CONTAINER}) (1, ${canonical(labels.ksm, `kube_pod_container_status_last_terminated_reason${selector(labels, scopeMatchers(labels.ksm, scope))}`)} == 1)`;
-  return `(${lastTerminatedTimestamp(labels, scope, step)}) * on (${BY_CONTAINER}) group_left (reason) (${reason} > bool 0)`;
+  return `(${reason} > bool 0)`;
+}
+
+/** Each termination's time (the value) with its reason (a label), at the steps where the termination time changed: one query. */
+export function terminationsWithReason(labels: PromLabels, scope: Scope, step: number): string {
+  return `(${lastTerminatedTimestamp(labels, scope, step)}) * on (${BY_CONTAINER}) group_left (reason) ${lastReason(labels, scope)}`;
 }
 
 /** The exit code of each termination, at the steps where the termination time changed. */
 export function lastTerminatedExitCode(labels: PromLabels, scope: Scope, step: number): string {
   return `${canonical(labels.ksm, `kube_pod_container_status_last_terminated_exitcode${selector(labels, scopeMatchers(labels.ksm, scope))}`)} and on (${BY_CONTAINER}) (${lastTerminatedTimestamp(labels, scope, step)})`;
+}
+
+/**
+ * kube-state-metrics before 2.11 has no last_terminated_timestamp: the number of restarts in each
+ * step where a container's restart count rose, one query. Each step dates its restarts to within
+ * the step. The count before the step is the last one seen in the quarter of an hour before it, so a
+ * missed scrape or two lose nothing; a count seen for the first time (where the data begins, after a
+ * longer gap, or a pod that restarted before its first scrape) is not taken for new restarts.
+ */
+export function restartsInStep(labels: PromLabels, scope: Scope, step: number): string {
+  const sel = `kube_pod_container_status_restarts_total${selector(labels, scopeMatchers(labels.ksm, scope))}`;
+  return `(${canonical(labels.ksm, sel)} - ${canonical(labels.ksm, `last_over_time(${sel}[15m] offset ${step}s)`)}) > 0`;
+}
+
+/** restartsInStep with the last termination's reason (a label): the fallback of terminationsWithReason. */
+export function restartsWithReason(labels: PromLabels, scope: Scope, step: number): string {
+  return `(${restartsInStep(labels, scope, step)}) * on (${BY_CONTAINER}) group_left (reason) ${lastReason(labels, scope)}`;
+}
+
+/** The last exit code at the steps where the restart count rose: the fallback of lastTerminatedExitCode. */
+export function restartExitCode(labels: PromLabels, scope: Scope, step: number): string {
+  return `${canonical(labels.ksm, `kube_pod_container_status_last_terminated_exitcode${selector(labels, scopeMatchers(labels.ksm, scope))}`)} and on (${BY_CONTAINER}) (${restartsInStep(labels, scope, step)})`;
+}
+
+/**
+ * Whether the cluster's kube-state-metrics reports termination times (2.11+) and reasons over the
+ * last `rangeSeconds` before the evaluation time: two counts, a `stat` label tells them apart.
+ */
+export function terminationMetrics(labels: PromLabels, rangeSeconds: number): string {
+  const c = (metric: string, stat: string) => `label_replace(count(last_over_time(${metric}${selector(labels, [])}[${rangeSeconds}s])), "stat", "${stat}", "", "")`;
+  return `${c("kube_pod_container_status_last_terminated_timestamp", "timestamp")} or ${c("kube_pod_container_status_last_terminated_reason", "reason")}`;
 }
 
 export type RawStat = "p50" | "p95" | "p99" | "mean" | "perHour";
@@ -219,5 +255,6 @@ export function presence(labels: PromLabels) {
     ksmLastTerminatedReason: c("kube_pod_container_status_last_terminated_reason"),
     ksmLastTerminatedTimestamp: c("kube_pod_container_status_last_terminated_timestamp"),
     ksmPodOwner: c("kube_pod_owner"),
+    ksmRestarts: c("kube_pod_container_status_restarts_total"),
   };
 }

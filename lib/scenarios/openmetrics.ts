@@ -24,6 +24,8 @@ export interface ExportOptions {
   memory?: ("working_set" | "rss" | "cache")[];
   /** renamed namespace/pod/container labels, as relabelling leaves them (e.g. ksm: exported_namespace) */
   labelNames?: { cadvisor?: Partial<Record<"namespace" | "pod" | "container", string>>; ksm?: Partial<Record<"namespace" | "pod" | "container", string>> };
+  /** metrics to leave out, e.g. kube_pod_container_status_last_terminated_timestamp as kube-state-metrics before 2.11 */
+  omit?: string[];
 }
 
 const Mi = 1024 * 1024;
@@ -175,6 +177,7 @@ export function writeOpenMetrics(file: string, fleet: FleetCluster[], opts: Expo
     ["kube_pod_container_status_restarts_total", (_l, idx, i) => idx[i]! + 1],
   ];
   for (const [name, value, extra] of termination) {
+    if (opts.omit?.includes(name)) continue;
     family(name, name.endsWith("_total") ? "unknown" : "gauge");
     for (const r of rows) {
       for (const c of r.workload.containers) {

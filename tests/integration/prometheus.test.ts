@@ -490,3 +490,61 @@ describe.skipIf(missing !== null)("renamed namespace, pod and container labels",
     expect(() => parseArgs(["--prometheus", prom.url, "--ksm-labels", "exported-namespace,pod"])).toThrow(/three label names/);
   });
 });
+
+// kube-state-metrics before 2.11 has no last_terminated_timestamp: terminations come from the
+// restart count (scraped every minute here, as kube-prometheus-stack does every 30 s) and the last reason.
+describe.skipIf(missing !== null)("kube-state-metrics without termination times (before 2.11)", () => {
+  const start = NOW - 7 * 86_400;
+  let prom: RunningPrometheus;
+  let source: PrometheusSource;
+  beforeAll(async () => {
+    prom = await startPrometheus([PROD], { start, end: NOW, step: STEP, terminationStep: 60, omit: ["kube_pod_container_status_last_terminated_timestamp"] });
+    source = new PrometheusSource({ url: prom.url, policy: LOOPBACK, minStepSeconds: STEP });
+  }, 120_000);
+  afterAll(async () => prom?.stop());
+
+  it("dates each OOMKill from the restart count, within minutes, and reaches the same verdicts", async () => {
+    expect(await source.terminationMode(NOW, NOW - start)).toBe("restarts");
+    let kills = 0;
+    for (const w of PROD.workloads) {
+      const c = w.containers[0]!;
+      const container = { namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: w.replicas }, name: c.name, image: c.image, requestBytes: mebibytes(c.requestMi), limitBytes: mebibytes(c.limitMi) };
+      const truth = fleetPods("prod-eu", w).map((p) => {
+        const s = generateSeries(fleetSpec("prod-eu", w, c, p), { start, end: NOW, stepSeconds: STEP });
+        return { name: p.name, t: s.t, workingSet: s.workingSet, terminations: s.terminations.filter((x) => x.at >= start) };
+      });
+      const history = await source.containerHistory({ cluster: "prod-eu", namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, container: c.name }, { start, end: NOW, stepSeconds: STEP });
+      for (const p of history) {
+        const real = truth.find((x) => x.name === p.pod)!.terminations.filter((x) => x.at <= NOW - 240); // the unfinished step waits
+        const found = p.terminations.filter((x) => x.at <= NOW - 240);
+        expect(found.map((x) => x.reason), `${w.name}/${p.pod}`).toEqual(real.map((x) => x.reason));
+        // a scrape interval (60 s) and a step (at most 120 s) from the truth
+        found.forEach((x, i) => expect(Math.abs(x.at - real[i]!.at), `${w.name}/${p.pod} kill ${i}`).toBeLessThanOrEqual(180));
+        kills += found.length;
+      }
+      const memory = analyzeContainer({ now: NOW, container, pods: truth });
+      const viaProm = analyzeContainer({ now: NOW, container, pods: history.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })) });
+      expect(viaProm.pattern, w.name).toBe(memory.pattern);
+      expect(viaProm.recommendation?.limit, w.name).toBe(memory.recommendation?.limit);
+    }
+    expect(kills).toBeGreaterThan(5);
+  });
+
+  it("dates a restart the same way in every read, so a later sync does not see it twice", async () => {
+    const scope = { namespace: "payments" };
+    const a = await source.terminations(scope, start, NOW - 3600, 120);
+    const b = await new PrometheusSource({ url: prom.url, policy: LOOPBACK }).terminations(scope, start, NOW - 3600 + 437, 120);
+    expect([...a.values()].flat().length).toBeGreaterThan(0);
+    for (const [k, list] of a) expect(b.get(k)!.slice(0, list.length), k).toEqual(list);
+  });
+
+  it("the connection test says termination times are missing and what Headroom does instead", async () => {
+    const { testConnection } = await import("@/lib/clusters/connection-test");
+    const report = await testConnection({ url: prom.url, policy: LOOPBACK }, NOW);
+    expect(report.ok, report.error ?? "").toBe(true);
+    const check = report.checks.find((c) => c.id === "ksmLastTerminatedTimestamp")!;
+    expect(check.count).toBe(0);
+    expect(check.help).toMatch(/restart count/);
+    expect(report.checks.find((c) => c.id === "ksmRestarts")!.count).toBeGreaterThan(0);
+  });
+});
