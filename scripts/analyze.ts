@@ -19,7 +19,9 @@ if (args.includes("--prometheus")) {
     process.exit(0);
   } catch (e) {
     if (e instanceof UsageError || e instanceof PrometheusError) fail(e.message);
-    throw e;
+    // anything else is still one line, never a stack trace (HEADROOM_DEBUG=1 shows it)
+    if (process.env.HEADROOM_DEBUG) console.error(e);
+    fail(`unexpected: ${(e as Error).message}`);
   }
 }
 if (args.length !== 1 || args[0] === "--help" || args[0] === "-h") {

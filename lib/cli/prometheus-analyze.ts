@@ -1,8 +1,9 @@
+import fs from "node:fs";
 import type { AnalysisOutput } from "@/lib/analysis";
 import { formatQuantity } from "@/lib/analysis/quantity";
 import { PrometheusError } from "@/lib/metrics/prometheus-client";
 import { analyzeDiscovered } from "@/lib/incidents/analyze";
-import { PrometheusSource } from "@/lib/metrics/prometheus-source";
+import { coverageProblem, PrometheusSource } from "@/lib/metrics/prometheus-source";
 import type { LabelNames } from "@/lib/metrics/promql";
 import { policyFromEnv, type OutboundPolicy } from "@/lib/security/outbound";
 
@@ -27,12 +28,16 @@ export interface PrometheusAnalyzeOptions {
   format: "json" | "table";
   pricing: { currency: string; perGiBMonth: number } | null;
   bearerToken: string | null;
+  basicAuth: { username: string; password: string } | null;
   headers: Record<string, string>;
+  /** PEM of a private CA (--ca-file) */
+  caPem: string | null;
+  skipVerify: boolean;
   timeoutMs: number;
 }
 
 export const USAGE =
-  "usage: npm run --silent analyze -- --prometheus URL [--cluster-label L --cluster C] [--cadvisor-labels NS,POD,CONTAINER] [--ksm-labels NS,POD,CONTAINER] [--namespace N] [--workload kind/name] [--container C] [--window 7d] [--step 60] [--format json|table] [--price-per-gib 3.2 --currency USD] [--bearer-token T] [--header 'Name: value']";
+  "usage: npm run --silent analyze -- --prometheus URL [--cluster-label L --cluster C] [--cadvisor-labels NS,POD,CONTAINER] [--ksm-labels NS,POD,CONTAINER] [--namespace N] [--workload kind/name] [--container C] [--window 7d] [--step 60] [--format json|table] [--price-per-gib 3.2 --currency USD] [--bearer-token T | --basic-auth USER:PASSWORD] [--header 'Name: value'] [--ca-file ca.pem | --insecure-skip-verify] [--timeout 30]";
 
 const KINDS: Record<string, string> = {
   deployment: "Deployment", statefulset: "StatefulSet", daemonset: "DaemonSet", cronjob: "CronJob", job: "Job", replicaset: "ReplicaSet", pod: "Pod",
@@ -60,7 +65,7 @@ function parseLabelNames(raw: string, flag: string): LabelNames {
 export function parseArgs(argv: string[]): PrometheusAnalyzeOptions {
   const opts: PrometheusAnalyzeOptions = {
     url: "", clusterLabel: null, cluster: null, labelNames: {}, namespace: null, workload: null, container: null,
-    windowSeconds: 7 * 86_400, stepSeconds: null, format: "json", pricing: null, bearerToken: null, headers: {}, timeoutMs: 30_000,
+    windowSeconds: 7 * 86_400, stepSeconds: null, format: "json", pricing: null, bearerToken: null, basicAuth: null, headers: {}, caPem: null, skipVerify: false, timeoutMs: 30_000,
   };
   let price: number | null = null;
   let currency = "USD";
@@ -73,7 +78,12 @@ export function parseArgs(argv: string[]): PrometheusAnalyzeOptions {
     };
     switch (flag) {
       case "--prometheus": opts.url = value(); break;
-      case "--cluster-label": opts.clusterLabel = value(); break;
+      case "--cluster-label": {
+        const v = value();
+        if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(v)) throw new UsageError(`--cluster-label must be a Prometheus label name (letters, digits, _), got "${v}"`);
+        opts.clusterLabel = v;
+        break;
+      }
       case "--cluster": opts.cluster = value(); break;
       case "--cadvisor-labels": opts.labelNames.cadvisor = parseLabelNames(value(), flag); break;
       case "--ksm-labels": opts.labelNames.ksm = parseLabelNames(value(), flag); break;
@@ -107,6 +117,26 @@ export function parseArgs(argv: string[]): PrometheusAnalyzeOptions {
       }
       case "--currency": currency = value(); break;
       case "--bearer-token": opts.bearerToken = value(); break;
+      case "--basic-auth": {
+        const v = value();
+        const at = v.indexOf(":");
+        if (at <= 0) throw new UsageError(`--basic-auth must be USER:PASSWORD`);
+        opts.basicAuth = { username: v.slice(0, at), password: v.slice(at + 1) };
+        break;
+      }
+      case "--ca-file": {
+        const file = value();
+        let pem: string;
+        try {
+          pem = fs.readFileSync(file, "utf8");
+        } catch (e) {
+          throw new UsageError(`--ca-file: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+        if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new UsageError(`--ca-file: ${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`);
+        opts.caPem = pem;
+        break;
+      }
+      case "--insecure-skip-verify": opts.skipVerify = true; break;
       case "--header": {
         const v = value();
         const at = v.indexOf(":");
@@ -126,6 +156,8 @@ export function parseArgs(argv: string[]): PrometheusAnalyzeOptions {
   }
   if (!opts.url) throw new UsageError(USAGE);
   if ((opts.clusterLabel === null) !== (opts.cluster === null)) throw new UsageError("--cluster-label and --cluster go together (a central Prometheus labels each cluster)");
+  if (opts.bearerToken !== null && opts.basicAuth !== null) throw new UsageError("--bearer-token and --basic-auth are one or the other");
+  if (opts.caPem !== null && opts.skipVerify) throw new UsageError("--ca-file and --insecure-skip-verify are one or the other");
   if (price !== null) opts.pricing = { currency, perGiBMonth: price };
   return opts;
 }
@@ -147,8 +179,10 @@ export async function analyzeFromPrometheus(
   const source = new PrometheusSource({
     url: opts.url,
     labels: { clusterLabel: opts.clusterLabel, clusterValue: opts.cluster, ...opts.labelNames },
-    auth: opts.bearerToken ? { kind: "bearer", token: opts.bearerToken } : { kind: "none" },
+    auth: opts.bearerToken ? { kind: "bearer", token: opts.bearerToken } : opts.basicAuth ? { kind: "basic", ...opts.basicAuth } : { kind: "none" },
     headers: opts.headers,
+    caPem: opts.caPem,
+    skipVerify: opts.skipVerify,
     timeoutMs: opts.timeoutMs,
     policy: env.policy ?? policyFromEnv(),
     minStepSeconds: opts.stepSeconds ?? 60,
@@ -166,6 +200,8 @@ export async function analyzeFromPrometheus(
         : `no workloads match${opts.cluster ? ` cluster ${opts.clusterLabel}="${opts.cluster}"` : ""}${opts.namespace ? ` in namespace "${opts.namespace}"` : ""}`,
     );
   }
+  const problem = coverageProblem(all, source.labels);
+  if (problem) throw new PrometheusError("bad_response", source.client.url, problem);
   const chosen = all.filter(
     (x) =>
       (!opts.workload || (x.workload.kind === opts.workload.kind && x.workload.name === opts.workload.name)) &&

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { clusters, containers, oomEvents, pods, workloads } from "@/db/schema";
 import { analyzeDiscovered } from "@/lib/incidents/analyze";
-import type { PrometheusSource } from "@/lib/metrics/prometheus-source";
+import { coverageProblem, type PrometheusSource } from "@/lib/metrics/prometheus-source";
 import { stableUuid } from "@/lib/scenarios/random";
 import { syncIncidents } from "./store";
 
@@ -82,7 +82,8 @@ export async function syncClusterFromPrometheus(
         analyze: async () => analyzeDiscovered(h, { now, cluster: q.slug, pricing: q.pricing }),
       });
     }
-    await tx.update(clusters).set({ lastSyncAt: at, lastSyncError: null }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
+    // the inventory and the kills are kept; the pages say why there is no memory history
+    await tx.update(clusters).set({ lastSyncAt: at, lastSyncError: coverageProblem(history, q.source.labels) }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
   });
   return result;
 }

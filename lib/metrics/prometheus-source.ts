@@ -313,14 +313,30 @@ export class PrometheusSource implements MetricsSource {
     const empty = new Float64Array(0);
     return workloads.flatMap((w) =>
       w.containers.map((c) => {
+        // a pod without a working set still brings its terminations (its kills count)
         const pods = w.pods.flatMap((pod) => {
           const s = series.get(key(w.namespace, pod, c.name));
-          return s ? [{ pod, t: s.t, workingSet: s.v, rss: empty, cache: empty, terminations: terms.get(key(w.namespace, pod, c.name)) ?? [] }] : [];
+          const t = terms.get(key(w.namespace, pod, c.name)) ?? [];
+          return s || t.length ? [{ pod, t: s?.t ?? empty, workingSet: s?.v ?? empty, rss: empty, cache: empty, terminations: t }] : [];
         });
         return { workload: w, container: c, pods, rawStats: poolStats(pods, w.pods.map((pod) => stats.get(key(w.namespace, pod, c.name)))) };
       }),
     );
   }
+}
+
+/**
+ * What is wrong when a whole-cluster read found nothing to analyse: no workload (kube-state-metrics
+ * missing, or the cluster label wrong), or workloads without a single working-set series (cAdvisor
+ * not scraped, or its label names differ). Null when there is something to analyse.
+ */
+export function coverageProblem(history: ClusterContainerHistory[], labels: q.PromLabels): string | null {
+  const cluster = labels.clusterLabel && labels.clusterValue !== null ? ` for ${labels.clusterLabel}="${labels.clusterValue}"` : "";
+  if (history.length === 0) return `kube-state-metrics lists no workloads${cluster}: check that Prometheus scrapes kube-state-metrics${cluster ? " and the cluster label" : ""}.`;
+  if (history.some((h) => h.pods.some((p) => p.t.length > 0))) return null;
+  const n = history.reduce((k, h) => k + h.workload.pods.length, 0);
+  const { namespace, pod, container } = labels.cadvisor;
+  return `kube-state-metrics lists ${n} pods${cluster}, but no cAdvisor working-set series (container_memory_working_set_bytes) match them: check that Prometheus scrapes the kubelets' cAdvisor (/metrics/cadvisor) and the cAdvisor label names (now ${namespace}, ${pod}, ${container}).`;
 }
 
 /** A workload container's pods for a whole-cluster analysis, with Prometheus's statistics of the raw samples. */

@@ -106,6 +106,9 @@ export interface Scope {
 export function scopeMatchers(names: LabelNames, s: Scope): string[] {
   const m = [`${names.namespace}=${str(s.namespace)}`];
   if (s.pods) m.push(s.pods.length === 1 ? `${names.pod}=${str(s.pods[0]!)}` : `${names.pod}=~${str(anyOf(s.pods))}`);
+  // a renamed pod label must be on the series: where it is not (wrong names), no series rather than
+  // pods without a name, which Prometheus would refuse as duplicates once renamed
+  else if (names.pod !== "pod") m.push(`${names.pod}!=""`);
   if (s.container) m.push(`${names.container}=${str(s.container)}`);
   return m;
 }

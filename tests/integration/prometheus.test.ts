@@ -232,6 +232,21 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
       expect(view!.chart!.points.some((p) => p.rss !== null)).toBe(true);
     });
 
+    it("wrong cAdvisor label names: the sync keeps the inventory and the kills, and the pages say why there is no memory", async () => {
+      const wrong = settings({ auth: { kind: "bearer" }, headers: [{ name: "X-Scope-OrgID" }], labelNames: { cadvisor: { pod: "pod_name" } } });
+      await saveSettings(db, { orgId, userId, slug: "eu-central", input: wrong });
+      const result = await syncNow(db, { orgId, slug: "eu-central", now: NOW });
+      expect(result!.workloads).toBe(PROD.workloads.length);
+      expect(result!.oomKills).toBeGreaterThan(100);
+      const cluster = (await getCluster(db, { orgId, slug: "eu-central", now: new Date(NOW * 1000) }))!;
+      expect(cluster.lastSyncError).toMatch(/no cAdvisor working-set series .* match them: .*cAdvisor label names \(now namespace, pod_name, container\)/);
+      const view = await getContainerView(db, { orgId, cluster, namespace: "payments", kind: "statefulset", name: "ledger-db", container: "postgres", now: NOW, window: "7d" });
+      expect(view!.analysis?.pattern ?? "insufficient_data").toBe("insufficient_data");
+      await saveSettings(db, { orgId, userId, slug: "eu-central", input: settings({ auth: { kind: "bearer" }, headers: [{ name: "X-Scope-OrgID" }] }) });
+      await syncNow(db, { orgId, slug: "eu-central", now: NOW });
+      expect((await getCluster(db, { orgId, slug: "eu-central", now: new Date(NOW * 1000) }))!.lastSyncError).toBeNull();
+    });
+
     it("when Prometheus goes away the pages degrade with a reason and keep the inventory", async () => {
       // a new host needs its credentials again
       await saveSettings(db, { orgId, userId, slug: "eu-central", input: settings({ url: "http://127.0.0.1:1" }) });
@@ -436,6 +451,19 @@ describe("TLS: a private CA or skip-verify", () => {
     expect(await new PrometheusClient({ url, policy: LOOPBACK, caPem }).query("up")).toEqual([{ metric: {}, t: 1, v: 42 }]);
     expect(await new PrometheusClient({ url, policy: LOOPBACK, skipVerify: true }).query("up")).toEqual([{ metric: {}, t: 1, v: 42 }]);
   });
+
+  it("the analyze command takes the CA (--ca-file) or skip-verify", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hr-ca-")), "ca.pem");
+    fs.writeFileSync(file, caPem);
+    const run = (extra: string[]) => analyzeFromPrometheus(parseArgs(["--prometheus", url, ...extra]), { now: NOW, policy: LOOPBACK }).then(() => null, (e: unknown) => e as PrometheusError);
+    expect((await run([]))?.message).toMatch(/self[- ]signed certificate/);
+    // past TLS, this server is no Prometheus: the error is about its answer, not its certificate
+    for (const extra of [["--ca-file", file], ["--insecure-skip-verify"]]) {
+      const e = await run(extra);
+      expect(e?.message, extra.join(" ")).not.toMatch(/certificate/);
+      expect(e?.kind, extra.join(" ")).toBe("bad_response");
+    }
+  });
 });
 
 // Relabelling renames labels: kube-state-metrics scraped without honor_labels carries
@@ -488,6 +516,15 @@ describe.skipIf(missing !== null)("renamed namespace, pod and container labels",
     const { results } = await analyzeFromPrometheus(parseArgs(["--prometheus", prom.url, "--cadvisor-labels", "namespace,pod_name,container_name", "--ksm-labels", "exported_namespace,exported_pod,exported_container", "--window", "7d", "--step", "300"]), { now: NOW, policy: LOOPBACK });
     expect(results.map((r) => r.workload.name).sort()).toEqual(STAGING.workloads.map((w) => w.name).sort());
     expect(() => parseArgs(["--prometheus", prom.url, "--ksm-labels", "exported-namespace,pod"])).toThrow(/three label names/);
+  });
+
+  it("wrong cAdvisor label names: the command says no working-set series match, with exit 2", () => {
+    const env = { ...process.env, HEADROOM_ALLOW_LOOPBACK: "true" };
+    const run = spawnSync("npx", ["tsx", "scripts/analyze.ts", "--prometheus", prom.url, "--ksm-labels", "exported_namespace,exported_pod,exported_container", "--window", "7d"], { encoding: "utf8", env });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toMatch(/^error: .*kube-state-metrics lists \d+ pods, but no cAdvisor working-set series \(container_memory_working_set_bytes\) match them: .*cAdvisor label names \(now namespace, pod, container\)/);
   });
 });
 

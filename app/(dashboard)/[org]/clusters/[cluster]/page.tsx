@@ -45,7 +45,7 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
         <ErrorState title="Not connected yet">Connect this cluster&apos;s Prometheus in the <Link href={`/${slug}/clusters/${cluster.slug}/settings`} className="underline">settings</Link>: Headroom reads workloads from kube-state-metrics and memory from cAdvisor.</ErrorState>
       ) : null}
       {cluster.lastSyncError ? (
-        <ErrorState title="Prometheus could not be read">{cluster.lastSyncError} — the figures below are from the last successful sync{cluster.lastSyncAt ? ` (${formatAgo(cluster.lastSyncAt, now.getTime())})` : ""}.</ErrorState>
+        <ErrorState title="The last Prometheus sync has a problem">{cluster.lastSyncError} — the figures below are from the last successful sync{cluster.lastSyncAt ? ` (${formatAgo(cluster.lastSyncAt, now.getTime())})` : ""}.</ErrorState>
       ) : null}
       <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
         <StatCard label="Workloads" value={cluster.workloads} />
