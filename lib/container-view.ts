@@ -48,11 +48,14 @@ export async function getContainerView(
   const { source, problem } = await sourceForCluster(db, { orgId: q.orgId, slug: q.cluster.slug });
   if (!source) return { ...base, analysis: null, metricsError: problem, pods: [], chart: null };
   try {
-    const history = await source.containerHistory(ref, { start: q.now - ANALYSIS_WINDOW_SECONDS, end: q.now, stepSeconds: ANALYSIS_STEP_SECONDS });
-    const analysis = await analyzeFromSource(source, {
-      ref, now: q.now, pods: history, pricing: { currency: q.cluster.currency, perGiBMonth: q.cluster.pricePerGibMonth },
-      container: containerInput(ref, w.replicas, spec),
-    });
+    // the charts' history, and the verdict read as the incident pipeline reads it (so they agree)
+    const [history, analysis] = await Promise.all([
+      source.containerHistory(ref, { start: q.now - ANALYSIS_WINDOW_SECONDS, end: q.now, stepSeconds: ANALYSIS_STEP_SECONDS }),
+      analyzeFromSource(source, {
+        ref, now: q.now, pricing: { currency: q.cluster.currency, perGiBMonth: q.cluster.pricePerGibMonth },
+        container: containerInput(ref, w.replicas, spec),
+      }),
+    ]);
     const windowStart = q.now - CHART_WINDOWS[q.window];
     const pods = history.map((p) => ({
       name: p.pod,

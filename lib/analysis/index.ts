@@ -51,7 +51,7 @@ export function analyzeContainer(q: {
    * Statistics of the raw samples when the series are a coarser summary of them (Prometheus folds
    * 1-minute samples into max-per-step series for trends and computes the percentiles itself).
    */
-  rawStats?: { stats: Summary; samples: number };
+  rawStats?: { stats: Summary; samples: number } | undefined;
 }): AnalysisOutput {
   const c = q.container;
   const limit = c.limitBytes ?? null;

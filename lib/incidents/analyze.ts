@@ -25,13 +25,13 @@ export function containerInput(ref: ContainerRef, replicas: number, spec: Contai
   };
 }
 
-/** Analyses a workload container from its pods' history as read from `source` (30 days up to `now`). */
+/** Analyses a workload container from the history `source` gives its verdicts (30 days up to `now`): what its page shows. */
 export async function analyzeFromSource(
   source: MetricsSource,
-  q: { ref: ContainerRef; container: ContainerInput; now: number; pricing: { currency: string; perGiBMonth: number } | null; pods?: PodSeries[] },
+  q: { ref: ContainerRef; container: ContainerInput; now: number; pricing: { currency: string; perGiBMonth: number } | null },
 ): Promise<AnalysisOutput> {
-  const pods = q.pods ?? (await source.containerHistory(q.ref, { start: q.now - ANALYSIS_WINDOW_SECONDS, end: q.now, stepSeconds: ANALYSIS_STEP_SECONDS }));
-  return analyzeContainer({ now: q.now, container: q.container, pods: enginePods(pods), pricing: q.pricing });
+  const h = await source.analysisHistory(q.ref, { start: q.now - ANALYSIS_WINDOW_SECONDS, end: q.now, stepSeconds: ANALYSIS_STEP_SECONDS });
+  return analyzeContainer({ now: q.now, container: q.container, pods: enginePods(h.pods), rawStats: h.rawStats, pricing: q.pricing });
 }
 
 const enginePods = (pods: PodSeries[]) => pods.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations }));

@@ -1,14 +1,15 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { clusters, containers, oomEvents, pods, workloads } from "@/db/schema";
-import { analyzeDiscovered } from "@/lib/incidents/analyze";
-import { coverageProblem, type PrometheusSource } from "@/lib/metrics/prometheus-source";
+import { analyzeDiscovered, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS } from "@/lib/incidents/analyze";
+import { coverageProblem, TERMINATION_STEP, type PrometheusSource } from "@/lib/metrics/prometheus-source";
 import { stableUuid } from "@/lib/scenarios/random";
 import { syncIncidents } from "./store";
 
 /** How far back a sync reads: the analysis window of the pages. */
-export const SYNC_WINDOW_SECONDS = 30 * 86_400;
-const SYNC_STEP_SECONDS = 300;
+export const SYNC_WINDOW_SECONDS = ANALYSIS_WINDOW_SECONDS;
+/** read as a container's page reads its verdict (analysisHistory), so the page and the incident agree */
+const SYNC_STEP_SECONDS = ANALYSIS_STEP_SECONDS;
 
 export interface SyncResult {
   workloads: number;
@@ -33,7 +34,7 @@ export async function syncClusterFromPrometheus(
   let history;
   try {
     // events need every kill and its exit code: a fine termination step, which change detection keeps cheap
-    history = await q.source.clusterHistory({ start: now - SYNC_WINDOW_SECONDS, end: now, stepSeconds: SYNC_STEP_SECONDS }, { terminationStep: 120, exitCodes: true });
+    history = await q.source.clusterHistory({ start: now - SYNC_WINDOW_SECONDS, end: now, stepSeconds: SYNC_STEP_SECONDS }, { terminationStep: TERMINATION_STEP, exitCodes: true });
   } catch (e) {
     await db.update(clusters).set({ lastSyncError: (e as Error).message }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
     throw e;

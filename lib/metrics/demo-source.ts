@@ -1,7 +1,7 @@
 import { DEMO_FLEET, fleetPods, fleetSpec, type FleetCluster } from "@/lib/scenarios/demo-fleet";
 import { generateSeries } from "@/lib/scenarios";
 import type { SeriesWindow } from "@/lib/scenarios/types";
-import { refKey, type ContainerRef, type MetricsSource, type PodSeries } from "./source";
+import { refKey, type AnalysisHistory, type ContainerRef, type MetricsSource, type PodSeries } from "./source";
 
 /** Simulated clusters: memory history computed from the demo fleet's scenario models. */
 export class DemoSource implements MetricsSource {
@@ -24,6 +24,10 @@ export class DemoSource implements MetricsSource {
       pod: pod.name,
       ...generateSeries(fleetSpec(cluster.slug, workload, container, pod), window),
     }));
+  }
+
+  async analysisHistory(ref: ContainerRef, window: SeriesWindow): Promise<AnalysisHistory> {
+    return { pods: await this.containerHistory(ref, window) };
   }
 
   async latestWorkingSet(refs: ContainerRef[], at: number): Promise<Map<string, number>> {

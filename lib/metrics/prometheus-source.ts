@@ -1,7 +1,7 @@
 import type { SeriesWindow, Termination } from "@/lib/scenarios/types";
 import { PrometheusClient, type PrometheusConfig, type RangeSeries } from "./prometheus-client";
 import * as q from "./promql";
-import { refKey, type ContainerRef, type MetricsSource, type PodSeries } from "./source";
+import { refKey, type AnalysisHistory, type ContainerRef, type MetricsSource, type PodSeries, type RawStats } from "./source";
 
 /** A workload container found in kube-state-metrics. */
 export interface DiscoveredContainer {
@@ -227,6 +227,14 @@ export class PrometheusSource implements MetricsSource {
     return out;
   }
 
+  /** A container's verdict history: the whole-cluster read (trend and Prometheus's statistics) scoped to it, as the sync reads it. */
+  async analysisHistory(ref: ContainerRef, window: SeriesWindow): Promise<AnalysisHistory> {
+    const [h] = await this.clusterHistory(window, {
+      namespace: ref.namespace, workload: { kind: ref.workloadKind, name: ref.workloadName }, container: ref.container, terminationStep: TERMINATION_STEP, exitCodes: true,
+    });
+    return h ? { pods: h.pods, rawStats: h.rawStats } : { pods: [] };
+  }
+
   async latestWorkingSet(refs: ContainerRef[], at: number): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     if (refs.length === 0) return out;
@@ -256,10 +264,16 @@ export class PrometheusSource implements MetricsSource {
    * sync's 30 days in 720; a leak's slope and a spike's peak survive, and the maximum stays exact), and terminations come as
    * change points at their own finer step (about 720 a window), so kills an hour apart stay two kills.
    */
-  async clusterHistory(window: SeriesWindow, filter: { namespace?: string; terminationStep?: number; exitCodes?: boolean } = {}): Promise<ClusterContainerHistory[]> {
+  async clusterHistory(
+    window: SeriesWindow,
+    filter: { namespace?: string; workload?: { kind: string; name: string }; container?: string; terminationStep?: number; exitCodes?: boolean } = {},
+  ): Promise<ClusterContainerHistory[]> {
     // checked beside discovery rather than after it
     void this.terminationMode(window.end, window.end - window.start).catch(() => undefined);
-    const workloads = await this.discover(window.start, window.end, filter.namespace);
+    const only = filter.workload;
+    const workloads = (await this.discover(window.start, window.end, filter.namespace))
+      .filter((w) => !only || (w.kind === only.kind && w.name === only.name))
+      .map((w) => (filter.container ? { ...w, containers: w.containers.filter((c) => c.name === filter.container) } : w));
     const stepOf = (points: number) => q.stepFor(window.start, window.end, Math.max(this.minStep, window.stepSeconds, Math.min(MAX_TREND_STEP, Math.ceil((window.end - window.start) / points))));
     const trendStep = stepOf(TREND_POINTS);
     const terminationStep = filter.terminationStep ?? stepOf(TERMINATION_POINTS);
@@ -270,7 +284,8 @@ export class PrometheusSource implements MetricsSource {
     const namespaces = [...new Set(workloads.map((w) => w.namespace))];
     const perNs = await Promise.all(
       namespaces.map(async (namespace) => {
-        const scope: q.Scope = { namespace };
+        // one workload (a container's page): its pods only; otherwise the whole namespace
+        const scope: q.Scope = only ? { namespace, pods: workloads.flatMap((w) => w.pods), container: filter.container } : { namespace };
         const quantiles = q.workingSetQuantiles(this.labels, scope, range, resolution, window.end);
         const [ws, percentiles, meanRate, terms] = await Promise.all([
           this.client.queryRange(q.memoryRange("working_set", this.labels, scope, trendStep), window.start, window.end, trendStep).then(mergeByContainer),
@@ -344,7 +359,7 @@ export interface ClusterContainerHistory {
   workload: DiscoveredWorkload;
   container: DiscoveredContainer;
   pods: PodSeries[];
-  rawStats: { stats: { mean: number; p50: number; p95: number; p99: number; max: number }; samples: number } | undefined;
+  rawStats: RawStats | undefined;
 }
 
 /** how kube-state-metrics dates terminations: exact times (2.11+) or restart counts (older) */
@@ -354,7 +369,8 @@ const TREND_POINTS = 360;
 /** the trend's coarsest step: a leak's sawtooth between kills a few hours apart, and its restarts, must survive */
 const MAX_TREND_STEP = 3600;
 const TERMINATION_POINTS = 720;
-const TERMINATION_STEP = 120;
+/** the finest step terminations are read at (a container's history, the sync): kills two minutes apart stay two */
+export const TERMINATION_STEP = 120;
 
 /** One pod's statistics: Prometheus's (percentiles, mean, last hour's samples) and its raw samples as counted from the trend. */
 type PodStats = Partial<Record<q.RawStat | "samples", number>>;
