@@ -9,25 +9,53 @@ export interface AtRiskRow extends LimitedContainer {
   usageOfLimit: number;
 }
 
-/** The containers whose latest working set is closest to their limit, across the organization's clusters. */
-export async function listAtRisk(db: Db, q: { orgId: string; now: Date; limit: number }): Promise<AtRiskRow[]> {
+/** A cluster whose live usage could not be read for the overview, and why. */
+export interface UnavailableCluster {
+  cluster: string;
+  reason: string;
+}
+
+/** How long the overview waits for one cluster's live usage: a slow Prometheus must not stall the page. */
+const LIVE_BUDGET_MS = 5_000;
+
+/**
+ * The containers whose working set is closest to their limit, across the organization's clusters,
+ * read in parallel; a cluster that cannot answer within LIVE_BUDGET_MS is listed with its reason.
+ */
+export async function listAtRisk(db: Db, q: { orgId: string; now: Date; limit: number }): Promise<{ rows: AtRiskRow[]; unavailable: UnavailableCluster[] }> {
   const all = await listLimitedContainers(db, { orgId: q.orgId });
   const byCluster = new Map<string, LimitedContainer[]>();
   for (const c of all) byCluster.set(c.cluster, [...(byCluster.get(c.cluster) ?? []), c]);
-  const out: AtRiskRow[] = [];
   const at = Math.floor(q.now.getTime() / 1000);
-  for (const list of byCluster.values()) {
-    const { source } = await sourceForCluster(db, { orgId: q.orgId, slug: list[0]!.cluster });
-    if (!source) continue;
-    const refs: ContainerRef[] = list.map((c) => ({
-      cluster: c.cluster, namespace: c.namespace, workloadKind: c.workloadKind, workloadName: c.workloadName, container: c.container,
-    }));
-    // a cluster whose metrics cannot be read right now simply has no at-risk rows
-    const latest = await source.latestWorkingSet(refs, at).catch(() => new Map<string, number>());
-    list.forEach((c, i) => {
-      const ws = latest.get(refKey(refs[i]!));
-      if (ws !== undefined) out.push({ ...c, workingSetBytes: ws, usageOfLimit: ws / c.limitBytes });
-    });
-  }
-  return out.sort((a, b) => b.usageOfLimit - a.usageOfLimit).slice(0, q.limit);
+  const unavailable: UnavailableCluster[] = [];
+  const perCluster = await Promise.all(
+    [...byCluster].map(async ([cluster, list]) => {
+      const { source, problem } = await sourceForCluster(db, { orgId: q.orgId, slug: cluster });
+      if (!source) {
+        if (problem) unavailable.push({ cluster, reason: problem });
+        return [];
+      }
+      const refs: ContainerRef[] = list.map((c) => ({
+        cluster: c.cluster, namespace: c.namespace, workloadKind: c.workloadKind, workloadName: c.workloadName, container: c.container,
+      }));
+      let timer: NodeJS.Timeout | undefined;
+      const budget = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${LIVE_BUDGET_MS / 1000} s`)), LIVE_BUDGET_MS);
+      });
+      try {
+        const latest = await Promise.race([source.latestWorkingSet(refs, at), budget]);
+        return list.flatMap((c, i) => {
+          const ws = latest.get(refKey(refs[i]!));
+          return ws === undefined ? [] : [{ ...c, workingSetBytes: ws, usageOfLimit: ws / c.limitBytes }];
+        });
+      } catch (e) {
+        unavailable.push({ cluster, reason: (e as Error).message });
+        return [];
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  const rows = perCluster.flat().sort((a, b) => b.usageOfLimit - a.usageOfLimit).slice(0, q.limit);
+  return { rows, unavailable: unavailable.sort((a, b) => a.cluster.localeCompare(b.cluster)) };
 }

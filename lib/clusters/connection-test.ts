@@ -48,9 +48,11 @@ export async function testConnection(opts: PrometheusSourceOptions, now = Math.f
   const defs: [keyof typeof p, string, boolean, string][] = [
     ["cadvisorWorkingSet", "cAdvisor working set (container_memory_working_set_bytes)", true, HELP.cadvisor],
     ["cadvisorRss", "cAdvisor RSS (container_memory_rss)", false, HELP.cadvisor],
+    ["cadvisorCache", "cAdvisor page cache (container_memory_cache)", false, HELP.cadvisor],
     ["ksmContainerInfo", "kube-state-metrics containers (kube_pod_container_info)", true, HELP.ksm],
     ["ksmPodOwner", "kube-state-metrics owners (kube_pod_owner)", true, HELP.ksm],
     ["ksmLimits", "kube-state-metrics memory limits (kube_pod_container_resource_limits)", true, HELP.ksm],
+    ["ksmRequests", "kube-state-metrics memory requests (kube_pod_container_resource_requests)", false, HELP.ksm],
     ["ksmLastTerminatedReason", "termination reasons (kube_pod_container_status_last_terminated_reason)", true, HELP.ksm],
     ["ksmLastTerminatedTimestamp", "termination times (kube_pod_container_status_last_terminated_timestamp)", false, HELP.timestamp],
     ["ksmRestarts", "restart counts (kube_pod_container_status_restarts_total)", false, HELP.restarts],

@@ -78,7 +78,8 @@ export class PrometheusSource implements MetricsSource {
         const up = jobOwner.get(key(ns, name));
         if (up) ({ owner_kind: kind, owner_name: name } = up as { owner_kind: string; owner_name: string });
       }
-      if (kind === "<none>" || !kind) {
+      // bare pods, and static pods (mirror pods, owned by their Node): each its own workload
+      if (kind === "<none>" || !kind || kind === "Node") {
         kind = "Pod";
         name = pod;
       }

@@ -259,5 +259,7 @@ export function presence(labels: PromLabels) {
     ksmLastTerminatedTimestamp: c("kube_pod_container_status_last_terminated_timestamp"),
     ksmPodOwner: c("kube_pod_owner"),
     ksmRestarts: c("kube_pod_container_status_restarts_total"),
+    ksmRequests: c("kube_pod_container_resource_requests", ['resource="memory"']),
+    cadvisorCache: c(MEMORY_METRICS.cache, realContainer(labels.cadvisor)),
   };
 }

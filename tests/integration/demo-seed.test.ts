@@ -92,7 +92,8 @@ describe("dashboard queries", () => {
     expect(top).toHaveLength(5);
     for (let i = 1; i < top.length; i++) expect(top[i - 1]!.ooms30d).toBeGreaterThanOrEqual(top[i]!.ooms30d);
     expect(top[0]!.incidentStatus).not.toBeNull();
-    const risk = await listAtRisk(db, { orgId, now, limit: 5 });
+    const { rows: risk, unavailable } = await listAtRisk(db, { orgId, now, limit: 5 });
+    expect(unavailable).toEqual([]);
     expect(risk).toHaveLength(5);
     expect(risk[0]!.usageOfLimit).toBeGreaterThan(0.85);
     expect(risk[0]!.usageOfLimit).toBeLessThan(1);

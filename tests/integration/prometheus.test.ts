@@ -198,6 +198,7 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
       expect(report!.version).toMatch(/^2\./);
       expect(report!.containers).toBe(PROD.workloads.reduce((n, w) => n + w.replicas, 0));
       expect(report!.checks.find((c) => c.id === "ksmContainerInfo")!.count).toBeGreaterThan(0);
+      for (const id of ["cadvisorRss", "cadvisorCache", "ksmRequests", "ksmRestarts", "ksmLastTerminatedTimestamp"]) expect(report!.checks.find((c) => c.id === id)?.count, id).toBeGreaterThan(0);
       const wrong = await testSettings(db, { orgId, slug: "eu-central", input: settings({ clusterLabelValue: "nope" }) });
       expect(wrong!.ok).toBe(false);
       expect(wrong!.error).toMatch(/Missing: cAdvisor working set, kube-state-metrics containers.*check the cluster label/);
@@ -281,6 +282,12 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
       const view = await getContainerView(db, { orgId, cluster, namespace: "payments", kind: "statefulset", name: "ledger-db", container: "postgres", now: NOW, window: "7d" });
       expect(view!.analysis).toBeNull();
       expect(view!.metricsError).toMatch(/Could not read this container's memory history: .*connection refused/);
+      // the overview says which cluster's live usage is missing, and why, instead of leaving it out silently
+      const { listAtRisk } = await import("@/lib/overview");
+      const risk = await listAtRisk(db, { orgId, now: new Date(NOW * 1000), limit: 8 });
+      expect(risk.unavailable).toHaveLength(1);
+      expect(risk.unavailable[0]).toMatchObject({ cluster: "eu-central" });
+      expect(risk.unavailable[0]!.reason).toMatch(/connection refused/);
     });
   });
 

@@ -70,11 +70,16 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
           )}
         </Card>
         <Card title="Most at risk · working set of limit" className="xl:col-span-2">
-          {atRisk.length === 0 ? (
+          {atRisk.unavailable.length > 0 ? (
+            <p className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
+              Live usage unavailable for {atRisk.unavailable.map((u) => `${u.cluster} (${u.reason})`).join("; ")}.
+            </p>
+          ) : null}
+          {atRisk.rows.length === 0 ? (
             <EmptyState title="No container with a memory limit reports usage yet." />
           ) : (
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {atRisk.map((r) => (
+              {atRisk.rows.map((r) => (
                 <li key={`${r.cluster}/${r.namespace}/${r.workloadName}/${r.container}`}>
                   <Link href={containerHref(slug, r)} className="flex items-center gap-3 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
                     <span className="min-w-0 flex-1">

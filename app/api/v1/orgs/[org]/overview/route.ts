@@ -10,5 +10,5 @@ export const GET = withOrg({ role: "viewer" }, async ({ db, org }) => {
     listTopOffenders(db, { orgId: org.id, now, limit: 10 }),
     listAtRisk(db, { orgId: org.id, now, limit: 10 }),
   ]);
-  return Response.json({ counts, offenders, atRisk });
+  return Response.json({ counts, offenders, atRisk: atRisk.rows, atRiskUnavailable: atRisk.unavailable });
 });
