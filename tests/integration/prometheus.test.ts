@@ -417,6 +417,47 @@ describe("Prometheus faults give clear errors", () => {
     expect(e.message).toMatch(/is this URL the Prometheus API\?/);
   });
 
+  it("the analyze command names each fault: slow, 5xx, 4xx, huge, not a Prometheus", async () => {
+    const json = (res: http.ServerResponse, status: number, body: unknown) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    let seriesHits = 0;
+    const faults: [string, Handler, string, RegExp][] = [
+      ["slow", () => {}, "timeout", /no complete answer within 1 s/],
+      ["5xx", (_q, res) => json(res, 503, { status: "error", errorType: "unavailable", error: "too many queries" }), "http", /HTTP 503/],
+      ["4xx", (_q, res) => json(res, 422, { status: "error", errorType: "execution", error: "query processing would load too many samples into memory" }), "query", /HTTP 422 execution: query processing would load too many samples/],
+      ["huge", (req, res) => {
+        // one answer too large; the others valid but late, so the size cap is what the command reports
+        if (!req.url!.startsWith("/api/v1/series") || seriesHits++ > 0) {
+          setTimeout(() => json(res, 200, { status: "success", data: req.url!.startsWith("/api/v1/series") ? [] : { resultType: "vector", result: [] } }), 3000);
+          return;
+        }
+        res.writeHead(200, { "content-type": "application/json" });
+        const chunk = Buffer.alloc(1024 * 1024, 32);
+        let sent = 0;
+        const pump = () => {
+          while (sent < 130 && !res.destroyed && res.write(chunk)) sent++;
+          if (sent < 130 && !res.destroyed) res.once("drain", pump);
+          else res.end();
+        };
+        pump();
+      }, "too_large", /larger than 128 MiB: narrow the query/],
+      ["not a Prometheus", (_q, res) => {
+        res.writeHead(200, { "content-type": "text/html" });
+        res.end("<html>Grafana</html>");
+      }, "bad_response", /is this URL the Prometheus API\?/],
+    ];
+    for (const [name, h, kind, message] of faults) {
+      handler = h;
+      hits = 0;
+      const e = await failure(analyzeFromPrometheus(parseArgs(["--prometheus", url, "--timeout", name === "slow" ? "1" : "30"]), { now: NOW, policy: LOOPBACK }));
+      expect(e.kind, name).toBe(kind);
+      expect(e.message, name).toMatch(message);
+      expect(e.message, name).toContain(`${url}/api/v1/`);
+    }
+  }, 60_000);
+
   it("a redirect to the metadata address is refused", async () => {
     handler = (_q, res) => {
       res.writeHead(307, { location: "http://169.254.169.254/latest/meta-data/" });
