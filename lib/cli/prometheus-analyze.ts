@@ -4,7 +4,7 @@ import { formatQuantity } from "@/lib/analysis/quantity";
 import { PrometheusError } from "@/lib/metrics/prometheus-client";
 import { analyzeDiscovered } from "@/lib/incidents/analyze";
 import { coverageProblem, PrometheusSource } from "@/lib/metrics/prometheus-source";
-import type { LabelNames } from "@/lib/metrics/promql";
+import { isLabelName, type LabelNames } from "@/lib/metrics/promql";
 import { policyFromEnv, type OutboundPolicy } from "@/lib/security/outbound";
 
 /**
@@ -55,7 +55,7 @@ export function parseDuration(raw: string, flag: string): number {
 /** Three label names, namespace,pod,container (e.g. exported_namespace,exported_pod,exported_container). */
 function parseLabelNames(raw: string, flag: string): LabelNames {
   const parts = raw.split(",").map((p) => p.trim());
-  if (parts.length !== 3 || !parts.every((p) => /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(p))) {
+  if (parts.length !== 3 || !parts.every(isLabelName)) {
     throw new UsageError(`${flag} must be three label names, namespace,pod,container (e.g. exported_namespace,exported_pod,exported_container), got "${raw}"`);
   }
   return { namespace: parts[0]!, pod: parts[1]!, container: parts[2]! };
@@ -80,7 +80,7 @@ export function parseArgs(argv: string[]): PrometheusAnalyzeOptions {
       case "--prometheus": opts.url = value(); break;
       case "--cluster-label": {
         const v = value();
-        if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(v)) throw new UsageError(`--cluster-label must be a Prometheus label name (letters, digits, _), got "${v}"`);
+        if (!isLabelName(v)) throw new UsageError(`--cluster-label must be a Prometheus label name (letters, digits, _), got "${v}"`);
         opts.clusterLabel = v;
         break;
       }

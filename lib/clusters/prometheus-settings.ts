@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { clusters } from "@/db/schema";
 import type { PrometheusAuth } from "@/lib/metrics/prometheus-client";
 import type { PrometheusSourceOptions } from "@/lib/metrics/prometheus-source";
+import { isLabelName } from "@/lib/metrics/promql";
 import { decryptSecret, encryptSecret } from "@/lib/security/secrets";
 
 /**
@@ -20,7 +21,7 @@ const headerName = z
   .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "not a valid HTTP header name")
   .refine((n) => !/^(host|content-length|content-type|authorization|connection|transfer-encoding)$/i.test(n), "this header is set by Headroom; use the auth settings for Authorization");
 
-const labelName = z.string().trim().max(128).regex(/^([a-zA-Z_][a-zA-Z0-9_]*)?$/, "must be a Prometheus label name (letters, digits, _), e.g. exported_namespace");
+const labelName = z.string().trim().max(128).refine((v) => v === "" || isLabelName(v), "must be a Prometheus label name (letters, digits, _), e.g. exported_namespace");
 /** Renamed namespace/pod/container labels of one family of series; empty means the standard name. */
 const labelNames = z.object({ namespace: labelName.optional(), pod: labelName.optional(), container: labelName.optional() });
 
@@ -61,7 +62,7 @@ export const prometheusSettingsInput = z.object({
   clusterLabel: z
     .string()
     .trim()
-    .regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, "must be a Prometheus label name, e.g. cluster")
+    .refine(isLabelName, "must be a Prometheus label name, e.g. cluster")
     .max(128)
     .nullish()
     .or(z.literal("")),

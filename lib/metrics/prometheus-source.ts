@@ -39,7 +39,7 @@ export class PrometheusSource implements MetricsSource {
   readonly client: PrometheusClient;
   readonly labels: q.PromLabels;
   private readonly minStep: number;
-  private inventory: { at: number; start: number; workloads: DiscoveredWorkload[] } | null = null;
+  private inventory: { at: number; start: number; workloads: Promise<DiscoveredWorkload[]> } | null = null;
   private termMode: { at: number; mode: Promise<TerminationMode> } | null = null;
 
   constructor(opts: PrometheusSourceOptions) {
@@ -124,11 +124,16 @@ export class PrometheusSource implements MetricsSource {
   }
 
   /** Discovery over the window, cached for a minute (pages ask for one container after another). */
-  private async workloads(start: number, end: number): Promise<DiscoveredWorkload[]> {
+  /** The whole cluster's workloads, discovered once for concurrent and consecutive reads of about the same window (a page's chart and verdict). */
+  private workloads(start: number, end: number): Promise<DiscoveredWorkload[]> {
     if (this.inventory && Math.abs(this.inventory.at - end) < 60 && this.inventory.start <= start) return this.inventory.workloads;
-    const workloads = await this.discover(start, end);
-    this.inventory = { at: end, start, workloads };
-    return workloads;
+    const entry = { at: end, start, workloads: this.discover(start, end) };
+    // a failed discovery is not kept
+    entry.workloads.catch(() => {
+      if (this.inventory === entry) this.inventory = null;
+    });
+    this.inventory = entry;
+    return entry.workloads;
   }
 
   async containerHistory(ref: ContainerRef, window: SeriesWindow): Promise<PodSeries[]> {
@@ -210,16 +215,17 @@ export class PrometheusSource implements MetricsSource {
       const k = key(s.metric.namespace!, s.metric.pod!, s.metric.container!);
       const reason = s.metric.reason ?? "Unknown";
       const list = out.get(k) ?? [];
+      const codes = codeOf.get(k);
+      const kind = (reason === "OOMKilled" || reason === "Completed" ? reason : "Error") as Termination["reason"];
       for (let i = 0; i < s.t.length; i++) {
+        const ci = codes ? indexOf(codes.t, s.t[i]!) : -1;
+        const exitCode = ci >= 0 ? codes!.v[ci]! : reason === "OOMKilled" ? 137 : -1;
         // n restarts in the step ending at t: spread evenly over it (when it holds one, its middle)
         const n = mode === "timestamp" ? 1 : Math.min(Math.round(s.v[i]!), 1000);
         for (let j = 0; j < n; j++) {
           const at = mode === "timestamp" ? s.v[i]! : Math.round(s.t[i]! - step + ((j + 0.5) * step) / n);
           if (at <= 0 || at < start || at > end || list.some((x) => x.at === at)) continue;
-          const codes = codeOf.get(k);
-          const ci = codes ? indexOf(codes.t, s.t[i]!) : -1;
-          const exitCode = ci >= 0 ? codes!.v[ci]! : reason === "OOMKilled" ? 137 : -1;
-          list.push({ at, reason: (reason === "OOMKilled" || reason === "Completed" ? reason : "Error") as Termination["reason"], exitCode });
+          list.push({ at, reason: kind, exitCode });
         }
       }
       out.set(k, list);
@@ -272,7 +278,9 @@ export class PrometheusSource implements MetricsSource {
     // checked beside discovery rather than after it
     void this.terminationMode(window.end, window.end - window.start).catch(() => undefined);
     const only = filter.workload;
-    const workloads = (await this.discover(window.start, window.end, filter.namespace))
+    // one workload (a container's page) comes from the cached inventory its charts read too
+    const workloads = (await (only ? this.workloads(window.start, window.end) : this.discover(window.start, window.end, filter.namespace)))
+      .filter((w) => !filter.namespace || w.namespace === filter.namespace)
       .filter((w) => !only || (w.kind === only.kind && w.name === only.name))
       .map((w) => (filter.container ? { ...w, containers: w.containers.filter((c) => c.name === filter.container) } : w));
     const stepOf = (points: number) => q.stepFor(window.start, window.end, Math.max(this.minStep, window.stepSeconds, Math.min(MAX_TREND_STEP, Math.ceil((window.end - window.start) / points))));

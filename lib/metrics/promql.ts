@@ -68,8 +68,11 @@ export function stepFor(start: number, end: number, min: number): number {
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
+/** Whether `name` is a valid Prometheus label name (letters, digits, _; not starting with a digit). */
+export const isLabelName = (name: string) => LABEL_NAME.test(name);
+
 export function assertLabelName(name: string): string {
-  if (!LABEL_NAME.test(name)) throw new Error(`"${name}" is not a valid Prometheus label name`);
+  if (!isLabelName(name)) throw new Error(`"${name}" is not a valid Prometheus label name`);
   return name;
 }
 
