@@ -8,7 +8,12 @@ import type { Backtest } from "./types";
  * only lengthens the cycle); other kills by the demand that reached the old limit, extrapolated one
  * scrape past the last sample.
  */
-export function backtest(pods: PodSeriesArrays[], trends: PodTrend[], limitBytes: number, oldLimit: number | null, isLeak: boolean): Backtest {
+export function backtest(
+  pods: PodSeriesArrays[], trends: PodTrend[], limitBytes: number, oldLimit: number | null, isLeak: boolean,
+  heap: { flag: string; afterBytes: number } | null = null,
+): Backtest {
+  // a heap ceiling at or above the new limit lets the heap grow into it: no kill can be called avoided
+  const heapFills = heap !== null && heap.afterBytes >= limitBytes;
   let observed = 0;
   let avoided = 0;
   let tightest = Infinity;
@@ -30,20 +35,27 @@ export function backtest(pods: PodSeriesArrays[], trends: PodTrend[], limitBytes
     }
     for (const kill of p.ooms) {
       const peak = estimatedPeak(p, kill, oldLimit);
-      if (peak < limitBytes) avoided++;
+      if (peak < limitBytes && !heapFills) avoided++;
       tightest = Math.min(tightest, limitBytes - peak);
     }
   });
   if (!Number.isFinite(tightest)) tightest = limitBytes;
   const remaining = observed - avoided;
+  // say what the estimate rests on: a kill only proves demand reached the old limit
+  const basis =
+    observed === 0 || isLeak
+      ? ""
+      : ` Estimate: each kill counts as demand of at least the ${oldLimit !== null ? formatQuantity(oldLimit) : "old"} limit it hit, or the last samples' rise continued one scrape, whichever is higher; demand above that is not visible in the metrics.${heap && !heapFills ? ` It assumes the heap stays under ${heap.flag}, as the fix sets it.` : ""}`;
   const note =
     observed === 0
       ? `No OOMKill in the window; the tightest moment would have left ${formatQuantity(Math.max(0, Math.round(tightest / 1048576)) * 1048576)} free.`
       : isLeak
         ? `At the observed growth, ${formatQuantity(limitBytes)} would have cut ${observed} OOMKills to ${remaining}: it buys time, the leak still needs fixing.`
-        : remaining === 0
-          ? `All ${observed} OOMKills would have been avoided; the tightest moment would have left ${Math.max(0, Math.round((tightest / limitBytes) * 100))}% of the limit free.`
-          : `${avoided} of ${observed} OOMKills would have been avoided; ${remaining} had demand estimated above ${formatQuantity(limitBytes)}.`;
+        : heapFills
+          ? `None of the ${observed} OOMKills counts as avoided: ${heap!.flag} lets the heap grow to ${formatQuantity(Math.round(heap!.afterBytes / 1048576) * 1048576)}, at or above ${formatQuantity(limitBytes)}, so the kernel can still kill it there.`
+          : remaining === 0
+            ? `All ${observed} OOMKills would have been avoided; the tightest moment would have left ${Math.max(0, Math.round((tightest / limitBytes) * 100))}% of the limit free.${basis}`
+            : `${avoided} of ${observed} OOMKills would have been avoided; ${remaining} had demand estimated above ${formatQuantity(limitBytes)}.${basis}`;
   return {
     observedOomKills: observed,
     avoidedOomKills: avoided,
@@ -85,4 +97,18 @@ function estimatedPeak(p: PodSeriesArrays, kill: number, oldLimit: number | null
   const prev = i >= 1 ? p.ws[i - 1]! : last;
   const extrapolated = last + Math.max(0, last - prev);
   return Math.max(oldLimit ?? 0, extrapolated);
+}
+
+/**
+ * Hours a leaking container would run between kills at `limitBytes`: from the lowest restart floor of
+ * its cycles to the limit at `growthBytesPerHour`. Null without growth.
+ */
+export function hoursBetweenKills(pods: PodSeriesArrays[], trends: PodTrend[], limitBytes: number, growthBytesPerHour: number | null): number | null {
+  if (growthBytesPerHour === null || growthBytesPerHour <= 0) return null;
+  let floor = Infinity;
+  pods.forEach((p, i) => {
+    for (const c of trends[i]?.cycles ?? []) floor = Math.min(floor, valueAt(p, c.start));
+  });
+  if (!Number.isFinite(floor)) return null;
+  return Math.max(0, (limitBytes - floor) / growthBytesPerHour);
 }

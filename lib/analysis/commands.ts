@@ -1,22 +1,37 @@
-import type { ContainerInput, Recommendation } from "./types";
+import { shellJoin, shellQuote } from "./shell";
+import type { AnalysisOutput, ContainerInput, Recommendation } from "./types";
 
 const KINDS = new Set(["deployment", "statefulset", "daemonset", "replicaset", "job", "cronjob"]);
-const shellSafe = (s: string) => (/^[A-Za-z0-9._/=:-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-/** The kubectl command and the equivalent strategic-merge patch that apply a recommendation to the workload. */
-export function fixCommands(c: ContainerInput, rec: Recommendation): { kubectl: string | null; patch: string | null; kubectlPatch: string | null; note?: string } {
+/** A YAML scalar: plain when it cannot be read as anything but the string, else double-quoted (JSON is valid YAML). */
+const yamlScalar = (v: string) => (/^[A-Za-z0-9][A-Za-z0-9._\-/=:]*$/.test(v) && !/^(true|false|null|yes|no|on|off|~|[-+.\d][\d.eE+-]*)$/i.test(v) ? v : JSON.stringify(v));
+
+export type FixCommands = NonNullable<AnalysisOutput["commands"]>;
+
+/**
+ * The commands that apply a recommendation: `kubectl set resources` on the workload (and `kubectl set
+ * env` when a heap ceiling must come down with the limit), the equivalent strategic-merge patch as
+ * YAML and as a `kubectl patch`, and the in-place resize of the running pods where the cluster can.
+ * Every word is shell-quoted by one function.
+ */
+export function fixCommands(c: ContainerInput, rec: Recommendation, q: { env?: Record<string, string>; runningPods?: string[] } = {}): FixCommands {
   const kind = (c.workload?.kind ?? "").toLowerCase();
   const name = c.workload?.name;
+  const env = Object.entries(q.env ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const ns = c.namespace ? ["-n", c.namespace] : [];
+  const resources = { requests: { memory: rec.request }, limits: { memory: rec.limit } };
+  const resize = resizeCommands(c, resources, ns, env.length > 0, rec.limitBytes < (c.limitBytes ?? Infinity), q.runningPods ?? []);
   if (!KINDS.has(kind) || !name) {
     return {
-      kubectl: null, patch: null, kubectlPatch: null,
-      note: "A bare Pod's resources cannot be changed in place: change the manifest that creates it and recreate the pod.",
+      kubectl: null, env: null, patch: null, kubectlPatch: null, ...resize,
+      note: "A bare Pod's template cannot be changed: change the manifest that creates it and recreate the pod.",
     };
   }
-  const ns = c.namespace ? ` -n ${shellSafe(c.namespace)}` : "";
-  const kubectl = `kubectl set resources ${kind}/${shellSafe(name)}${ns} -c ${shellSafe(c.name)} --limits=memory=${rec.limit} --requests=memory=${rec.request}`;
-  const resources = { requests: { memory: rec.request }, limits: { memory: rec.limit } };
-  const podSpec = { containers: [{ name: c.name, resources }] };
+  const target = `${kind}/${name}`;
+  const kubectl = shellJoin(["kubectl", "set", "resources", target, ...ns, "-c", c.name, `--limits=memory=${rec.limit}`, `--requests=memory=${rec.request}`]);
+  const envCommand = env.length ? [shellJoin(["kubectl", "set", "env", target, ...ns, "-c", c.name]), ...env.map(([k, v]) => `${k}=${shellQuote(v)}`)].join(" ") : null;
+  const container = { name: c.name, resources, ...(env.length ? { env: env.map(([k, v]) => ({ name: k, value: v })) } : {}) };
+  const podSpec = { containers: [container] };
   const body = kind === "cronjob" ? { spec: { jobTemplate: { spec: { template: { spec: podSpec } } } } } : { spec: { template: { spec: podSpec } } };
   const pad = (n: number) => "  ".repeat(n);
   const templatePath = kind === "cronjob" ? ["spec:", "jobTemplate:", "spec:", "template:", "spec:"] : ["spec:", "template:", "spec:"];
@@ -24,13 +39,29 @@ export function fixCommands(c: ContainerInput, rec: Recommendation): { kubectl: 
   const patch = [
     ...templatePath.map((line, i) => `${pad(i)}${line}`),
     `${pad(depth)}containers:`,
-    `${pad(depth)}- name: ${c.name}`,
+    `${pad(depth)}- name: ${yamlScalar(c.name)}`,
     `${pad(depth + 1)}resources:`,
     `${pad(depth + 2)}requests:`,
     `${pad(depth + 3)}memory: ${rec.request}`,
     `${pad(depth + 2)}limits:`,
     `${pad(depth + 3)}memory: ${rec.limit}`,
+    ...(env.length ? [`${pad(depth + 1)}env:`, ...env.flatMap(([k, v]) => [`${pad(depth + 1)}- name: ${yamlScalar(k)}`, `${pad(depth + 2)}value: ${yamlScalar(v)}`])] : []),
   ].join("\n") + "\n";
-  const kubectlPatch = `kubectl patch ${kind}/${shellSafe(name)}${ns} --type=strategic -p '${JSON.stringify(body)}'`;
-  return { kubectl, patch, kubectlPatch };
+  const kubectlPatch = shellJoin(["kubectl", "patch", target, ...ns, "--type=strategic", "-p", JSON.stringify(body)]);
+  return {
+    kubectl, env: envCommand, patch, kubectlPatch, ...resize,
+    ...(envCommand ? { note: "Run both commands (each starts a rollout), or apply the patch, which changes the limit and the heap setting in one rollout." } : {}),
+  };
+}
+
+/** `kubectl patch pod … --subresource resize` for each running pod: the new resources without a restart (Kubernetes 1.33+). */
+function resizeCommands(c: ContainerInput, resources: object, ns: string[], envChanges: boolean, lowersLimit: boolean, pods: string[]): { resize: string | null; resizeNote: string | null } {
+  if (pods.length === 0) return { resize: null, resizeNote: null };
+  if (envChanges) return { resize: null, resizeNote: "No in-place resize: the heap setting changes too, and a running process only reads it when it starts." };
+  const body = JSON.stringify({ spec: { containers: [{ name: c.name, resources }] } });
+  const resize = [...pods].sort().map((pod) => shellJoin(["kubectl", "patch", "pod", pod, ...ns, "--subresource", "resize", "--type=strategic", "-p", body])).join("\n");
+  const resizeNote = lowersLimit
+    ? "Applies to the running pods without a restart; needs Kubernetes 1.34+ to lower a memory limit in place (1.33 resizes upward only), and kubectl 1.32+. The template change above is what persists."
+    : "Applies to the running pods without a restart; needs Kubernetes 1.33+ (in-place pod resize) and kubectl 1.32+. The template change above is what persists.";
+  return { resize, resizeNote };
 }

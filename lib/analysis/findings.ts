@@ -1,77 +1,66 @@
-import { formatQuantity, Gi, Ki, Mi, mib } from "./quantity";
+import { formatQuantity, mib } from "./quantity";
 import type { ContainerInput, Finding } from "./types";
+import type { CeilingPlan, SizingPlan } from "./recommend";
+import { CEILING_SHARE, heapCeilings, runtimeName, type HeapCeiling } from "./runtime";
+import { shellJoin } from "./shell";
 
-const UNIT: Record<string, number> = { "": 1, k: Ki, m: Mi, g: Gi, t: 1024 * Gi };
+const CODES: Record<HeapCeiling["runtime"], string> = { jvm: "jvm_heap_exceeds_limit", node: "node_heap_exceeds_limit", go: "go_memlimit_exceeds_limit" };
+const NEAR_CODES: Record<HeapCeiling["runtime"], string> = { jvm: "jvm_heap_near_limit", node: "node_heap_near_limit", go: "go_memlimit_near_limit" };
+const where = (h: HeapCeiling) => (h.variable ? `in ${h.variable}` : "in the command");
+const pctOf = (share: number) => `${Math.round(share * 100)}%`;
 
-/** Every word of the container's command line and environment, where runtime flags hide. */
-function words(c: ContainerInput): string[] {
-  return [...(c.command ?? []), ...(c.args ?? []), ...Object.values(c.env ?? {})].flatMap((s) => s.split(/\s+/)).filter(Boolean);
-}
-
-/** JVM -Xmx in bytes, if set. */
-export function jvmMaxHeapBytes(c: ContainerInput): number | null {
-  let out: number | null = null;
-  for (const w of words(c)) {
-    const m = /^-Xmx(\d+)([kKmMgGtT]?)$/.exec(w);
-    if (m) out = Number(m[1]) * UNIT[m[2]!.toLowerCase()]!;
+/** What the fix does about a ceiling, in words, so a finding about today's limit never contradicts it. */
+function fixAdvice(h: HeapCeiling, p: CeilingPlan | undefined, plan: SizingPlan | undefined, limit: number): string {
+  const share = CEILING_SHARE[h.runtime];
+  if (!plan || !p) return `Set ${h.advice(share * limit)} (${pctOf(share)} of the limit)${h.runtime === "jvm" ? " or use -XX:MaxRAMPercentage=75 without -Xmx" : ""}.`;
+  if (p.lowered) return `The fix below sets ${h.advice(p.afterBytes)} with a ${plan.rec.limit} limit, leaving the runtime ${pctOf(1 - p.afterBytes / plan.rec.limitBytes)} of it.`;
+  if (p.afterBytes <= share * plan.rec.limitBytes) {
+    return `The fix below raises the limit to ${plan.rec.limit}, which leaves ${h.flag} ${pctOf(1 - p.afterBytes / plan.rec.limitBytes)} room${h.variable ? "" : `; to keep a smaller limit, change it in the command to ${h.advice(share * limit)}`}.`;
   }
-  return out;
+  return `Change it ${where(h)} to ${h.advice(share * plan.rec.limitBytes)} (${pctOf(share)} of the recommended ${plan.rec.limit}).`;
 }
 
-/** Node.js --max-old-space-size in bytes (the flag is in MiB), if set. */
-export function nodeOldSpaceBytes(c: ContainerInput): number | null {
-  let out: number | null = null;
-  const all = words(c);
-  all.forEach((w, i) => {
-    const m = /^--max-old-space-size(?:=(\d+))?$/.exec(w);
-    if (m) {
-      const v = m[1] ?? all[i + 1];
-      if (v && /^\d+$/.test(v)) out = Number(v) * Mi;
-    }
-  });
-  return out;
-}
-
-function maxRamPercentage(c: ContainerInput): number | null {
-  let out: number | null = null;
-  for (const w of words(c)) {
-    const m = /^-XX:MaxRAMPercentage=(\d+(?:\.\d+)?)$/.exec(w);
-    if (m) out = Number(m[1]);
-  }
-  return out;
-}
-
-/** What the pod spec alone shows (runtime heap flags against the limit, missing or lopsided resources). */
-export function specFindings(c: ContainerInput): Finding[] {
+/** Findings about heap ceilings against the current limit and, when there is one, the recommended limit. */
+function ceilingFindings(c: ContainerInput, plan: SizingPlan | undefined): Finding[] {
   const out: Finding[] = [];
   const limit = c.limitBytes ?? null;
-  const request = c.requestBytes ?? null;
-  const xmx = jvmMaxHeapBytes(c);
-  if (xmx !== null && limit !== null) {
-    const advised = `-Xmx${Math.floor((limit * 0.75) / Mi)}m`;
-    if (xmx >= limit) {
+  for (const h of heapCeilings(c)) {
+    const share = CEILING_SHARE[h.runtime];
+    const p = plan?.ceilings.find((x) => x.ceiling.runtime === h.runtime);
+    const name = `${runtimeName(h.runtime)} ${h.runtime === "go" ? "memory limit" : "max heap"} ${h.flag} ${where(h)}`;
+    if (limit !== null) {
+      const bytes = h.bytesAt(limit);
+      if (bytes >= limit) {
+        out.push({
+          code: CODES[h.runtime], severity: "critical",
+          message: `${name} (${mib(bytes)}) is at or above the ${formatQuantity(limit)} limit: the heap can grow until the kernel kills the process, before the ${h.runtime === "go" ? "Go runtime" : "garbage collector"} ever has to work hard. ${fixAdvice(h, p, plan, limit)}`,
+        });
+        continue;
+      }
+      if (bytes > share * limit) {
+        out.push({
+          code: NEAR_CODES[h.runtime], severity: "warning",
+          message: `${name} (${mib(bytes)}) leaves under ${pctOf(1 - share)} of the ${formatQuantity(limit)} limit for ${h.runtime === "jvm" ? "metaspace, threads and direct buffers" : "everything outside the heap"}. ${fixAdvice(h, p, plan, limit)}`,
+        });
+        continue;
+      }
+    }
+    // fine under today's limit (or none): the recommended limit must not make it a problem
+    if (plan && p && p.atRecommendedBytes > share * plan.rec.limitBytes) {
       out.push({
-        code: "jvm_heap_exceeds_limit", severity: "critical",
-        message: `JVM max heap -Xmx ${formatQuantity(xmx)} is at or above the ${formatQuantity(limit)} limit: the heap can grow until the kernel kills the JVM, before the garbage collector ever has to run hard. Set ${advised} (75% of the limit) or use -XX:MaxRAMPercentage=75 without -Xmx.`,
-      });
-    } else if (xmx > 0.85 * limit) {
-      out.push({
-        code: "jvm_heap_near_limit", severity: "warning",
-        message: `JVM max heap -Xmx ${formatQuantity(xmx)} leaves under 15% of the ${formatQuantity(limit)} limit for metaspace, threads and direct buffers. ${advised} (75%) is safer.`,
+        code: "heap_ceiling_above_recommended_limit", severity: "warning",
+        message: `At the recommended ${plan.rec.limit} limit, ${name} (${mib(p.atRecommendedBytes)}) would leave the runtime under ${pctOf(1 - share)} of it${p.atRecommendedBytes >= plan.rec.limitBytes ? " — the heap could grow past the limit" : ""}. ${p.lowered ? `The fix lowers it to ${h.advice(p.afterBytes)}; apply both together.` : fixAdvice(h, p, plan, plan.rec.limitBytes)}`,
       });
     }
   }
-  const pct = maxRamPercentage(c);
-  if (pct !== null && pct > 85) {
-    out.push({ code: "jvm_ram_percentage_high", severity: "warning", message: `-XX:MaxRAMPercentage=${pct} gives the heap almost all of the container's memory; non-heap memory then pushes it over the limit. Use 75.` });
-  }
-  const oldSpace = nodeOldSpaceBytes(c);
-  if (oldSpace !== null && limit !== null && oldSpace >= 0.9 * limit) {
-    out.push({
-      code: "node_heap_exceeds_limit", severity: oldSpace >= limit ? "critical" : "warning",
-      message: `Node.js --max-old-space-size=${Math.round(oldSpace / Mi)} (${mib(oldSpace)}) is ${oldSpace >= limit ? "at or above" : "close to"} the ${formatQuantity(limit)} limit: V8 will not collect hard before the kernel kills it. Use about 75% of the limit (--max-old-space-size=${Math.floor((limit * 0.75) / Mi)}).`,
-    });
-  }
+  return out;
+}
+
+/** What the pod spec alone shows (runtime heap settings against the current and recommended limits, missing or lopsided resources). */
+export function specFindings(c: ContainerInput, plan?: SizingPlan): Finding[] {
+  const out: Finding[] = ceilingFindings(c, plan);
+  const limit = c.limitBytes ?? null;
+  const request = c.requestBytes ?? null;
   if (limit === null) {
     out.push({ code: "no_memory_limit", severity: "warning", message: "No memory limit: one leak or spike can take the whole node's memory and get other pods evicted. Set a limit." });
   }
@@ -108,30 +97,32 @@ export function detectLanguage(c: ContainerInput): Language {
 
 /** Profiling advice for a leak, with the command for the language the container suggests. */
 export function profilingFinding(c: ContainerInput, pod: string | null): Finding {
-  const ns = c.namespace ? ` -n ${c.namespace}` : "";
+  const ns = c.namespace ? ["-n", c.namespace] : [];
   const target = pod ?? "<pod>";
   const lang = detectLanguage(c);
-  const exec = `kubectl exec${ns} ${target} -c ${c.name} --`;
+  // every name goes through shellJoin; only the operators between commands are written as shell syntax
+  const exec = (...cmd: string[]) => shellJoin(["kubectl", "exec", ...ns, target, "-c", c.name, "--", ...cmd]);
+  const owner = c.workload?.kind && c.workload.name ? `${c.workload.kind.toLowerCase()}/${c.workload.name}` : `pod/${target}`;
   const advice: Record<Language, { how: string; command: string }> = {
     go: {
       how: "Take two heap profiles with pprof an hour apart and compare them (import net/http/pprof if the service does not expose /debug/pprof).",
-      command: `kubectl port-forward${ns} ${target} 6060:6060 & go tool pprof -top -sample_index=inuse_space http://localhost:6060/debug/pprof/heap`,
+      command: `${shellJoin(["kubectl", "port-forward", ...ns, target, "6060:6060"])} & go tool pprof -top -sample_index=inuse_space http://localhost:6060/debug/pprof/heap`,
     },
     java: {
       how: "Dump the heap with jmap and open it in Eclipse MAT or VisualVM: look for the dominator tree and collections that only grow.",
-      command: `${exec} jmap -dump:live,format=b,file=/tmp/heap.hprof 1 && kubectl cp${ns} ${target}:/tmp/heap.hprof ./heap.hprof -c ${c.name}`,
+      command: `${exec("jmap", "-dump:live,format=b,file=/tmp/heap.hprof", "1")} && ${shellJoin(["kubectl", "cp", ...ns, `${target}:/tmp/heap.hprof`, "./heap.hprof", "-c", c.name])}`,
     },
     python: {
       how: "Start the process with tracemalloc and compare two snapshots: the lines whose allocations keep growing are the leak.",
-      command: `kubectl set env${ns} ${c.workload?.kind && c.workload.name ? `${c.workload.kind.toLowerCase()}/${c.workload.name}` : `pod/${target}`} -c ${c.name} PYTHONTRACEMALLOC=25  # then: tracemalloc.take_snapshot().compare_to(previous, "lineno")`,
+      command: `${shellJoin(["kubectl", "set", "env", ...ns, owner, "-c", c.name, "PYTHONTRACEMALLOC=25"])}  # then: tracemalloc.take_snapshot().compare_to(previous, "lineno")`,
     },
     node: {
       how: "Take two heap snapshots some time apart (node --heapsnapshot-signal=SIGUSR2) and compare them in Chrome DevTools' Memory tab.",
-      command: `${exec} kill -USR2 1 && kubectl cp${ns} ${target}:/app -c ${c.name} ./snapshots  # needs node --heapsnapshot-signal=SIGUSR2`,
+      command: `${exec("kill", "-USR2", "1")} && ${shellJoin(["kubectl", "cp", ...ns, `${target}:/app`, "-c", c.name, "./snapshots"])}  # needs node --heapsnapshot-signal=SIGUSR2`,
     },
     unknown: {
       how: "Profile the application's heap with its language's profiler (Go pprof, Java jmap, Python tracemalloc, Node.js heap snapshots) and compare two profiles taken apart.",
-      command: `${exec} sh -c 'cat /proc/1/status | grep -E "VmRSS|VmHWM"'`,
+      command: exec("sh", "-c", 'grep -E "VmRSS|VmHWM" /proc/1/status'),
     },
   };
   const a = advice[lang];

@@ -1,15 +1,20 @@
-import { backtest } from "./backtest";
+import { backtest, hoursBetweenKills } from "./backtest";
 import { fixCommands } from "./commands";
 import { podTrend, type PodSeriesArrays, type PodTrend } from "./cycles";
+import { AnalysisError } from "./errors";
 import { profilingFinding, specFindings } from "./findings";
 import { formatQuantity, mib } from "./quantity";
-import { costDelta, recommend } from "./recommend";
+import { costDelta, planSizing, type SizingPlan } from "./recommend";
+import { CEILING_SHARE, heapCeilings, runtimeName } from "./runtime";
 import { clamp01, summarizeAll, type Summary } from "./stats";
-import type { Alert, AnalysisInput, AnalysisOutput, ContainerInput, Finding, Pattern, Termination } from "./types";
+import type { Alert, AnalysisInput, AnalysisOutput, ContainerInput, Finding, HeapCeilingOutput, Pattern, Termination } from "./types";
 
 export * from "./types";
 export { InputError, parseAnalysisInput } from "./validate";
+export { AnalysisError } from "./errors";
 export { formatQuantity, roundUpClean } from "./quantity";
+export { invalidName, isDnsLabel, isDnsSubdomain } from "./names";
+export { shellJoin, shellQuote } from "./shell";
 
 const HOUR = 3600;
 const MIN_SAMPLES = 12;
@@ -80,10 +85,11 @@ export function analyzeContainer(q: {
   // one pass per pod finds the statistics and each pod's peak, which cycles and backtest both need
   const { summary: seriesStats, maxes } = summarizeAll(series.map((x) => x.ws));
   series.forEach((x, i) => (x.max = maxes[i]!));
+  if (q.rawStats && total > 0) assertPlausible(q.rawStats.stats, seriesStats);
   const stats = q.rawStats && total > 0 ? q.rawStats.stats : seriesStats;
   const oomKills = series.reduce((n, s) => n + s.ooms.length, 0);
   const windowSeconds = total ? last - first : 0;
-  const findings: Finding[] = specFindings(c);
+  let findings: Finding[] = specFindings(c);
   const roundedStats = { mean: Math.round(stats.mean), p50: Math.round(stats.p50), p95: Math.round(stats.p95), p99: Math.round(stats.p99), max: Math.round(stats.max) };
   const evidence = { samples: q.rawStats && total > 0 ? q.rawStats.samples : total, pods: series.length, cycles: 0, oomKills, windowHours: Math.round((windowSeconds / HOUR) * 10) / 10 };
 
@@ -94,7 +100,7 @@ export function analyzeContainer(q: {
   if (total < MIN_SAMPLES || windowSeconds < MIN_WINDOW_SECONDS) {
     return {
       pattern: "insufficient_data", confidence: 1, leakConfidence: 0, growthBytesPerHour: null, timeToOomHours: null,
-      usageOfLimit, alert, stats: roundedStats, findings, recommendation: null, backtest: null, cost: null, commands: null,
+      usageOfLimit, alert, stats: roundedStats, findings, recommendation: null, backtest: null, cost: null, commands: null, heapCeilings: ceilingsOut(c, null),
       summary: `Not enough data: ${total} samples over ${Math.round(windowSeconds / 60)} minutes; the verdict needs at least ${MIN_SAMPLES} samples over an hour.`,
       evidence,
     };
@@ -107,6 +113,8 @@ export function analyzeContainer(q: {
   const growth = currentGrowth(trends, limit, scale);
   const { pattern, confidence } = classify(stats, limit, oomKills, leakConfidence);
 
+  const plan = planSizing(c, stats, { oomKilled: oomKills > 0, leak: pattern === "leak" });
+  findings = specFindings(c, plan);
   if (pattern === "leak") findings.push(profilingFinding(c, growth.pod ?? c.pod ?? null));
   if (oomKills > 0 && limit !== null && stats.max < 0.85 * limit) {
     findings.push({
@@ -114,24 +122,76 @@ export function analyzeContainer(q: {
       message: `The container was OOMKilled ${oomKills} times although no sample came near the ${formatQuantity(limit)} limit (max ${mib(stats.max)}): the spikes are shorter than the scrape interval.`,
     });
   }
-  const rec = recommend(c, stats, oomKills > 0);
+  const rec = plan.rec;
+  // the fix's heap ceiling closest to the new limit decides whether the backtest may count kills as avoided
+  const heap = plan.ceilings.reduce<{ flag: string; afterBytes: number } | null>(
+    (m, p) => (m === null || p.afterBytes / rec.limitBytes > m.afterBytes / rec.limitBytes ? { flag: p.lowered ? p.ceiling.advice(p.afterBytes) : p.ceiling.flag, afterBytes: p.afterBytes } : m),
+    null,
+  );
+  const hours = growth.hours === null ? null : round(growth.hours, 1);
+  if (pattern === "leak") {
+    const between = hoursBetweenKills(series, trends, rec.limitBytes, growth.bytesPerHour);
+    if (between !== null && growth.bytesPerHour !== null) rec.basis += `; at ${mib(growth.bytesPerHour)}/h, ${rec.limit} gives ${between < 1 ? `about ${Math.max(1, Math.round(between * 60))} min` : `about ${Math.round(between)} h`} between kills — the leak still needs fixing`;
+  }
   return {
     pattern,
     confidence,
     leakConfidence,
     growthBytesPerHour: growth.bytesPerHour === null ? null : Math.round(growth.bytesPerHour),
-    timeToOomHours: growth.hours === null ? null : round(growth.hours, 1),
+    timeToOomHours: hours,
     usageOfLimit,
     alert,
     stats: roundedStats,
     findings,
     recommendation: rec,
-    backtest: backtest(series, trends, rec.limitBytes, limit, pattern === "leak"),
-    cost: costDelta(c, rec, q.pricing),
-    commands: fixCommands(c, rec),
-    summary: summarize1(pattern, stats, limit, oomKills, { ...growth, hours: growth.hours === null ? null : round(growth.hours, 1) }, windowSeconds),
+    backtest: backtest(series, trends, rec.limitBytes, limit, pattern === "leak", heap),
+    cost: plan.noChange ? null : costDelta(c, rec, q.pricing),
+    commands: plan.noChange ? null : fixCommands(c, rec, { env: plan.env, runningPods: runningPods(series, last) }),
+    heapCeilings: ceilingsOut(c, plan),
+    summary: summarize1(pattern, stats, limit, oomKills, { ...growth, hours }, windowSeconds, heapCause(plan, limit, oomKills, pattern)) + (plan.noChange ? " The sizing is right: the recommendation equals the current request and limit, nothing to change." : ""),
     evidence,
   };
+}
+
+/** Impossible statistics are refused rather than recommended from (a broken percentile query must not shrink a limit). */
+function assertPlausible(raw: Summary, series: Summary): void {
+  const mi = (v: number) => mib(v);
+  const fail = (why: string) => {
+    throw new AnalysisError(`impossible statistics from the metrics source (${why}): p50 ${mi(raw.p50)}, p95 ${mi(raw.p95)}, p99 ${mi(raw.p99)}, mean ${mi(raw.mean)}, max ${mi(raw.max)}; refusing to recommend from them`);
+  };
+  for (const k of ["mean", "p50", "p95", "p99", "max"] as const) if (!Number.isFinite(raw[k]) || raw[k] < 0) fail(`${k} is not a non-negative number`);
+  if (series.max > 0 && (raw.p50 <= 0 || raw.p95 <= 0 || raw.p99 <= 0)) fail("a percentile of 0 for a container with samples");
+  // 0.5% slack: percentiles of a systematic sample may straddle each other by a sample's rounding
+  const slack = 1.005;
+  if (raw.p50 > raw.p95 * slack || raw.p95 > raw.p99 * slack) fail("percentiles out of order");
+  if (raw.p99 > raw.max * slack || raw.mean > raw.max * slack) fail("p99 or the mean above the maximum");
+}
+
+/** Pods whose samples reach the end of the window: the ones running now, which an in-place resize can change. */
+function runningPods(series: PodSeriesArrays[], last: number): string[] {
+  return series.filter((s) => s.t.length > 0 && s.t[s.t.length - 1]! >= last - 900).map((s) => s.name);
+}
+
+function ceilingsOut(c: ContainerInput, plan: SizingPlan | null): HeapCeilingOutput[] {
+  if (!plan) {
+    return heapCeilings(c).map((h) => ({
+      runtime: h.runtime, setting: h.flag, variable: h.variable, currentBytes: c.limitBytes == null ? (h.relative ? null : h.bytesAt(0)) : Math.round(h.bytesAt(c.limitBytes)),
+      recommendedBytes: null, maxShareOfLimit: CEILING_SHARE[h.runtime], lowered: false,
+    }));
+  }
+  return plan.ceilings.map((p) => ({
+    runtime: p.ceiling.runtime, setting: p.ceiling.flag, variable: p.ceiling.variable, currentBytes: p.currentBytes,
+    recommendedBytes: Math.round(p.afterBytes), maxShareOfLimit: p.share, lowered: p.lowered,
+  }));
+}
+
+/** When a heap ceiling at or above the current limit is what kills the container, the verdict says so. */
+function heapCause(plan: SizingPlan, limit: number | null, ooms: number, pattern: Pattern): string | null {
+  if (limit === null || ooms === 0 || pattern === "leak") return null;
+  const p = plan.ceilings.find((x) => x.currentBytes !== null && x.currentBytes >= limit);
+  if (!p) return null;
+  const heap = p.ceiling.runtime === "go" ? "The Go heap's soft limit" : `The ${runtimeName(p.ceiling.runtime)} heap`;
+  return `${heap} may grow past the limit: ${p.ceiling.flag} (${mib(p.currentBytes!)}) is at or above the ${formatQuantity(limit)} limit, so the kernel kills the process before ${p.ceiling.runtime === "go" ? "the runtime" : "the garbage collector"} has to work hard (${ooms} OOMKill${ooms === 1 ? "" : "s"}).`;
 }
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -188,7 +248,8 @@ function inWords(hours: number): string {
   return `in about ${Math.round(hours / 24)} days`;
 }
 
-function summarize1(pattern: Pattern, s: Summary, limit: number | null, ooms: number, growth: { bytesPerHour: number | null; hours: number | null }, windowSeconds: number): string {
+function summarize1(pattern: Pattern, s: Summary, limit: number | null, ooms: number, growth: { bytesPerHour: number | null; hours: number | null }, windowSeconds: number, heapCause: string | null): string {
+  if (heapCause) return heapCause;
   const days = windowSeconds / 86_400;
   const span = days >= 1.5 ? `${Math.round(days)} days` : `${Math.round(windowSeconds / HOUR)} hours`;
   const kills = ooms === 0 ? "no OOMKills" : `${ooms} OOMKill${ooms === 1 ? "" : "s"}`;

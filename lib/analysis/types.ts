@@ -62,6 +62,25 @@ export interface Recommendation {
   request: string;
   limit: string;
   basis: string;
+  /** the recommendation equals the current request and limit and changes no heap setting: nothing to apply */
+  noChange: boolean;
+}
+
+/** A runtime heap ceiling the env or command sets, against the current limit and once the fix is applied. */
+export interface HeapCeilingOutput {
+  runtime: "jvm" | "node" | "go";
+  /** the setting as written: `-Xmx1g`, `--max-old-space-size=768`, `GOMEMLIMIT=450MiB` */
+  setting: string;
+  /** the env variable that carries it, or null for the command line */
+  variable: string | null;
+  /** its size under the current limit (or as written when there is none) */
+  currentBytes: number | null;
+  /** its size once the fix is applied, under the recommended limit */
+  recommendedBytes: number | null;
+  /** the largest share of the limit it may take (0.75, or 0.9 for GOMEMLIMIT) */
+  maxShareOfLimit: number;
+  /** the fix changes it (commands.env) */
+  lowered: boolean;
 }
 
 export interface Backtest {
@@ -89,7 +108,19 @@ export interface AnalysisOutput {
   recommendation: Recommendation | null;
   backtest: Backtest | null;
   cost: { currency: string; replicas: number; monthlyDeltaPerReplica: number; monthlyDeltaTotal: number } | null;
-  commands: { kubectl: string | null; patch: string | null; kubectlPatch: string | null; note?: string } | null;
+  commands: {
+    kubectl: string | null;
+    /** `kubectl set env …` when a heap ceiling must come down with the limit */
+    env: string | null;
+    patch: string | null;
+    kubectlPatch: string | null;
+    /** in-place resize of the running pods (no restart), one command per pod */
+    resize: string | null;
+    /** the Kubernetes version the resize needs, or why there is none */
+    resizeNote: string | null;
+    note?: string;
+  } | null;
+  heapCeilings: HeapCeilingOutput[];
   /** the verdict in one sentence a platform engineer reads at a glance */
   summary: string;
   /** samples and restart cycles the verdict rests on */

@@ -1,11 +1,8 @@
+import { InputError } from "./errors";
+import { assertValidNames } from "./names";
 import type { AnalysisInput, PodInput, Sample, SeriesInput, Termination } from "./types";
 
-/** Bad input, with the path of the offending field (`series.workingSet[12][1]`). */
-export class InputError extends Error {
-  constructor(readonly path: string, message: string) {
-    super(`${path}: ${message}`);
-  }
-}
+export { InputError };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const absent = (v: unknown) => v === undefined || v === null;
@@ -89,6 +86,7 @@ export function parseAnalysisInput(raw: unknown): AnalysisInput {
     if (!Array.isArray(raw.pods) || raw.pods.length === 0) throw new InputError("pods", "must be a non-empty array of {name, series, terminations}");
     pods = raw.pods.map((p, i) => {
       if (!isObject(p)) throw new InputError(`pods[${i}]`, "must be an object {name, series, terminations}");
+      if (!absent(p.name) && typeof p.name !== "string") throw new InputError(`pods[${i}].name`, "must be a string");
       return { name: typeof p.name === "string" ? p.name : `pod-${i}`, series: series(p.series, `pods[${i}].series`), terminations: terminations(p.terminations, `pods[${i}].terminations`) };
     });
   }
@@ -100,6 +98,11 @@ export function parseAnalysisInput(raw: unknown): AnalysisInput {
     }
   }
   const str = (v: unknown) => (typeof v === "string" ? v : null);
+  // a name that Kubernetes would refuse cannot be a real container's, and would end up in a command
+  assertValidNames(
+    { name: c.name, namespace: str(c.namespace), pod: str(c.pod), workload: workload ? { name: str(workload.name) } : null, env: (env as Record<string, string> | undefined) ?? null },
+    pods ? pods.map((p) => p.name) : [],
+  );
   return {
     now: raw.now,
     container: {

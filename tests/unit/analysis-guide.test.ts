@@ -100,13 +100,13 @@ describe("worked examples of the domain guide", () => {
 
   it("costs the guide's example: +512Mi at $30/GiB-month is +$15 per replica, $150 for 10", () => {
     const c: ContainerInput = { name: "c", workload: { kind: "Deployment", name: "x", replicas: 10 }, requestBytes: 512 * Mi, limitBytes: Gi };
-    const cost = costDelta(c, { profile: "stateless", requestBytes: Gi, limitBytes: 2 * Gi, request: "1Gi", limit: "2Gi", basis: "" }, { currency: "USD", perGiBMonth: 30 });
+    const cost = costDelta(c, { profile: "stateless", requestBytes: Gi, limitBytes: 2 * Gi, request: "1Gi", limit: "2Gi", basis: "", noChange: false }, { currency: "USD", perGiBMonth: 30 });
     expect(cost).toEqual({ currency: "USD", replicas: 10, monthlyDeltaPerReplica: 15, monthlyDeltaTotal: 150 });
   });
 
   it("charges a missing request at the limit, as Kubernetes defaults it", () => {
     const c: ContainerInput = { name: "c", limitBytes: Gi, requestBytes: null };
-    const cost = costDelta(c, { profile: "stateless", requestBytes: 512 * Mi, limitBytes: Gi, request: "512Mi", limit: "1Gi", basis: "" }, { perGiBMonth: 4 });
+    const cost = costDelta(c, { profile: "stateless", requestBytes: 512 * Mi, limitBytes: Gi, request: "512Mi", limit: "1Gi", basis: "", noChange: false }, { perGiBMonth: 4 });
     expect(cost!.monthlyDeltaPerReplica).toBe(-2);
   });
 
