@@ -145,3 +145,73 @@ export const MODELS: Record<ScenarioKind, Model> = {
   batch_peaks: batchPeaks,
   jvm_xmx: jvmXmx,
 };
+
+/**
+ * What a model's container asks for with no limit in the way, as a fraction of `spec.limitBytes`: above
+ * 1 where the model has it OOMKilled. `sinceStart` is the seconds since the container last started.
+ * Comparing it with another limit re-simulates the same demand against that limit (lib/scenarios/resimulate.ts).
+ */
+export type Demand = (spec: ScenarioSpec, t: number, sinceStart: number) => number;
+
+export interface DemandOptions {
+  /**
+   * limit_too_low: how far past the limit a burst of work would have gone had the kernel not killed it,
+   * as a fraction of the limit (each burst draws 0..this from its own hash). The model only shows that
+   * bursts reach the limit; what lies beyond is an assumption, so benches state it.
+   */
+  burstOvershoot?: number;
+}
+
+/** After its peak a limit_too_low burst holds for this long (its work finishing) before memory drops back. */
+const BURST_HOLD_SECONDS = 120;
+
+/** The unclipped demand of each model: the models' own formulas, with growth continuing past the limit. */
+export function demandOf(kind: ScenarioKind, opts: DemandOptions = {}): Demand {
+  switch (kind) {
+    case "fast_leak":
+    case "slow_leak": {
+      const [hours, base] = kind === "fast_leak" ? [8, 0.32] : [12 * 24, 0.3];
+      // the same line as leakModel, from the last start rather than from the periodic kills
+      return (spec, t, since) =>
+        base + ((0.995 - base) * since) / ((spec.cycleHours ?? hours) * HOUR) + gcSawtooth(spec, t, 0.02) + noise(spec, t, 0.004);
+    }
+    case "limit_too_low": {
+      const overshoot = opts.burstOvershoot ?? 0.2;
+      return (spec, t, since) => {
+        const plateau = 0.9 + 0.02 * Math.sin((2 * Math.PI * t) / DAY + spec.seed) + noise(spec, t, 0.008);
+        const warm = since < 600 ? 0.5 + 0.5 * (since / 600) : 1;
+        let burst = 0;
+        for (const e of slotEvents(spec, 7, 2 * HOUR, 0.045, t - BURST_HOLD_SECONDS, t + 1200)) {
+          const toPeak = e.at - t;
+          // a restart during the burst loses its work
+          if (toPeak < -BURST_HOLD_SECONDS || toPeak > 1200 || since <= 1200 - toPeak) continue;
+          const need = 1 + overshoot * e.size;
+          burst = Math.max(burst, (need - plateau) * Math.min(1, 1 - toPeak / 1200));
+        }
+        return plateau * warm + burst;
+      };
+    }
+    case "load_spikes":
+      return (spec, t, since) => {
+        const base = 0.42 + noise(spec, t, 0.01);
+        const spike = spikes(spec, t - SPIKE_SECONDS, t).find((e) => t >= e.at && t < e.at + SPIKE_SECONDS);
+        // a restart during the spike drops the requests that made it
+        return !spike || since <= t - spike.at ? base : base + 0.25 + 0.5 * spike.size;
+      };
+    case "batch_peaks":
+      return (spec, t, since) => {
+        const run = Math.floor((t - (spec.seed % 1800)) / BATCH_PERIOD);
+        const elapsed = t - batchStart(spec, run);
+        // a run killed part-way has failed: idle until the next one
+        if (elapsed < 0 || elapsed > BATCH_RUN || since < elapsed) return 0.08 + noise(spec, t, 0.005);
+        return 0.08 + (batchPeak(spec, run) - 0.08) * Math.min(1, elapsed / BATCH_RAMP) + noise(spec, t, 0.01);
+      };
+    case "jvm_xmx":
+      return (spec, t, since) => 0.45 + 0.7 * (1 - Math.exp(-since / JVM_TAU)) + gcSawtooth(spec, t, 0.03, 300) + noise(spec, t, 0.004);
+    default: {
+      // never killed: the working set is the demand
+      const model = MODELS[kind];
+      return (spec, t, since) => model.fraction(spec, t, since);
+    }
+  }
+}
