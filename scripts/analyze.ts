@@ -14,8 +14,11 @@ const args = process.argv.slice(2).filter((a) => a !== "--");
 if (args.includes("--prometheus")) {
   try {
     const opts = parseArgs(args);
-    const { results } = await analyzeFromPrometheus(opts);
+    const { results, refused, skipped } = await analyzeFromPrometheus(opts);
     process.stdout.write(opts.format === "table" ? formatTable(results) : formatJson(results));
+    if (skipped) process.stderr.write(`warning: ${skipped}\n`);
+    // statistics that cannot be true are an error, never a recommendation
+    if (refused.length) fail(`no verdict for ${refused.map((r) => `${r.namespace}/${r.workload}/${r.container}`).join(", ")}: ${refused[0]!.error}`);
     process.exit(0);
   } catch (e) {
     if (e instanceof UsageError || e instanceof PrometheusError) fail(e.message);

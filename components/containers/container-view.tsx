@@ -9,12 +9,12 @@ import { containerApiPath, containerKey, toQueryString, type ContainerKey } from
 import { CHART_WINDOWS, type ContainerViewQuery } from "@/lib/schemas/lists";
 import { Card, ErrorState, Skeleton } from "@/components/ui/card";
 import { StatusBadge } from "@/components/ui/badge";
-import { CodeBlock } from "@/components/ui/copy-button";
 import { fetchJson, useUrlState } from "@/components/ui/table";
 import { MemoryChart } from "@/components/charts/memory-chart";
 import { Verdict } from "./verdict";
 import { RecommendationPanel } from "./recommendation";
 import { FindingsList } from "./findings";
+import { FixPanel } from "./fix";
 
 export function useContainerQuery(org: string, c: ContainerKey, q: ContainerViewQuery) {
   return useQuery({
@@ -110,21 +110,7 @@ export function ContainerView({ org, path, initial }: { org: string; path: Conta
         </div>
       </Card>
 
-      {a?.commands ? (
-        <Card title="The fix">
-          <div className="space-y-3 px-4 py-4">
-            {a.commands.kubectl ? (
-              <div className="grid items-start gap-3 lg:grid-cols-2">
-                <CodeBlock code={a.commands.kubectl} label="kubectl" copyLabel="Copy command" />
-                {a.commands.patch ? <CodeBlock code={a.commands.patch} label="Strategic-merge patch (GitOps)" copyLabel="Copy patch" /> : null}
-              </div>
-            ) : (
-              <p className="text-sm text-zinc-500">{a.commands.note}</p>
-            )}
-            {a.pattern === "leak" ? <p className="text-sm text-amber-700 dark:text-amber-400">This buys time; the leak itself needs fixing — see the profiling advice below.</p> : null}
-          </div>
-        </Card>
-      ) : null}
+      {a?.recommendation ? <Card title="The fix"><FixPanel a={a} /></Card> : null}
 
       {a ? <Card title="Findings"><FindingsList findings={a.findings} /></Card> : null}
 

@@ -22,9 +22,17 @@ export function RecommendationPanel({ a, requestBytes, limitBytes }: { a: Analys
         <tbody>
           {row("request", requestBytes, rec.requestBytes)}
           {row("limit", limitBytes, rec.limitBytes)}
+          {a.heapCeilings.map((h) => (
+            <tr key={h.runtime} className="border-t border-zinc-100 dark:border-zinc-800">
+              <th scope="row" className="py-1.5 pr-3 text-left font-normal text-zinc-500">{h.runtime === "go" ? "GOMEMLIMIT" : `${h.runtime === "jvm" ? "JVM" : "Node.js"} heap`}{h.variable && h.runtime !== "go" ? <span className="font-mono text-xs"> ({h.variable})</span> : null}</th>
+              <td className="py-1.5 pr-3 text-right font-mono">{h.currentBytes === null ? h.setting : formatBytes(h.currentBytes)}</td>
+              <td className={`py-1.5 text-right font-mono font-semibold ${h.lowered ? "text-emerald-700 dark:text-emerald-400" : ""}`}>{h.recommendedBytes === null ? "—" : formatBytes(h.recommendedBytes)}</td>
+            </tr>
+          ))}
         </tbody>
       </table>
       <p className="text-xs text-zinc-500">{rec.profile} profile · {rec.basis}</p>
+      {rec.noChange ? <p className="rounded-md bg-emerald-50 px-3 py-2 text-emerald-800 dark:bg-emerald-950/40 dark:text-emerald-300">Sizing is right: nothing to change, no cost change.</p> : null}
       {cost ? (
         <div className="rounded-md bg-zinc-50 px-3 py-2 dark:bg-zinc-800/60">
           <div className="text-xs text-zinc-500">Cost impact (on the effective request)</div>

@@ -1,11 +1,12 @@
 import fs from "node:fs";
-import type { AnalysisOutput } from "@/lib/analysis";
+import { AnalysisError, type AnalysisOutput } from "@/lib/analysis";
 import { formatQuantity } from "@/lib/analysis/quantity";
 import { PrometheusError } from "@/lib/metrics/prometheus-client";
 import { analyzeDiscovered } from "@/lib/incidents/analyze";
 import { coverageProblem, PrometheusSource } from "@/lib/metrics/prometheus-source";
 import { isLabelName, type LabelNames } from "@/lib/metrics/promql";
 import { policyFromEnv, type OutboundPolicy } from "@/lib/security/outbound";
+import { skippedSentence, splitByValidNames } from "@/lib/inventory/valid-names";
 
 /**
  * `analyze --prometheus URL …`: every container Prometheus knows of (or a namespace, a workload, a
@@ -170,11 +171,19 @@ export interface ContainerResult {
   analysis: AnalysisOutput;
 }
 
+/** A container the engine gave no verdict for (impossible statistics), and why. */
+export interface RefusedContainer {
+  namespace: string;
+  workload: string;
+  container: string;
+  error: string;
+}
+
 /** Runs the analysis; `now` is injectable for tests. Throws PrometheusError / UsageError with clear messages. */
 export async function analyzeFromPrometheus(
   opts: PrometheusAnalyzeOptions,
   env: { now?: number; policy?: OutboundPolicy } = {},
-): Promise<{ results: ContainerResult[]; stats: { requests: number; bytes: number } }> {
+): Promise<{ results: ContainerResult[]; refused: RefusedContainer[]; skipped: string | null; stats: { requests: number; bytes: number } }> {
   const now = env.now ?? Math.floor(Date.now() / 1000);
   const source = new PrometheusSource({
     url: opts.url,
@@ -200,9 +209,10 @@ export async function analyzeFromPrometheus(
         : `no workloads match${opts.cluster ? ` cluster ${opts.clusterLabel}="${opts.cluster}"` : ""}${opts.namespace ? ` in namespace "${opts.namespace}"` : ""}`,
     );
   }
+  const { valid: named, skipped } = splitByValidNames(all);
   const problem = coverageProblem(all, source.labels);
   if (problem) throw new PrometheusError("bad_response", source.client.url, problem);
-  const chosen = all.filter(
+  const chosen = named.filter(
     (x) =>
       (!opts.workload || (x.workload.kind === opts.workload.kind && x.workload.name === opts.workload.name)) &&
       (!opts.container || x.container.name === opts.container),
@@ -211,14 +221,18 @@ export async function analyzeFromPrometheus(
     const what = [opts.workload ? `${opts.workload.kind.toLowerCase()}/${opts.workload.name}` : null, opts.container ? `container "${opts.container}"` : null].filter(Boolean).join(", ");
     throw new UsageError(`nothing matches ${what}; found: ${[...new Set(all.map((x) => `${x.workload.namespace}/${x.workload.kind.toLowerCase()}/${x.workload.name}`))].slice(0, 12).join(", ")}`);
   }
-  const results = chosen.map((h) => ({
-    cluster: opts.cluster,
-    namespace: h.workload.namespace,
-    workload: { kind: h.workload.kind, name: h.workload.name, replicas: h.workload.replicas },
-    container: h.container.name,
-    analysis: analyzeDiscovered(h, { now, cluster: opts.cluster, pricing: opts.pricing }),
-  }));
-  return { results, stats: { requests: source.client.stats.requests, bytes: source.client.stats.bytes } };
+  const results: ContainerResult[] = [];
+  const refused: RefusedContainer[] = [];
+  for (const h of chosen) {
+    const where = { cluster: opts.cluster, namespace: h.workload.namespace, workload: { kind: h.workload.kind, name: h.workload.name, replicas: h.workload.replicas }, container: h.container.name };
+    try {
+      results.push({ ...where, analysis: analyzeDiscovered(h, { now, cluster: opts.cluster, pricing: opts.pricing }) });
+    } catch (e) {
+      if (!(e instanceof AnalysisError)) throw e;
+      refused.push({ namespace: where.namespace, workload: `${h.workload.kind.toLowerCase()}/${h.workload.name}`, container: where.container, error: e.message });
+    }
+  }
+  return { results, refused, skipped: skippedSentence(skipped), stats: { requests: source.client.stats.requests, bytes: source.client.stats.bytes } };
 }
 
 /** One JSON object per line: the contract's output plus where the container lives. */

@@ -1,10 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { clusters, containers, oomEvents, pods, workloads } from "@/db/schema";
+import { AnalysisError } from "@/lib/analysis";
 import { analyzeDiscovered, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS } from "@/lib/incidents/analyze";
 import { coverageProblem, TERMINATION_STEP, type PrometheusSource } from "@/lib/metrics/prometheus-source";
 import { stableUuid } from "@/lib/scenarios/random";
 import { syncIncidents } from "./store";
+import { skippedSentence, splitByValidNames } from "./valid-names";
 
 /** How far back a sync reads: the analysis window of the pages. */
 export const SYNC_WINDOW_SECONDS = ANALYSIS_WINDOW_SECONDS;
@@ -39,6 +41,9 @@ export async function syncClusterFromPrometheus(
     await db.update(clusters).set({ lastSyncError: (e as Error).message }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
     throw e;
   }
+  const { valid, skipped } = splitByValidNames(history);
+  history = valid;
+  const refused: string[] = [];
   const result: SyncResult = { workloads: 0, containers: 0, terminations: 0, oomKills: 0, incidentsCreated: 0 };
   await db.transaction(async (tx) => {
     const workloadIds = new Map<string, string>();
@@ -80,11 +85,21 @@ export async function syncClusterFromPrometheus(
       if (kills.length === 0) continue;
       result.incidentsCreated += await syncIncidents(tx as unknown as Db, {
         orgId: q.orgId, clusterId: q.clusterId, workloadId, container: c.name, kills, now,
-        analyze: async () => analyzeDiscovered(h, { now, cluster: q.slug, pricing: q.pricing }),
+        analyze: async () => {
+          try {
+            return analyzeDiscovered(h, { now, cluster: q.slug, pricing: q.pricing });
+          } catch (e) {
+            // impossible statistics: the incident is kept without a verdict, and the cluster says why
+            if (!(e instanceof AnalysisError)) throw e;
+            refused.push(`${w.namespace}/${w.name}/${c.name}: ${e.message}`);
+            return undefined;
+          }
+        },
       });
     }
     // the inventory and the kills are kept; the pages say why there is no memory history
-    await tx.update(clusters).set({ lastSyncAt: at, lastSyncError: coverageProblem(history, q.source.labels) }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
+    const problems = [coverageProblem(history, q.source.labels), skippedSentence(skipped), refused.length ? `no verdict for ${refused.length} container${refused.length === 1 ? "" : "s"}: ${refused.slice(0, 3).join("; ")}` : null].filter(Boolean);
+    await tx.update(clusters).set({ lastSyncAt: at, lastSyncError: problems.length ? problems.join("; ") : null }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
   });
   return result;
 }
