@@ -1,7 +1,7 @@
 "use client";
 import { useSyncExternalStore } from "react";
 import { CartesianGrid, ComposedChart, Line, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { ChartPoint } from "@/lib/charts/downsample";
+import { oomMarkers, type ChartPoint } from "@/lib/charts/downsample";
 import { formatBytes } from "@/lib/format";
 
 const Mi = 1024 * 1024;
@@ -102,7 +102,8 @@ export function MemoryChart({ points, ooms, limitBytes, requestBytes, p95Bytes, 
   const text = Object.fromEntries(refs.map((r) => [r.key, r.text]));
   const dy = placeLabels(refs, domainMax, 280);
   const ticks = rows.length ? ticksFor(rows[0]!.t, rows[rows.length - 1]!.t, windowSeconds) : [];
-  const oomMarks = ooms.map((s) => s * 1000).filter((ms) => rows.length && ms >= rows[0]!.t && ms <= rows[rows.length - 1]!.t);
+  // each kill's marker sits on the spike it ended, not on the time axis
+  const oomMarks = oomMarkers(points, ooms).map((m) => ({ ms: m.t * 1000, y: m.ws / Mi }));
   return (
     <div className="h-80 w-full" role="img" aria-label={`Memory chart: working set${limitBytes ? ` against the ${formatBytes(limitBytes)} limit` : ""}, ${oomMarks.length} OOMKills in view`}>
       {mounted ? (
@@ -115,8 +116,8 @@ export function MemoryChart({ points, ooms, limitBytes, requestBytes, p95Bytes, 
             {limitBytes ? <ReferenceLine y={limitBytes / Mi} stroke="#dc2626" strokeDasharray="6 4" label={{ value: text.limit, position: "right", fontSize: 11, fill: "#dc2626", dy: dy.limit }} /> : null}
             {requestBytes && !sameLine ? <ReferenceLine y={requestBytes / Mi} stroke="#71717a" strokeDasharray="4 4" label={{ value: text.request, position: "right", fontSize: 11, fill: "#71717a", dy: dy.request }} /> : null}
             {p95Bytes ? <ReferenceLine y={p95Bytes / Mi} stroke="#2563eb" strokeOpacity={0.35} label={{ value: text.p95, position: "right", fontSize: 11, fill: "#2563eb", opacity: 0.7, dy: dy.p95 }} /> : null}
-            {oomMarks.map((ms) => <ReferenceLine key={`l${ms}`} x={ms} stroke="#dc2626" strokeOpacity={0.18} />)}
-            {oomMarks.map((ms) => <ReferenceDot key={`d${ms}`} x={ms} y={0} r={4} fill="#dc2626" stroke="white" ifOverflow="visible" />)}
+            {oomMarks.map((m) => <ReferenceLine key={`l${m.ms}`} x={m.ms} stroke="#dc2626" strokeOpacity={0.18} />)}
+            {oomMarks.map((m) => <ReferenceDot key={`d${m.ms}`} x={m.ms} y={m.y} r={4} fill="#dc2626" stroke="white" ifOverflow="visible" />)}
             <Line dataKey="cache" stroke="#a1a1aa" strokeWidth={1} dot={false} isAnimationActive={false} connectNulls={false} />
             <Line dataKey="rss" stroke="#71717a" strokeWidth={1} dot={false} isAnimationActive={false} connectNulls={false} />
             <Line dataKey="ws" stroke="#2563eb" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls={false} />
