@@ -172,7 +172,7 @@ export async function benchPeers() {
     console.log(`\n  where Headroom kills more than krr or reserves more than today (limit per pod / kills over all pods):`);
     for (const r of notable) {
       const cells = STRATEGIES.map((s) => `${s} ${mi(r.sizing[s].limitBytes)}/${r.kills[s]}`).join("  ");
-      console.log(`    ${r.name.padEnd(32)} ${r.scenario.padEnd(17)} x${r.replicas}  ${cells}`);
+      console.log(`    ${r.name.padEnd(32)} ${r.scenario.padEnd(17)} (verdict ${r.pattern}) x${r.replicas}  ${cells}`);
     }
   }
 
