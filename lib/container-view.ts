@@ -2,7 +2,8 @@ import "server-only";
 import type { Db } from "@/db/connect";
 import type { AnalysisOutput } from "@/lib/analysis";
 import { downsample, type ChartPoint } from "@/lib/charts/downsample";
-import { analyzeFromSource, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS, containerInput } from "@/lib/incidents/analyze";
+import { anchorNow, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS, containerInput } from "@/lib/incidents/analyze";
+import { liveAnalysis } from "@/lib/incidents/live-analysis";
 import type { ContainerRef, PodSeries } from "@/lib/metrics";
 import { sourceForCluster } from "@/lib/metrics/for-cluster";
 import type { ClusterSummary } from "@/lib/queries/clusters";
@@ -17,6 +18,7 @@ export interface ContainerView {
   container: { name: string; image: string | null; requestBytes: number | null; limitBytes: number | null };
   containers: string[];
   window: ContainerViewQuery["window"];
+  /** the end of the analysis window and of the chart: the clock anchored to the minute */
   now: number;
   analysis: AnalysisOutput | null;
   /** why there is no analysis, in words for the page (metrics unreachable, none configured) */
@@ -26,11 +28,15 @@ export interface ContainerView {
   incident: ActiveIncident | null;
 }
 
-/** Everything the container page shows: spec, analysis over 30 days, and the chart of one pod over the window. Null if not the org's. */
+/**
+ * Everything the container page shows: spec, its live verdict over 30 days (the one the lists show),
+ * and the chart of one pod over the window, all ending at `now` anchored to the minute. Null if not the org's.
+ */
 export async function getContainerView(
   db: Db,
-  q: { orgId: string; cluster: ClusterSummary; namespace: string; kind: string; name: string; container: string; now: number } & ContainerViewQuery,
+  query: { orgId: string; cluster: ClusterSummary; namespace: string; kind: string; name: string; container: string; now: number } & ContainerViewQuery,
 ): Promise<ContainerView | null> {
+  const q = { ...query, now: anchorNow(query.now) };
   const found = await getWorkloadWithContainers(db, { orgId: q.orgId, clusterId: q.cluster.id, namespace: q.namespace, kind: q.kind, name: q.name });
   const spec = found?.containers.find((c) => c.name === q.container);
   if (!found || !spec) return null;
@@ -47,14 +53,18 @@ export async function getContainerView(
   };
   const { source, problem } = await sourceForCluster(db, { orgId: q.orgId, slug: q.cluster.slug });
   if (!source) return { ...base, analysis: null, metricsError: problem, pods: [], chart: null };
+  // the verdict every list shows for this container this minute, read as the incident pipeline reads it
+  const verdict = liveAnalysis(source, {
+    ref, now: q.now, pricing: { currency: q.cluster.currency, perGiBMonth: q.cluster.pricePerGibMonth },
+    container: containerInput(ref, w.replicas, spec),
+  }).then(
+    (analysis) => ({ analysis, problem: null }),
+    (e: Error) => ({ analysis: null, problem: `Could not analyse this container's memory history: ${e.message}` }),
+  );
   try {
-    // the charts' history, and the verdict read as the incident pipeline reads it (so they agree)
-    const [history, analysis] = await Promise.all([
+    const [history, { analysis, problem }] = await Promise.all([
       source.containerHistory(ref, { start: q.now - ANALYSIS_WINDOW_SECONDS, end: q.now, stepSeconds: ANALYSIS_STEP_SECONDS }),
-      analyzeFromSource(source, {
-        ref, now: q.now, pricing: { currency: q.cluster.currency, perGiBMonth: q.cluster.pricePerGibMonth },
-        container: containerInput(ref, w.replicas, spec),
-      }),
+      verdict,
     ]);
     const windowStart = q.now - CHART_WINDOWS[q.window];
     const pods = history.map((p) => ({
@@ -72,17 +82,18 @@ export async function getContainerView(
           : (await source.containerHistory(ref, { start: windowStart, end: q.now, stepSeconds: CHART_STEP[q.window] })).find((p) => p.pod === chosen.name);
       if (series) {
         const points = downsample(series.t, series.workingSet, series.rss, series.cache, 800);
-        const last = points[points.length - 1];
-        const growth = analysis.growthBytesPerHour;
+        const n = series.t.length;
+        const last = n > 0 ? { t: series.t[n - 1]!, ws: series.workingSet[n - 1]! } : null;
+        const growth = analysis?.growthBytesPerHour;
         const limit = spec.limitBytes;
         const projection =
-          analysis.pattern === "leak" && last && growth && growth > 0 && limit && limit > last.ws
+          analysis?.pattern === "leak" && last && growth && growth > 0 && limit && limit > last.ws
             ? { t0: last.t, v0: last.ws, t1: Math.round(last.t + ((limit - last.ws) / growth) * 3600), v1: limit }
             : null;
         chart = { pod: chosen.name, points, ooms: series.terminations.filter((x) => x.reason === "OOMKilled").map((x) => x.at), projection };
       }
     }
-    return { ...base, analysis, metricsError: null, pods, chart };
+    return { ...base, analysis, metricsError: problem, pods, chart };
   } catch (e) {
     return { ...base, analysis: null, metricsError: `Could not read this container's memory history: ${(e as Error).message}`, pods: [], chart: null };
   }

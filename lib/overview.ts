@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/db/connect";
+import { anchorNow } from "@/lib/incidents/analyze";
 import { refKey, type ContainerRef } from "@/lib/metrics";
 import { sourceForCluster } from "@/lib/metrics/for-cluster";
 import { listLimitedContainers, type LimitedContainer } from "@/lib/queries/overview";
@@ -26,7 +27,8 @@ export async function listAtRisk(db: Db, q: { orgId: string; now: Date; limit: n
   const all = await listLimitedContainers(db, { orgId: q.orgId });
   const byCluster = new Map<string, LimitedContainer[]>();
   for (const c of all) byCluster.set(c.cluster, [...(byCluster.get(c.cluster) ?? []), c]);
-  const at = Math.floor(q.now.getTime() / 1000);
+  // anchored as the verdicts are: reloads within a minute show the same usage
+  const at = anchorNow(q.now.getTime() / 1000);
   const unavailable: UnavailableCluster[] = [];
   const perCluster = await Promise.all(
     [...byCluster].map(async ([cluster, list]) => {

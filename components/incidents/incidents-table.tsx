@@ -4,18 +4,19 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { formatAgo } from "@/lib/format";
 import { containerHref } from "@/lib/links";
-import type { IncidentRow } from "@/lib/queries/incidents";
+import type { IncidentListRow } from "@/lib/incidents/list-verdicts";
 import type { Page } from "@/lib/queries/workloads";
 import { queryKeys, toQueryString } from "@/lib/query-keys";
 import type { ListIncidentsQuery } from "@/lib/schemas/lists";
 import { EmptyState, ErrorState } from "@/components/ui/card";
 import { PatternBadge, StatusBadge } from "@/components/ui/badge";
 import { fetchJson, Pagination, TableSkeleton, useUrlState } from "@/components/ui/table";
+import { VerdictText } from "./verdict-text";
 
 export function useIncidentsQuery(org: string, q: ListIncidentsQuery) {
   return useQuery({
     queryKey: queryKeys.incidents(org, q),
-    queryFn: () => fetchJson<Page<IncidentRow>>(`/api/v1/orgs/${org}/incidents?${toQueryString(q)}`),
+    queryFn: () => fetchJson<Page<IncidentListRow>>(`/api/v1/orgs/${org}/incidents?${toQueryString(q)}`),
     placeholderData: keepPreviousData,
   });
 }
@@ -84,8 +85,9 @@ export function IncidentsTable({ org, clusters, namespaces, initial }: { org: st
                       <div className="text-xs text-zinc-500">{i.cluster} · {i.namespace} · {i.workloadKind}</div>
                     </td>
                     <td className="px-3 py-2">
-                      <PatternBadge pattern={i.pattern} />
-                      {i.summary ? <div className="mt-0.5 max-w-md truncate text-xs text-zinc-500">{i.summary}</div> : null}
+                      <PatternBadge pattern={i.verdict?.pattern ?? i.pattern} />
+                      {i.verdict ? <div className="mt-0.5 max-w-md"><VerdictText verdict={i.verdict} now={now} /></div> : null}
+                      {i.status === "resolved" && i.resolvedAt ? <div className="text-xs text-zinc-500">resolved {formatAgo(i.resolvedAt, now)}: no OOMKill for a week</div> : null}
                     </td>
                     <td className="px-3 py-2"><StatusBadge status={i.status} /></td>
                     <td className="px-3 py-2 text-right font-semibold text-red-600 dark:text-red-400">{i.oomCount}</td>

@@ -5,6 +5,18 @@ import type { ContainerRef, MetricsSource, PodSeries } from "@/lib/metrics/sourc
 /** The analysis window: 30 days at 5-minute steps (the domain guide's 7-30 day history). */
 export const ANALYSIS_WINDOW_SECONDS = 30 * 86_400;
 export const ANALYSIS_STEP_SECONDS = 300;
+/**
+ * What the analysis window's end is anchored to: a verdict read at 10:42:05 and one read at 10:42:55
+ * cover the same window (the same samples at the same steps), so they give the same request, limit,
+ * cost and prediction.
+ */
+export const ANALYSIS_ANCHOR_SECONDS = 60;
+
+/** The analysis window's end for a clock reading (unix seconds): the start of its minute. */
+export const anchorNow = (nowSeconds: number) => Math.floor(nowSeconds / ANALYSIS_ANCHOR_SECONDS) * ANALYSIS_ANCHOR_SECONDS;
+
+/** The clock now, anchored as verdicts are (unix seconds): what pages and lists date their numbers by. */
+export const anchoredNow = () => anchorNow(Date.now() / 1000);
 
 export interface ContainerSpecRow {
   name: string;

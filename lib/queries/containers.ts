@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { containers, incidents, workloads } from "@/db/schema";
+import { clusters, containers, incidents, workloads } from "@/db/schema";
 import { isoTime } from "./sql";
 
 /** A workload (by namespace, kind in any case, and name) in one of the org's clusters, with its containers; null if none. */
@@ -32,4 +32,53 @@ export async function getActiveIncident(db: Db, q: { orgId: string; workloadId: 
     .where(and(eq(incidents.orgId, q.orgId), eq(incidents.workloadId, q.workloadId), eq(incidents.containerName, q.container), sql`${incidents.status} <> 'resolved'`))
     .limit(1);
   return row ?? null;
+}
+
+/** A workload container's spec with what its verdict needs besides metrics: workload, replicas, cluster and its pricing. */
+export interface ContainerSpecWithWorkload {
+  workloadId: string;
+  cluster: string;
+  currency: string;
+  pricePerGibMonth: number;
+  namespace: string;
+  workloadKind: string;
+  workloadName: string;
+  replicas: number;
+  name: string;
+  image: string | null;
+  command: string[] | null;
+  args: string[] | null;
+  env: Record<string, string> | null;
+  requestBytes: number | null;
+  limitBytes: number | null;
+}
+
+/** The specs of the given workload containers (those of the org only), for their verdicts. */
+export async function listContainerSpecs(db: Db, q: { orgId: string; keys: { workloadId: string; container: string }[] }): Promise<ContainerSpecWithWorkload[]> {
+  const workloadIds = [...new Set(q.keys.map((k) => k.workloadId))];
+  if (workloadIds.length === 0) return [];
+  const rows = await db
+    .select({
+      workloadId: workloads.id,
+      cluster: clusters.slug,
+      currency: clusters.currency,
+      pricePerGibMonth: clusters.pricePerGibMonth,
+      namespace: workloads.namespace,
+      workloadKind: workloads.kind,
+      workloadName: workloads.name,
+      replicas: workloads.replicas,
+      name: containers.name,
+      image: containers.image,
+      command: containers.command,
+      args: containers.args,
+      env: containers.env,
+      requestBytes: containers.requestBytes,
+      limitBytes: containers.limitBytes,
+    })
+    .from(containers)
+    .innerJoin(workloads, and(eq(workloads.id, containers.workloadId), eq(workloads.orgId, containers.orgId)))
+    .innerJoin(clusters, and(eq(clusters.id, workloads.clusterId), eq(clusters.orgId, workloads.orgId)))
+    .where(and(eq(containers.orgId, q.orgId), inArray(containers.workloadId, workloadIds)));
+  const wanted = new Set(q.keys.map((k) => `${k.workloadId}/${k.container}`));
+  return rows.filter((r) => wanted.has(`${r.workloadId}/${r.name}`));
 }

@@ -18,8 +18,11 @@ export interface IncidentRow {
   workloadKind: string;
   workloadName: string;
   container: string;
-  /** a one-line verdict from the stored analysis, when there is one */
-  summary: string | null;
+  workloadId: string;
+  resolvedAt: string | null;
+  /** the stored analysis (the engine's output when it was last computed) and when that was */
+  analysis: unknown;
+  analyzedAt: string | null;
 }
 
 /** A page of the organization's incidents, most recent OOMKill first, filtered by cluster, namespace and status. */
@@ -42,7 +45,10 @@ export async function listIncidents(db: Db, q: { orgId: string } & ListIncidents
       workloadKind: workloads.kind,
       workloadName: workloads.name,
       container: incidents.containerName,
-      summary: sql<string | null>`${incidents.analysis} ->> 'summary'`,
+      workloadId: incidents.workloadId,
+      resolvedAt: isoTime(incidents.resolvedAt) as SQL<string | null>,
+      analysis: incidents.analysis,
+      analyzedAt: isoTime(incidents.analyzedAt) as SQL<string | null>,
       total: sql<number>`count(*) over ()`.mapWith(Number),
     })
     .from(incidents)

@@ -9,12 +9,15 @@ export type OffenderRow = {
   workloadKind: string;
   workloadName: string;
   container: string;
+  workloadId: string;
   ooms30d: number;
   lastOomAt: string;
   incidentId: string | null;
-  incidentStatus: string | null;
+  incidentStatus: "open" | "acknowledged" | null;
   pattern: string | null;
-  summary: string | null;
+  /** the active incident's stored analysis and when it was computed */
+  analysis: unknown;
+  analyzedAt: string | null;
 };
 
 export interface OverviewCounts {
@@ -58,16 +61,17 @@ export async function listTopOffenders(db: Db, q: { orgId: string; now: Date; li
   const since = new Date(q.now.getTime() - 30 * 86_400_000);
   const rows = await db.execute<OffenderRow>(sql`
     select c.slug as "cluster", w.namespace as "namespace", w.kind as "workloadKind", w.name as "workloadName",
-      e.container_name as "container", count(*)::int as "ooms30d",
+      e.container_name as "container", w.id as "workloadId", count(*)::int as "ooms30d",
       to_char(max(e.finished_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "lastOomAt",
-      i.id as "incidentId", i.status as "incidentStatus", i.pattern as "pattern", i.analysis ->> 'summary' as "summary"
+      i.id as "incidentId", i.status as "incidentStatus", i.pattern as "pattern", i.analysis as "analysis",
+      to_char(i.analyzed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "analyzedAt"
     from oom_events e
     join workloads w on w.id = e.workload_id and w.org_id = e.org_id
     join clusters c on c.id = e.cluster_id and c.org_id = e.org_id
     left join incidents i on i.workload_id = e.workload_id and i.container_name = e.container_name
       and i.org_id = e.org_id and i.status <> 'resolved'
     where e.org_id = ${q.orgId} and e.reason = 'OOMKilled' and e.finished_at >= ${since}
-    group by c.slug, w.namespace, w.kind, w.name, e.container_name, i.id, i.status, i.pattern, i.analysis
+    group by c.slug, w.namespace, w.kind, w.name, w.id, e.container_name, i.id, i.status, i.pattern, i.analysis, i.analyzed_at
     order by count(*) desc, max(e.finished_at) desc
     limit ${q.limit}`);
   return rows.rows;

@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
-import { getOverviewCounts, listTopOffenders } from "@/lib/queries/overview";
+import { getOverviewCounts } from "@/lib/queries/overview";
+import { anchoredNow } from "@/lib/incidents/analyze";
+import { listOffendersWithVerdicts } from "@/lib/incidents/list-verdicts";
 import { listAtRisk } from "@/lib/overview";
 import { formatAgo, formatBytes } from "@/lib/format";
 import { containerHref } from "@/lib/links";
@@ -10,6 +12,7 @@ import { Card, EmptyState, StatCard } from "@/components/ui/card";
 import { PatternBadge, StatusBadge } from "@/components/ui/badge";
 import { UsageBar } from "@/components/ui/usage-bar";
 import { DailyOomsChart } from "@/components/charts/daily-ooms-chart";
+import { VerdictText } from "@/components/incidents/verdict-text";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -17,10 +20,11 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   const { org: slug } = await params;
   const db = getDb();
   const { org } = await requireOrg(slug);
-  const now = new Date();
+  // anchored like every verdict: reloads within a minute show the same numbers
+  const now = new Date(anchoredNow() * 1000);
   const [counts, offenders, atRisk] = await Promise.all([
     getOverviewCounts(db, { orgId: org.id, now }),
-    listTopOffenders(db, { orgId: org.id, now, limit: 8 }),
+    listOffendersWithVerdicts(db, { orgId: org.id, now, limit: 8 }),
     listAtRisk(db, { orgId: org.id, now, limit: 8 }),
   ]);
   return (
@@ -58,10 +62,10 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
                       </span>
                       <span className="block truncate text-xs text-zinc-500">
                         {o.cluster} · {o.namespace} · last {formatAgo(o.lastOomAt, now.getTime())}
-                        {o.summary ? ` · ${o.summary}` : ""}
                       </span>
+                      {o.verdict ? <span className="mt-0.5 block"><VerdictText verdict={o.verdict} now={now.getTime()} /></span> : null}
                     </span>
-                    <PatternBadge pattern={o.pattern} />
+                    <PatternBadge pattern={o.verdict?.pattern ?? o.pattern} />
                     {o.incidentStatus ? <StatusBadge status={o.incidentStatus} /> : null}
                   </Link>
                 </li>

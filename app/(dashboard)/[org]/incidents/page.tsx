@@ -3,7 +3,8 @@ import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query
 import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
 import { listClusters } from "@/lib/queries/clusters";
-import { listIncidents } from "@/lib/queries/incidents";
+import { anchoredNow } from "@/lib/incidents/analyze";
+import { listIncidentsWithVerdicts } from "@/lib/incidents/list-verdicts";
 import { listOrgNamespaces } from "@/lib/queries/workloads";
 import { listIncidentsQuery } from "@/lib/schemas/lists";
 import { queryKeys } from "@/lib/query-keys";
@@ -19,7 +20,7 @@ export default async function IncidentsPage({ params, searchParams }: { params: 
   const parsed = listIncidentsQuery.safeParse(await searchParams);
   const initial = parsed.success ? parsed.data : listIncidentsQuery.parse({});
   const qc = new QueryClient();
-  await qc.prefetchQuery({ queryKey: queryKeys.incidents(slug, initial), queryFn: () => listIncidents(db, { orgId: org.id, ...initial }) });
+  await qc.prefetchQuery({ queryKey: queryKeys.incidents(slug, initial), queryFn: () => listIncidentsWithVerdicts(db, { orgId: org.id, now: anchoredNow(), ...initial }) });
   const [clusters, namespaces] = await Promise.all([listClusters(db, { orgId: org.id, now: new Date() }), listOrgNamespaces(db, { orgId: org.id })]);
   return (
     <div className="mx-auto max-w-7xl space-y-5">

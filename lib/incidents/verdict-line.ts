@@ -1,0 +1,92 @@
+import { formatBytes, formatPercent } from "@/lib/format";
+
+const Mi = 1024 * 1024;
+
+/** A container's verdict as a list row shows it (overview, incidents list): one source for that text. */
+export interface RowVerdict {
+  pattern: string | null;
+  /** what the verdict says in a few words, without a prediction: "grows +18 Mi/h" */
+  text: string;
+  /** "next OOMKill in ~7.3 h": only while the incident is active and the verdict predicts one */
+  prediction: string | null;
+  /** the hours behind `prediction` (for its colour), null without one */
+  timeToOomHours: number | null;
+  /** when a stored verdict was computed (ISO, UTC); null when it is the live verdict of this minute */
+  storedAt: string | null;
+}
+
+/** The fields of the engine's output a row needs; a stored analysis may come from an older engine, so each is checked. */
+interface VerdictFields {
+  pattern: string | null;
+  growthBytesPerHour: number | null;
+  timeToOomHours: number | null;
+  stats: { p50: number; p95: number; p99: number; max: number } | null;
+}
+
+const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+function fieldsOf(analysis: unknown): VerdictFields | null {
+  if (!analysis || typeof analysis !== "object") return null;
+  const a = analysis as Record<string, unknown>;
+  const s = a.stats && typeof a.stats === "object" ? (a.stats as Record<string, unknown>) : null;
+  const stats = s && num(s.p50) !== null && num(s.p95) !== null && num(s.p99) !== null && num(s.max) !== null
+    ? { p50: s.p50 as number, p95: s.p95 as number, p99: s.p99 as number, max: s.max as number }
+    : null;
+  return { pattern: typeof a.pattern === "string" ? a.pattern : null, growthBytesPerHour: num(a.growthBytesPerHour), timeToOomHours: num(a.timeToOomHours), stats };
+}
+
+/** Hours to the next OOMKill as the container page's verdict writes them: `~12 min`, `~7.3 h`, `~3 d`. */
+export function formatTimeToOom(hours: number): string {
+  if (hours < 1) return `~${Math.max(1, Math.round(hours * 60))} min`;
+  if (hours < 48) return `~${hours.toFixed(hours < 10 ? 1 : 0)} h`;
+  return `~${Math.round(hours / 24)} d`;
+}
+
+/** Memory growth with its sign and unit: `+18 Mi/h`, `+2.5 Mi/h`. */
+export function formatGrowth(bytesPerHour: number): string {
+  const m = Math.abs(bytesPerHour / Mi);
+  return `${bytesPerHour >= 0 ? "+" : "−"}${m.toFixed(m < 10 ? 1 : 0)} Mi/h`;
+}
+
+function describe(f: VerdictFields, limitBytes: number | null): string {
+  const ofLimit = (v: number) => (limitBytes ? `${formatPercent(v / limitBytes)} of the ${formatBytes(limitBytes)} limit` : formatBytes(v));
+  switch (f.pattern) {
+    case "leak":
+      return f.growthBytesPerHour !== null ? `grows ${formatGrowth(f.growthBytesPerHour)}, never plateaus` : "grows in every restart cycle";
+    case "limit_too_low":
+      return f.stats ? `plateaus at ${ofLimit(f.stats.p95)} (p95)` : "plateaus near the limit";
+    case "spike":
+      return f.stats ? `bursts to ${ofLimit(f.stats.max)} from p50 ${formatBytes(f.stats.p50)}` : "bursts towards the limit";
+    case "healthy":
+      return f.stats ? `p99 at ${ofLimit(f.stats.p99)}` : "healthy";
+    case "insufficient_data":
+      return "not enough data yet";
+    default:
+      return "not analysed yet";
+  }
+}
+
+/**
+ * The row text of a verdict: the live one (`storedAt` null) or a stored one with the time it was
+ * computed. A resolved incident, or a container with no incident, predicts nothing.
+ */
+export function rowVerdict(analysis: unknown, q: { limitBytes: number | null; active: boolean; storedAt: string | null }): RowVerdict | null {
+  const f = fieldsOf(analysis);
+  if (!f) return null;
+  const hours = q.active ? f.timeToOomHours : null;
+  return {
+    pattern: f.pattern,
+    text: describe(f, q.limitBytes),
+    prediction: hours === null ? null : `next OOMKill in ${formatTimeToOom(hours)}`,
+    timeToOomHours: hours,
+    storedAt: q.storedAt,
+  };
+}
+
+/** When a stored verdict was computed, in UTC: `08:12 UTC` the same day, `5 Jan 08:12 UTC` before. */
+export function formatStoredAt(iso: string, nowMs: number): string {
+  const d = new Date(iso);
+  const time = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+  const sameDay = new Date(nowMs).toISOString().slice(0, 10) === d.toISOString().slice(0, 10);
+  return sameDay ? `${time} UTC` : `${d.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })} ${time} UTC`;
+}
