@@ -98,7 +98,7 @@ describe("the recommended limit leaves the runtime room (contract)", () => {
     expect(p.env).toEqual({ JAVA_TOOL_OPTIONS: "-XX:MaxRAMPercentage=75 -Dfoo=bar" });
   });
 
-  it.each([
+  it.each<Record<string, string>>([
     { JAVA_OPTS: "-Xmx3g" }, { JAVA_TOOL_OPTIONS: "-Xms4g -Xmx4g" }, { NODE_OPTIONS: "--max-old-space-size=4096" }, { GOMEMLIMIT: "3GiB" }, { JAVA_OPTS: "-XX:MaxRAMPercentage=100" },
   ])("never leaves a ceiling at or above its share of the limit it sets: %o", (env) => {
     for (const p95 of [100, 300, 700, 1500, 3000]) {
