@@ -29,7 +29,7 @@ function recordingBin(names: string[]) {
 /** Runs `command` with a POSIX shell in a fresh directory, with `bin` first on PATH; returns the directory. */
 function runInShell(command: string, bin: string, mustSucceed = false): string {
   const cwd = fs.mkdtempSync(path.join(root, "cwd-"));
-  const r = spawnSync("/bin/sh", ["-c", command], { cwd, env: { PATH: `${bin}:/usr/bin:/bin`, HOME: cwd } as NodeJS.ProcessEnv, encoding: "utf8", timeout: 10_000 });
+  const r = spawnSync("/bin/sh", ["-c", command], { cwd, env: { ...process.env, PATH: `${bin}:/usr/bin:/bin`, HOME: cwd }, encoding: "utf8", timeout: 10_000 });
   expect(r.error).toBeUndefined();
   if (mustSucceed) expect(r.status, `${command}\n${r.stderr}`).toBe(0);
   return cwd;
