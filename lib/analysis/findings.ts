@@ -6,7 +6,7 @@ import { shellJoin } from "./shell";
 
 const CODES: Record<HeapCeiling["runtime"], string> = { jvm: "jvm_heap_exceeds_limit", node: "node_heap_exceeds_limit", go: "go_memlimit_exceeds_limit" };
 const NEAR_CODES: Record<HeapCeiling["runtime"], string> = { jvm: "jvm_heap_near_limit", node: "node_heap_near_limit", go: "go_memlimit_near_limit" };
-const where = (h: HeapCeiling) => (h.variable ? `in ${h.variable}` : "in the command");
+const where = (h: HeapCeiling) => (h.variable ? (h.flag.startsWith(`${h.variable}=`) ? "in the env" : `in ${h.variable}`) : "in the command");
 const pctOf = (share: number) => `${Math.round(share * 100)}%`;
 
 /** What the fix does about a ceiling, in words, so a finding about today's limit never contradicts it. */
@@ -27,7 +27,7 @@ function ceilingFindings(c: ContainerInput, plan: SizingPlan | undefined): Findi
   for (const h of heapCeilings(c)) {
     const share = CEILING_SHARE[h.runtime];
     const p = plan?.ceilings.find((x) => x.ceiling.runtime === h.runtime);
-    const name = `${runtimeName(h.runtime)} ${h.runtime === "go" ? "memory limit" : "max heap"} ${h.flag} ${where(h)}`;
+    const name = h.runtime === "go" ? `Go's soft memory limit ${h.flag}` : `${runtimeName(h.runtime)} max heap ${h.flag} ${where(h)}`;
     if (limit !== null) {
       const bytes = h.bytesAt(limit);
       if (bytes >= limit) {

@@ -42,7 +42,7 @@ type Row = [string, FleetWorkload["kind"], string, number, string, string, Scena
 
 // namespace, kind, name, replicas, container, image, scenario, request Mi, limit Mi, extras
 const PROD_EU: Row[] = [
-  ["payments", "Deployment", "payments-api", 3, "api", "ghcr.io/acme/payments-api:4.12.0", "fast_leak", 384, 512, { command: ["/app/payments-api"], env: { GOMEMLIMIT: "450MiB" } }],
+  ["payments", "Deployment", "payments-api", 3, "api", "ghcr.io/acme/payments-api:4.12.0", "fast_leak", 384, 512, { command: ["/app/payments-api"], env: { GOMEMLIMIT: "500MiB" } }],
   ["payments", "Deployment", "ledger-writer", 2, "writer", "ghcr.io/acme/ledger-writer:2.3.1", "healthy", 256, 512],
   ["payments", "StatefulSet", "ledger-db", 3, "postgres", "postgres:16.2", "limit_too_low", 1024, 1024],
   ["checkout", "Deployment", "checkout-web", 4, "web", "ghcr.io/acme/checkout-web:9.0.3", "daily_seasonality", 512, 1024, { command: ["node", "--max-old-space-size=768", "server.js"] }],
@@ -56,7 +56,7 @@ const PROD_EU: Row[] = [
   ["platform", "Deployment", "ingress-nginx", 2, "controller", "registry.k8s.io/ingress-nginx/controller:v1.10.1", "daily_seasonality", 256, 512],
   ["platform", "Deployment", "cert-manager", 1, "controller", "quay.io/jetstack/cert-manager-controller:v1.14.4", "over_provisioned", 512, 1024],
   ["notifications", "Deployment", "email-sender", 2, "sender", "ghcr.io/acme/email-sender:1.2.0", "healthy", 128, 256],
-  ["notifications", "Deployment", "push-gateway", 2, "gateway", "ghcr.io/acme/push-gateway:0.14.2", "fast_leak", 192, 384, { command: ["node", "dist/index.js"] }],
+  ["notifications", "Deployment", "push-gateway", 2, "gateway", "ghcr.io/acme/push-gateway:0.14.2", "fast_leak", 192, 384, { command: ["node", "dist/index.js"], env: { NODE_OPTIONS: "--max-old-space-size=384 --enable-source-maps" } }],
 ];
 
 const PROD_US: Row[] = [
