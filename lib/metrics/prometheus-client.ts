@@ -97,9 +97,14 @@ export class PrometheusClient {
     return parseVector(data, this.endpoint("/api/v1/query"));
   }
 
-  /** Range query; Prometheus refuses more than 11,000 points per series, so callers pick `step` accordingly. */
+  /**
+   * Range query; Prometheus refuses more than 11,000 points per series, so callers pick `step`
+   * accordingly. The steps are exactly start, start + step, …: VictoriaMetrics moves a range of 50
+   * steps or more onto multiples of the step (for its cache) unless told `nocache=1`, which the other
+   * servers ignore.
+   */
   async queryRange(promql: string, start: number, end: number, step: number): Promise<RangeSeries[]> {
-    const data = await this.call("/api/v1/query_range", { query: promql, start: String(start), end: String(end), step: `${step}s` });
+    const data = await this.call("/api/v1/query_range", { query: promql, start: String(start), end: String(end), step: `${step}s`, nocache: "1" });
     return parseMatrix(data, this.endpoint("/api/v1/query_range"));
   }
 

@@ -1,5 +1,5 @@
 import type { SeriesWindow, Termination } from "@/lib/scenarios/types";
-import { PrometheusClient, type PrometheusConfig, type RangeSeries } from "./prometheus-client";
+import { PrometheusClient, PrometheusError, type PrometheusConfig, type RangeSeries } from "./prometheus-client";
 import * as q from "./promql";
 import { refKey, type AnalysisHistory, type ContainerRef, type MetricsSource, type PodSeries, type RawStats } from "./source";
 
@@ -189,6 +189,35 @@ export class PrometheusSource implements MetricsSource {
   }
 
   /**
+   * How this endpoint computes percentiles ("fast" or "portable", see q.QueryMode): decided by a probe
+   * whose answer is known, once per endpoint (shared by every source of the same URL) and again after
+   * an hour, so an upgrade or a server swapped behind the URL shows up without a restart. A server
+   * that refuses the probe's query (no `@` modifier, a PromQL dialect) is portable; one that cannot be
+   * reached or refuses the credentials fails the read, and nothing is cached.
+   */
+  queryMode(opts: { refresh?: boolean } = {}): Promise<q.QueryMode> {
+    const hit = queryModes.get(this.client.url);
+    if (hit && !opts.refresh && Date.now() - hit.at < QUERY_MODE_TTL_MS) return hit.mode;
+    // the probe's series is synthetic: any recent time will do, a whole second keeps the steps exact
+    const end = Math.floor(Date.now() / 1000);
+    const probe = q.quantileProbe(end);
+    const mode = this.client.queryRange(probe.query, probe.start, probe.end, probe.step).then(
+      (answer): q.QueryMode => (q.isFastQuantileAnswer(answer, end) ? "fast" : "portable"),
+      (e: unknown): q.QueryMode => {
+        const status = e instanceof PrometheusError ? (e.status ?? 0) : 0;
+        if (e instanceof PrometheusError && (e.kind === "query" || e.kind === "bad_response" || (e.kind === "http" && (status === 400 || status === 422)))) return "portable";
+        throw e;
+      },
+    );
+    const entry = { at: Date.now(), mode };
+    mode.catch(() => {
+      if (queryModes.get(this.client.url) === entry) queryModes.delete(this.client.url);
+    });
+    queryModes.set(this.client.url, entry);
+    return mode;
+  }
+
+  /**
    * Terminations of the scope's containers in the window, from kube-state-metrics: each distinct
    * value of last_terminated_timestamp is one termination; its reason and exit code are the ones
    * reported at the first step that shows it. Without that metric (kube-state-metrics before 2.11),
@@ -277,6 +306,8 @@ export class PrometheusSource implements MetricsSource {
   ): Promise<ClusterContainerHistory[]> {
     // checked beside discovery rather than after it
     void this.terminationMode(window.end, window.end - window.start).catch(() => undefined);
+    const queryMode = this.queryMode();
+    queryMode.catch(() => undefined);
     const only = filter.workload;
     // one workload (a container's page) comes from the cached inventory its charts read too
     const workloads = (await (only ? this.workloads(window.start, window.end) : this.discover(window.start, window.end, filter.namespace)))
@@ -291,15 +322,17 @@ export class PrometheusSource implements MetricsSource {
     // a p99 that is still the 10th highest of the sample, and the maximum stays exact from the trend
     const resolution = Math.max(60, Math.ceil(range / 1008 / 60) * 60);
     const namespaces = [...new Set(workloads.map((w) => w.namespace))];
+    const mode = namespaces.length > 0 ? await queryMode : "fast";
     const perNs = await Promise.all(
       namespaces.map(async (namespace) => {
         // one workload (a container's page): its pods only; otherwise the whole namespace
         const scope: q.Scope = only ? { namespace, pods: workloads.flatMap((w) => w.pods), container: filter.container } : { namespace };
+        // fast: the percentiles in one pass beside the mean; portable: with the mean, each by itself
         const quantiles = q.workingSetQuantiles(this.labels, scope, range, resolution, window.end);
         const [ws, percentiles, meanRate, terms] = await Promise.all([
           this.client.queryRange(q.memoryRange("working_set", this.labels, scope, trendStep), window.start, window.end, trendStep).then(mergeByContainer),
-          this.client.queryRange(quantiles.query, quantiles.start, quantiles.end, quantiles.step),
-          this.client.query(q.workingSetMeanRate(this.labels, scope, range, resolution), window.end),
+          mode === "fast" ? this.client.queryRange(quantiles.query, quantiles.start, quantiles.end, quantiles.step) : Promise.resolve([]),
+          this.client.query(q.workingSetMeanRate(this.labels, scope, range, resolution, mode), window.end),
           this.terminations(scope, window.start, window.end, terminationStep, { exitCodes: filter.exitCodes ?? false }),
         ]);
         const stats = [
@@ -374,6 +407,10 @@ export interface ClusterContainerHistory {
 /** how kube-state-metrics dates terminations: exact times (2.11+) or restart counts (older) */
 export type TerminationMode = "timestamp" | "restarts";
 
+/** each endpoint's percentile mode, by URL, with when it was decided */
+const queryModes = new Map<string, { at: number; mode: Promise<q.QueryMode> }>();
+const QUERY_MODE_TTL_MS = 3_600_000;
+
 const TREND_POINTS = 360;
 /** the trend's coarsest step: a leak's sawtooth between kills a few hours apart, and its restarts, must survive */
 const MAX_TREND_STEP = 3600;
@@ -396,14 +433,19 @@ function poolStats(pods: PodSeries[], perPod: (PodStats | undefined)[]): Cluster
   let max = -Infinity;
   for (const p of pods) for (let i = 0; i < p.workingSet.length; i++) if (p.workingSet[i]! > max) max = p.workingSet[i]!;
   const samples = stats.reduce((n, p) => n + p.samples, 0);
+  const p99 = Math.max(...stats.map((p) => p.p99 ?? 0));
+  const top = Number.isFinite(max) ? max : p99;
+  // a sampled percentile never tops the exact maximum, but the subquery may look a little further
+  // back than the trend's first step: the maximum bounds it
+  const bounded = (v: number) => Math.min(v, top);
   return {
     samples,
     stats: {
       mean: stats.reduce((s, p) => s + (p.mean ?? 0) * p.samples, 0) / samples,
-      p50: Math.max(...stats.map((p) => p.p50 ?? 0)),
-      p95: Math.max(...stats.map((p) => p.p95 ?? 0)),
-      p99: Math.max(...stats.map((p) => p.p99 ?? 0)),
-      max: Number.isFinite(max) ? max : Math.max(...stats.map((p) => p.p99 ?? 0)),
+      p50: bounded(Math.max(...stats.map((p) => p.p50 ?? 0))),
+      p95: bounded(Math.max(...stats.map((p) => p.p95 ?? 0))),
+      p99: bounded(p99),
+      max: top,
     },
   };
 }

@@ -205,33 +205,78 @@ export type RawStat = "p50" | "p95" | "p99" | "mean" | "perHour";
 export const QUANTILES: readonly (readonly [RawStat, number])[] = [["p50", 0.5], ["p95", 0.95], ["p99", 0.99]];
 
 /**
- * p50, p95 and p99 of each pod's working set over `rangeSeconds` before `end`, in one pass over the
- * samples: a range query of three 1-second steps (end-2, end-1, end) whose φ follows the step, over
- * one subquery pinned with `@ end`. Prometheus evaluates a step-invariant subquery once and keeps its
- * samples from step to step, so the three percentiles cost one read where three instant queries
- * cost three. The subquery is a systematic sample of the raw samples (one every `resolutionSeconds`),
- * which differs from the exact figure by far less than the rounding of a recommendation; the maximum
- * comes from the max-per-step trend series, which covers every raw sample.
+ * How a server computes the percentiles: "fast", one pass over the samples for p50, p95 and p99
+ * (Prometheus, and Thanos and Mimir, which run its engine); "portable", each percentile by its own
+ * quantile_over_time, which every Prometheus-compatible server evaluates alike (VictoriaMetrics
+ * evaluates the fast query's φ once, so its three steps all answer p50).
  */
-export function workingSetQuantiles(labels: PromLabels, scope: Scope, rangeSeconds: number, resolutionSeconds: number, end: number) {
+export type QueryMode = "fast" | "portable";
+
+/** A range query of three 1-second steps ending at `end` whose φ follows the step (p50, p95, p99), over `inner` pinned with `@ end`. */
+function stepQuantiles(inner: string, end: number) {
   const first = end - (QUANTILES.length - 1);
   const phi = QUANTILES.map(([, p], i) => `(time() == bool ${first + i}) * ${p}`).join(" + ");
-  const expr = `quantile_over_time(${phi}, ${memorySelector("working_set", labels, scope)}[${rangeSeconds}s:${resolutionSeconds}s] @ ${end})`;
-  return { query: `max by (${BY_CONTAINER}) (${canonical(labels.cadvisor, expr)})`, start: first, end, step: 1 };
+  return { expr: `quantile_over_time(${phi}, ${inner} @ ${end})`, start: first, end, step: 1 };
+}
+
+/**
+ * p50, p95 and p99 of each pod's working set over `rangeSeconds` before `end`, in one pass over the
+ * samples (fast mode): a range query of three 1-second steps (end-2, end-1, end) whose φ follows the
+ * step, over one subquery pinned with `@ end`. Prometheus evaluates a step-invariant subquery once and
+ * keeps its samples from step to step, so the three percentiles cost one read where three instant
+ * queries cost three. The subquery is a systematic sample of the raw samples (one every
+ * `resolutionSeconds`), which differs from the exact figure by far less than the rounding of a
+ * recommendation; the maximum comes from the max-per-step trend series, which covers every raw sample.
+ */
+export function workingSetQuantiles(labels: PromLabels, scope: Scope, rangeSeconds: number, resolutionSeconds: number, end: number) {
+  const q = stepQuantiles(`${memorySelector("working_set", labels, scope)}[${rangeSeconds}s:${resolutionSeconds}s]`, end);
+  return { query: `max by (${BY_CONTAINER}) (${canonical(labels.cadvisor, q.expr)})`, start: q.start, end: q.end, step: q.step };
+}
+
+/** The seconds the quantile probe's series covers: one sample a second, valued at its own time. */
+const PROBE_SECONDS = 100;
+
+/**
+ * The fast percentile query's shape over a series that needs no data (`vector(time())`, one sample a
+ * second over the 100 s before `end`), so the answer is known: p50, p95 and p99 about 50, 5 and 1 s
+ * before `end`. See isFastQuantileAnswer.
+ */
+export function quantileProbe(end: number) {
+  const q = stepQuantiles(`vector(time())[${PROBE_SECONDS}s:1s]`, end);
+  return { query: q.expr, start: q.start, end: q.end, step: q.step };
+}
+
+/**
+ * Whether the probe's answer is the one Prometheus gives: three steps, each percentile within 5 s of
+ * its expected value (Prometheus 2 and 3 differ by a sample at the subquery's start, and `time()` in
+ * a pinned subquery moves with the step by a second or two), strictly increasing.
+ */
+export function isFastQuantileAnswer(answer: { t: Float64Array; v: Float64Array }[], end: number): boolean {
+  if (answer.length !== 1) return false;
+  const { t, v } = answer[0]!;
+  if (t.length !== QUANTILES.length) return false;
+  const first = end - (QUANTILES.length - 1);
+  return QUANTILES.every(([, p], i) => {
+    const expected = end - PROBE_SECONDS * (1 - p);
+    return t[i] === first + i && Math.abs(v[i]! - expected) <= 5 && (i === 0 || v[i]! > v[i - 1]!);
+  });
 }
 
 /**
  * The mean of each pod's working set over `rangeSeconds` and its samples in the last hour (a `stat`
- * label tells them apart), in one instant query. The mean is that of the same systematic sample as the
- * percentiles (one every `resolutionSeconds`: the mean of 1,000 evenly spaced samples is within a
+ * label tells them apart), in one instant query; in portable mode also p50, p95 and p99, each by its
+ * own quantile_over_time over the same subquery. The mean is that of the same systematic sample as
+ * the percentiles (one every `resolutionSeconds`: the mean of 1,000 evenly spaced samples is within a
  * fraction of a percent of the exact one); the last hour's count gives the scrape interval, from which
  * the caller counts the raw samples behind the max-per-step trend without reading them all again.
  */
-export function workingSetMeanRate(labels: PromLabels, scope: Scope, rangeSeconds: number, resolutionSeconds: number): string {
+export function workingSetMeanRate(labels: PromLabels, scope: Scope, rangeSeconds: number, resolutionSeconds: number, mode: QueryMode = "fast"): string {
   const base = memorySelector("working_set", labels, scope);
+  const sampled = `${base}[${rangeSeconds}s:${resolutionSeconds}s]`;
   const parts: [RawStat, string][] = [
-    ["mean", `avg_over_time(${base}[${rangeSeconds}s:${resolutionSeconds}s])`],
+    ["mean", `avg_over_time(${sampled})`],
     ["perHour", `count_over_time(${base}[3599s])`], // an hour: ranges include both ends before Prometheus 3
+    ...(mode === "portable" ? QUANTILES.map(([stat, p]): [RawStat, string] => [stat, `quantile_over_time(${p}, ${sampled})`]) : []),
   ];
   return parts.map(([stat, expr]) => `label_replace(max by (${BY_CONTAINER}) (${canonical(labels.cadvisor, expr)}), "stat", "${stat}", "", "")`).join(" or ");
 }

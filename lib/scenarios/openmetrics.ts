@@ -4,9 +4,11 @@ import { generateSeries, scenarioTerminations } from "./index";
 import { seedOf } from "./random";
 
 /**
- * The scenario fleet as cAdvisor and kube-state-metrics would have exposed it, in OpenMetrics text
- * for `promtool tsdb create-blocks-from openmetrics`: the same series a real cluster's Prometheus
- * holds, so tests and benches query a real Prometheus instead of a mock.
+ * The scenario fleet as cAdvisor and kube-state-metrics would have exposed it: in OpenMetrics text
+ * for `promtool tsdb create-blocks-from openmetrics` (timestamps in seconds), or in the Prometheus
+ * text format with millisecond timestamps that VictoriaMetrics imports (`/api/v1/import/prometheus`).
+ * The same series a real cluster's Prometheus holds, so tests and benches query real servers
+ * instead of mocks.
  */
 
 export interface ExportOptions {
@@ -49,17 +51,33 @@ export function intermediateOwner(cluster: string, w: FleetWorkload): { kind: st
   return { kind: w.kind, name: w.name };
 }
 
-/** Writes the fleet's series to `file`; returns how many samples it wrote. */
+/** Writes the fleet's series to `file` as OpenMetrics (for promtool); returns how many samples it wrote. */
 export function writeOpenMetrics(file: string, fleet: FleetCluster[], opts: ExportOptions): number {
   const fd = fs.openSync(file, "w");
+  try {
+    const chunks = exposition(fleet, opts, "openmetrics");
+    for (let r = chunks.next(); ; r = chunks.next()) {
+      if (r.done) return r.value;
+      fs.writeSync(fd, r.value);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * The fleet's series in the Prometheus text format with millisecond timestamps, as chunks of about a
+ * MiB (VictoriaMetrics' `/api/v1/import/prometheus` reads it); the generator returns the sample count.
+ */
+export function prometheusText(fleet: FleetCluster[], opts: ExportOptions): Generator<string, number> {
+  return exposition(fleet, opts, "prometheus");
+}
+
+function* exposition(fleet: FleetCluster[], opts: ExportOptions, format: "openmetrics" | "prometheus"): Generator<string, number> {
   let buf = "";
   let samples = 0;
-  const flush = (force = false) => {
-    if (force || buf.length > 1 << 20) {
-      fs.writeSync(fd, buf);
-      buf = "";
-    }
-  };
+  // the Prometheus text format dates samples in milliseconds, OpenMetrics in seconds
+  const at = format === "prometheus" ? "000" : "";
   const specStep = opts.specStep ?? Math.max(opts.step, 300);
   const grid = (step: number) => {
     const out: number[] = [];
@@ -88,16 +106,19 @@ export function writeOpenMetrics(file: string, fleet: FleetCluster[], opts: Expo
     for (const [k, v] of Object.entries(KSM_TARGET)) if ((names as Record<string, string | undefined>)[k] === `exported_${k}`) out[k] = v;
     return out;
   };
-  const series = (name: string, labels: Record<string, string>, times: ArrayLike<number>, value: (i: number) => number | null) => {
+  function* series(name: string, labels: Record<string, string>, times: ArrayLike<number>, value: (i: number) => number | null) {
     const head = `${name}${fmt(rename(name, labels))} `;
     for (let i = 0; i < times.length; i++) {
       const v = value(i);
       if (v === null) continue;
-      buf += `${head}${v} ${times[i]}\n`;
+      buf += `${head}${v} ${times[i]}${at}\n`;
       samples++;
     }
-    flush();
-  };
+    if (buf.length > 1 << 20) {
+      yield buf;
+      buf = "";
+    }
+  }
 
   // cAdvisor
   const metrics = { working_set: "container_memory_working_set_bytes", rss: "container_memory_rss", cache: "container_memory_cache" } as const;
@@ -107,16 +128,16 @@ export function writeOpenMetrics(file: string, fleet: FleetCluster[], opts: Expo
       for (const c of r.workload.containers) {
         const s = generateSeries(fleetSpec(r.cluster.slug, r.workload, c, r.pod), { start: opts.start, end: opts.end, stepSeconds: opts.step });
         const values = m === "working_set" ? s.workingSet : m === "rss" ? s.rss : s.cache;
-        series(metrics[m], { ...r.labels, container: c.name, image: c.image }, s.t, (i) => values[i]!);
+        yield* series(metrics[m], { ...r.labels, container: c.name, image: c.image }, s.t, (i) => values[i]!);
       }
     }
   }
 
   // kube-state-metrics: spec
   family("kube_pod_container_info");
-  for (const r of rows) for (const c of r.workload.containers) series("kube_pod_container_info", { ...r.labels, container: c.name, image: c.image }, specTimes, () => 1);
+  for (const r of rows) for (const c of r.workload.containers) yield* series("kube_pod_container_info", { ...r.labels, container: c.name, image: c.image }, specTimes, () => 1);
   family("kube_pod_owner");
-  for (const r of rows) series("kube_pod_owner", { ...r.labels, owner_kind: r.owner.kind, owner_name: r.owner.name, owner_is_controller: "true" }, specTimes, () => 1);
+  for (const r of rows) yield* series("kube_pod_owner", { ...r.labels, owner_kind: r.owner.kind, owner_name: r.owner.name, owner_is_controller: "true" }, specTimes, () => 1);
   family("kube_replicaset_owner");
   family("kube_job_owner");
   const seen = new Set<string>();
@@ -126,7 +147,7 @@ export function writeOpenMetrics(file: string, fleet: FleetCluster[], opts: Expo
     if (seen.has(k)) continue;
     seen.add(k);
     const base = opts.clusterLabel ? { [opts.clusterLabel]: r.cluster.slug } : {};
-    if (r.owner.kind === "ReplicaSet") series("kube_replicaset_owner", { ...base, namespace: r.workload.namespace, replicaset: r.owner.name, owner_kind: "Deployment", owner_name: r.workload.name }, specTimes, () => 1);
+    if (r.owner.kind === "ReplicaSet") yield* series("kube_replicaset_owner", { ...base, namespace: r.workload.namespace, replicaset: r.owner.name, owner_kind: "Deployment", owner_name: r.workload.name }, specTimes, () => 1);
   }
   for (const r of rows) {
     if (r.owner.kind !== "Job") continue;
@@ -134,7 +155,7 @@ export function writeOpenMetrics(file: string, fleet: FleetCluster[], opts: Expo
     if (seen.has(k)) continue;
     seen.add(k);
     const base = opts.clusterLabel ? { [opts.clusterLabel]: r.cluster.slug } : {};
-    series("kube_job_owner", { ...base, namespace: r.workload.namespace, job_name: r.owner.name, owner_kind: "CronJob", owner_name: r.workload.name }, specTimes, () => 1);
+    yield* series("kube_job_owner", { ...base, namespace: r.workload.namespace, job_name: r.owner.name, owner_kind: "CronJob", owner_name: r.workload.name }, specTimes, () => 1);
   }
   for (const kind of ["limits", "requests"] as const) {
     family(`kube_pod_container_resource_${kind}`);
@@ -142,7 +163,7 @@ export function writeOpenMetrics(file: string, fleet: FleetCluster[], opts: Expo
       for (const c of r.workload.containers) {
         const mi = kind === "limits" ? c.limitMi : c.requestMi;
         if (mi === null) continue;
-        series(`kube_pod_container_resource_${kind}`, { ...r.labels, container: c.name, resource: "memory", unit: "byte" }, specTimes, () => mi * Mi);
+        yield* series(`kube_pod_container_resource_${kind}`, { ...r.labels, container: c.name, resource: "memory", unit: "byte" }, specTimes, () => mi * Mi);
       }
     }
   }
@@ -183,12 +204,11 @@ export function writeOpenMetrics(file: string, fleet: FleetCluster[], opts: Expo
       for (const c of r.workload.containers) {
         const list = kills(r, c.name);
         const idx = lastKillIndex(list);
-        series(name, { ...r.labels, container: c.name, ...(extra ?? {}) }, memTimes, (i) => value(list, idx, i));
+        yield* series(name, { ...r.labels, container: c.name, ...(extra ?? {}) }, memTimes, (i) => value(list, idx, i));
       }
     }
   }
-  buf += "# EOF\n";
-  flush(true);
-  fs.closeSync(fd);
+  if (format === "openmetrics") buf += "# EOF\n";
+  yield buf;
   return samples;
 }

@@ -17,9 +17,9 @@ import { analyzeFromPrometheus, parseArgs } from "@/lib/cli/prometheus-analyze";
 import { analyzeDiscovered, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS } from "@/lib/incidents/analyze";
 import { PrometheusClient, PrometheusError } from "@/lib/metrics/prometheus-client";
 import { PrometheusSource } from "@/lib/metrics/prometheus-source";
-import { generateSeries } from "@/lib/scenarios";
-import { DEMO_FLEET, fleetPods, fleetSpec, mebibytes, type FleetCluster } from "@/lib/scenarios/demo-fleet";
+import { DEMO_FLEET, fleetPods, mebibytes, type FleetCluster } from "@/lib/scenarios/demo-fleet";
 import { prometheusAvailable, startPrometheus, type RunningPrometheus } from "../support/prometheus";
+import { containerInput, expectStatsLikeMemory, memoryAnalysis, truthPods } from "../support/verdicts";
 
 // One central Prometheus holding two clusters under a `cluster` label, 30 days of 5-minute history
 // made by promtool from the same scenario models the in-memory analysis uses.
@@ -60,18 +60,10 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
   it("gives every workload the same pattern and recommended limit as the in-memory analysis", async () => {
     const compared: string[] = [];
     for (const w of PROD.workloads) {
-      const c = w.containers[0]!;
-      const container = { namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: w.replicas }, name: c.name, image: c.image, requestBytes: mebibytes(c.requestMi), limitBytes: mebibytes(c.limitMi) };
-      const memory = analyzeContainer({
-        now: NOW, container,
-        pods: fleetPods("prod-eu", w).map((p) => {
-          const s = generateSeries(fleetSpec("prod-eu", w, c, p), { start: START, end: NOW, stepSeconds: STEP });
-          return { name: p.name, t: s.t, workingSet: s.workingSet, terminations: s.terminations.filter((x) => x.at >= START) };
-        }),
-      });
-      const history = await source.containerHistory({ cluster: "prod-eu", namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, container: c.name }, { start: START, end: NOW, stepSeconds: STEP });
+      const memory = memoryAnalysis("prod-eu", w, START, NOW, STEP);
+      const history = await source.containerHistory({ cluster: "prod-eu", namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, container: w.containers[0]!.name }, { start: START, end: NOW, stepSeconds: STEP });
       expect(history.length, w.name).toBe(w.replicas);
-      const viaProm = analyzeContainer({ now: NOW, container, pods: history.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })) });
+      const viaProm = analyzeContainer({ now: NOW, container: containerInput(w), pods: history.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })) });
       expect(viaProm.pattern, w.name).toBe(memory.pattern);
       expect(viaProm.recommendation?.limit, w.name).toBe(memory.recommendation?.limit);
       expect(viaProm.evidence.oomKills, w.name).toBe(memory.evidence.oomKills);
@@ -100,21 +92,7 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
     expect(leak.analysis.pattern).toBe("leak");
     // Prometheus's statistics (a sampled mean, samples counted from the trend and the scrape
     // interval) match what the in-memory analysis reads from every sample
-    for (const w of PROD.workloads) {
-      const c = w.containers[0]!;
-      const memory = analyzeContainer({
-        now: NOW,
-        container: { namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: w.replicas }, name: c.name, image: c.image, requestBytes: mebibytes(c.requestMi), limitBytes: mebibytes(c.limitMi) },
-        pods: fleetPods("prod-eu", w).map((p) => {
-          const s = generateSeries(fleetSpec("prod-eu", w, c, p), { start: START, end: NOW, stepSeconds: STEP });
-          return { name: p.name, t: s.t, workingSet: s.workingSet, terminations: s.terminations.filter((x) => x.at >= START) };
-        }),
-      });
-      const viaProm = results.find((r) => r.workload.name === w.name)!.analysis;
-      expect(Math.abs(viaProm.evidence.samples / memory.evidence.samples - 1), w.name).toBeLessThan(0.01);
-      expect(Math.abs(viaProm.stats.mean / memory.stats.mean - 1), w.name).toBeLessThan(0.02);
-      expect(viaProm.stats.max, w.name).toBe(memory.stats.max);
-    }
+    for (const w of PROD.workloads) expectStatsLikeMemory(results.find((r) => r.workload.name === w.name)!.analysis, memoryAnalysis("prod-eu", w, START, NOW, STEP), w.name);
   });
 
   it("the analyze command prints one JSON object per container, or a table", () => {
@@ -196,6 +174,9 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
       expect(report!.error).toBeNull();
       expect(report!.ok).toBe(true);
       expect(report!.version).toMatch(/^2\./);
+      // Prometheus evaluates the one-pass percentile query: it keeps the fast path
+      expect(report!.queryMode).toBe("fast");
+      expect(report!.queryModeDetail).toMatch(/one pass/);
       expect(report!.containers).toBe(PROD.workloads.reduce((n, w) => n + w.replicas, 0));
       expect(report!.checks.find((c) => c.id === "ksmContainerInfo")!.count).toBeGreaterThan(0);
       for (const id of ["cadvisorRss", "cadvisorCache", "ksmRequests", "ksmRestarts", "ksmLastTerminatedTimestamp"]) expect(report!.checks.find((c) => c.id === id)?.count, id).toBeGreaterThan(0);
@@ -429,8 +410,9 @@ describe("Prometheus faults give clear errors", () => {
       ["4xx", (_q, res) => json(res, 422, { status: "error", errorType: "execution", error: "query processing would load too many samples into memory" }), "query", /HTTP 422 execution: query processing would load too many samples/],
       ["huge", (req, res) => {
         // one answer too large; the others valid but late, so the size cap is what the command reports
-        if (!req.url!.startsWith("/api/v1/series") || seriesHits++ > 0) {
-          setTimeout(() => json(res, 200, { status: "success", data: req.url!.startsWith("/api/v1/series") ? [] : { resultType: "vector", result: [] } }), 3000);
+        const series = req.url!.includes("/api/v1/series");
+        if (!series || seriesHits++ > 0) {
+          setTimeout(() => json(res, 200, { status: "success", data: series ? [] : req.url!.includes("/query_range") ? { resultType: "matrix", result: [] } : { resultType: "vector", result: [] } }), 3000);
           return;
         }
         res.writeHead(200, { "content-type": "application/json" });
@@ -449,12 +431,15 @@ describe("Prometheus faults give clear errors", () => {
       }, "bad_response", /is this URL the Prometheus API\?/],
     ];
     for (const [name, h, kind, message] of faults) {
-      handler = h;
+      // each fault under its own path prefix: a request an earlier fault's client still retries in the
+      // background (5xx) gets a quick refusal, never this fault's one huge answer
+      const prefix = `/${name.replace(/\W+/g, "-")}`;
+      handler = (req, res) => (req.url!.startsWith(`${prefix}/`) ? h(req, res) : json(res, 503, { status: "error", errorType: "unavailable", error: "an earlier fault's request" }));
       hits = 0;
-      const e = await failure(analyzeFromPrometheus(parseArgs(["--prometheus", url, "--timeout", name === "slow" ? "1" : "30"]), { now: NOW, policy: LOOPBACK }));
+      const e = await failure(analyzeFromPrometheus(parseArgs(["--prometheus", `${url}${prefix}`, "--timeout", name === "slow" ? "1" : "30"]), { now: NOW, policy: LOOPBACK }));
       expect(e.kind, name).toBe(kind);
       expect(e.message, name).toMatch(message);
-      expect(e.message, name).toContain(`${url}/api/v1/`);
+      expect(e.message, name).toContain(`${url}${prefix}/api/v1/`);
     }
   }, 60_000);
 
@@ -568,18 +553,10 @@ describe.skipIf(missing !== null)("renamed namespace, pod and container labels",
     // the exporter's own pod (namespace "monitoring") must not appear as a workload
     expect(found.map((w) => `${w.namespace}/${w.name}`).sort()).toEqual(STAGING.workloads.map((w) => `${w.namespace}/${w.name}`).sort());
     for (const w of STAGING.workloads) {
-      const c = w.containers[0]!;
-      const container = { namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: w.replicas }, name: c.name, image: c.image, requestBytes: mebibytes(c.requestMi), limitBytes: mebibytes(c.limitMi) };
-      const memory = analyzeContainer({
-        now: NOW, container,
-        pods: fleetPods("staging", w).map((p) => {
-          const s = generateSeries(fleetSpec("staging", w, c, p), { start, end: NOW, stepSeconds: STEP });
-          return { name: p.name, t: s.t, workingSet: s.workingSet, terminations: s.terminations.filter((x) => x.at >= start) };
-        }),
-      });
-      const history = await source.containerHistory({ cluster: "staging", namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, container: c.name }, { start, end: NOW, stepSeconds: STEP });
+      const memory = memoryAnalysis("staging", w, start, NOW, STEP);
+      const history = await source.containerHistory({ cluster: "staging", namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, container: w.containers[0]!.name }, { start, end: NOW, stepSeconds: STEP });
       expect(history.map((p) => p.pod).sort()).toEqual(fleetPods("staging", w).map((p) => p.name).sort());
-      const viaProm = analyzeContainer({ now: NOW, container, pods: history.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })) });
+      const viaProm = analyzeContainer({ now: NOW, container: containerInput(w), pods: history.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations })) });
       expect(viaProm.pattern, w.name).toBe(memory.pattern);
       expect(viaProm.recommendation?.limit, w.name).toBe(memory.recommendation?.limit);
       expect(viaProm.evidence.oomKills, w.name).toBe(memory.evidence.oomKills);
@@ -616,13 +593,9 @@ describe.skipIf(missing !== null)("kube-state-metrics without termination times 
     expect(await source.terminationMode(NOW, NOW - start)).toBe("restarts");
     let kills = 0;
     for (const w of PROD.workloads) {
-      const c = w.containers[0]!;
-      const container = { namespace: w.namespace, workload: { kind: w.kind, name: w.name, replicas: w.replicas }, name: c.name, image: c.image, requestBytes: mebibytes(c.requestMi), limitBytes: mebibytes(c.limitMi) };
-      const truth = fleetPods("prod-eu", w).map((p) => {
-        const s = generateSeries(fleetSpec("prod-eu", w, c, p), { start, end: NOW, stepSeconds: STEP });
-        return { name: p.name, t: s.t, workingSet: s.workingSet, terminations: s.terminations.filter((x) => x.at >= start) };
-      });
-      const history = await source.containerHistory({ cluster: "prod-eu", namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, container: c.name }, { start, end: NOW, stepSeconds: STEP });
+      const container = containerInput(w);
+      const truth = truthPods("prod-eu", w, start, NOW, STEP);
+      const history = await source.containerHistory({ cluster: "prod-eu", namespace: w.namespace, workloadKind: w.kind, workloadName: w.name, container: container.name }, { start, end: NOW, stepSeconds: STEP });
       for (const p of history) {
         // away from the window's ends (the unfinished step waits), each kill is found a scrape
         // interval (60 s) and a step (at most 120 s) from the truth, with its reason, and nothing else is
