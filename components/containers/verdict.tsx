@@ -23,11 +23,14 @@ function Fact({ label, value, tone }: { label: string; value: React.ReactNode; t
 
 export function Verdict({ a }: { a: AnalysisOutput }) {
   const growth = a.growthBytesPerHour;
+  // a heap ceiling at or above today's limit is the cause the summary names: say it beside the pattern
+  const heapAtLimit = a.findings.some((f) => /^(jvm_heap|node_heap|go_memlimit)_exceeds_limit$/.test(f.code));
   const ttoTone = a.timeToOomHours !== null && a.timeToOomHours < 24 ? "critical" : a.timeToOomHours !== null && a.timeToOomHours < 72 ? "warning" : undefined;
   return (
     <div className="px-4 py-4">
       <div className="flex flex-wrap items-center gap-2">
         <PatternBadge pattern={a.pattern} />
+        {heapAtLimit ? <Badge tone="critical">heap ceiling ≥ limit</Badge> : null}
         <span className="text-xs text-zinc-500">confidence {formatPercent(a.confidence)}</span>
         {a.alert !== "none" ? <Badge tone={a.alert === "critical" ? "critical" : "warning"}>{a.alert === "critical" ? "critical: ≥95% of limit" : "warning: ≥85% of limit"}</Badge> : null}
       </div>
