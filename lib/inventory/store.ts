@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { incidents } from "@/db/schema";
-import { groupIntoIncidents } from "./incident-grouping";
+import { groupIntoIncidents, INCIDENT_QUIET_SECONDS } from "./incident-grouping";
 
 export type IncidentStatus = (typeof incidents.$inferSelect)["status"];
 /**
@@ -29,13 +29,23 @@ export async function syncIncidents(
   const analysis = q.analyze ? await q.analyze() : undefined;
   for (const span of spans) {
     const first = new Date(span.firstSeenAt * 1000);
-    const match = existing.find((e) => Math.abs(e.firstSeenAt.getTime() - first.getTime()) < 1000 || (e.status !== "resolved" && span.status !== "resolved"));
+    // the same incident when its kills would have been grouped together (within a quiet week), even
+    // after the read window has dropped its first kills (a later sync) or it has grown since
+    const match = existing.find(
+      (e) =>
+        (e.firstSeenAt.getTime() / 1000 <= span.lastSeenAt && span.firstSeenAt <= e.lastSeenAt.getTime() / 1000 + INCIDENT_QUIET_SECONDS) ||
+        (e.status !== "resolved" && span.status !== "resolved"),
+    );
     const open = span.status === "open";
     const status: IncidentStatus = q.initialStatus ? q.initialStatus(open) : open ? "open" : "resolved";
+    // a window that starts after the incident did sees only part of it: count on from what was stored
+    const truncated = match !== undefined && match.firstSeenAt.getTime() < first.getTime() - 1000;
+    const lastStored = match ? match.lastSeenAt.getTime() / 1000 : 0;
+    const oomCount = truncated ? match.oomCount + q.kills.filter((t) => t > lastStored && t >= span.firstSeenAt && t <= span.lastSeenAt).length : span.oomCount;
     const values = {
       status: match && match.status !== "resolved" && open ? match.status : status,
-      oomCount: span.oomCount,
-      lastSeenAt: new Date(span.lastSeenAt * 1000),
+      oomCount,
+      lastSeenAt: new Date(Math.max(span.lastSeenAt, lastStored) * 1000),
       resolvedAt: span.resolvedAt ? new Date(span.resolvedAt * 1000) : null,
       acknowledgedAt: status === "acknowledged" ? new Date((span.lastSeenAt - 600) * 1000) : null,
       ...(analysis !== undefined ? { analysis, analyzedAt: new Date(q.now * 1000), pattern: patternOf(analysis) } : {}),
