@@ -1,0 +1,20 @@
+// @ts-check
+/**
+ * `npm run mutate`: mutation testing of the engine (lib/analysis) and the security code (lib/security).
+ * Goals: at least 85% of mutants killed in lib/analysis and 90% in lib/security. Not part of `npm test`.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutate.config.ts" },
+  plugins: ["@stryker-mutator/vitest-runner"],
+  mutate: ["lib/analysis/**/*.ts", "lib/security/**/*.ts"],
+  coverageAnalysis: "perTest",
+  concurrency: 2,
+  timeoutMS: 20_000,
+  reporters: ["clear-text", "progress", "json"],
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: "always",
+};

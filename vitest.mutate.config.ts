@@ -1,0 +1,18 @@
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+// `npm run mutate`: the fast suites that pin the engine's and the security code's rules (no Postgres,
+// no Prometheus, no browser), so Stryker can run them once per mutant.
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": path.resolve(import.meta.dirname),
+      "server-only": path.resolve(import.meta.dirname, "tests/support/empty-module.ts"),
+    },
+  },
+  test: {
+    include: ["tests/unit/**/*.test.ts", "tests/integration/commands-in-a-shell.test.ts"],
+    environment: "node",
+    testTimeout: 60_000,
+  },
+});
