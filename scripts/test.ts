@@ -1,5 +1,5 @@
 // npm test — typecheck, lint, unit + integration (vitest, real Postgres), end-to-end (Playwright, Debian's Chromium).
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,12 +23,36 @@ const steps: Step[] = [
   { name: "end-to-end", cmd: bin("playwright"), args: ["test"], env: { PW_JSON: playwrightJson } },
 ];
 
-const results: { name: string; ok: boolean; seconds: number }[] = [];
+// an error nobody awaited (a server handler after its test, a rejected promise) fails the run even when
+// every test passed: the runners print these, so the output is read as it streams by
+const UNHANDLED = /Unhandled (Error|Rejection)|unhandledRejection|uncaughtException|Vitest caught \d+ unhandled error/;
+
+/** Runs a step with its output streamed through, and says whether it printed an unhandled error. */
+function run(step: Step): Promise<{ status: number | null; unhandled: string[] }> {
+  return new Promise((resolve) => {
+    const child = spawn(step.cmd, step.args, { stdio: ["inherit", "pipe", "pipe"], env: { ...process.env, ...step.env } });
+    const unhandled: string[] = [];
+    const scan = (target: NodeJS.WriteStream) => {
+      let partial = "";
+      return (chunk: Buffer) => {
+        target.write(chunk);
+        const lines = (partial + chunk.toString()).split("\n");
+        partial = lines.pop() ?? "";
+        for (const line of lines) if (UNHANDLED.test(line)) unhandled.push(line.replace(/\x1b\[[0-9;]*m/g, "").trim());
+      };
+    };
+    child.stdout!.on("data", scan(process.stdout));
+    child.stderr!.on("data", scan(process.stderr));
+    child.on("close", (status) => resolve({ status, unhandled }));
+  });
+}
+
+const results: { name: string; ok: boolean; exitOk: boolean; seconds: number; unhandled: string[] }[] = [];
 for (const step of steps) {
   console.log(`\n━━ ${step.name} ━━`);
   const t0 = Date.now();
-  const r = spawnSync(step.cmd, step.args, { stdio: "inherit", env: { ...process.env, ...step.env } });
-  results.push({ name: step.name, ok: r.status === 0, seconds: (Date.now() - t0) / 1000 });
+  const r = await run(step);
+  results.push({ name: step.name, ok: r.status === 0 && r.unhandled.length === 0, exitOk: r.status === 0, seconds: (Date.now() - t0) / 1000, unhandled: r.unhandled });
 }
 
 function readJson<T>(file: string): T | null {
@@ -43,14 +67,17 @@ const p = readJson<{ stats: { expected: number; unexpected: number; flaky: numbe
 fs.rmSync(tmp, { recursive: true, force: true });
 
 console.log("\n━━ summary ━━");
-for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(20)} ${r.seconds.toFixed(1)} s`);
+for (const r of results) {
+  console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(20)} ${r.seconds.toFixed(1)} s${r.unhandled.length ? ` — ${r.unhandled.length} unhandled error line(s): ${r.unhandled[0]}` : ""}`);
+}
+const unhandled = results.reduce((n, r) => n + (r.unhandled.length ? 1 : 0), 0);
 const checksFailed = results.filter((r) => !r.ok && (r.name === "typecheck" || r.name === "lint")).length;
 const passed = (v?.numPassedTests ?? 0) + (p ? p.stats.expected + p.stats.flaky : 0);
 // a suite that failed without reporting a failed test (crashed, or its setup failed) counts as one failure
-const suiteFailed = (name: string, reported: number | undefined) => (results.find((r) => r.name === name)?.ok === false && !reported ? 1 : 0);
+const suiteFailed = (name: string, reported: number | undefined) => (results.find((r) => r.name === name)?.exitOk === false && !reported ? 1 : 0);
 const failed =
   (v?.numFailedTests ?? 0) + (p?.stats.unexpected ?? 0) + checksFailed +
-  suiteFailed("unit + integration", v?.numFailedTests) + suiteFailed("end-to-end", p?.stats.unexpected);
+  suiteFailed("unit + integration", v?.numFailedTests) + suiteFailed("end-to-end", p?.stats.unexpected) + unhandled;
 const skipped = (v?.numPendingTests ?? 0) + (p?.stats.skipped ?? 0);
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(results.every((r) => r.ok) && failed === 0 ? 0 : 1);
