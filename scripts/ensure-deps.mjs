@@ -48,12 +48,15 @@ if (!/^en_US\.utf-?8$/im.test(locales)) {
 }
 
 // 3. For the test suites: Debian's chromium (end-to-end), prometheus and victoria-metrics (integration:
-//    the same history in both, the same verdicts from both).
+//    the same history in both, the same verdicts from both), kubectl and openssl.
 if (forTests) {
   const wanted = [
     ["chromium", "/usr/bin/chromium"],
     ["prometheus", "/usr/bin/prometheus"],
     ["victoria-metrics", "/usr/bin/victoria-metrics"],
+    // the generated kubectl commands are checked by a real kubectl (--local), certificates made with openssl
+    ["kubernetes-client", "/usr/bin/kubectl"],
+    ["openssl", "/usr/bin/openssl"],
   ].filter(([, bin]) => !fs.existsSync(bin));
   if (wanted.length > 0) {
     const names = wanted.map(([n]) => n);
