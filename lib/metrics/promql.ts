@@ -201,6 +201,12 @@ export function terminationMetrics(labels: PromLabels, rangeSeconds: number): st
 
 export type RawStat = "p50" | "p95" | "p99" | "mean" | "perHour";
 
+/**
+ * Prometheus's default look-back of an instant selector (--query.lookback-delta, 5 minutes, a sample
+ * exactly 5 minutes old included) as a range: ranges leave out their start, hence the extra second.
+ */
+const LOOKBACK_SECONDS = 301;
+
 /** The percentiles of the working set Headroom reads, in the order the quantile query returns them (one per step). */
 export const QUANTILES: readonly (readonly [RawStat, number])[] = [["p50", 0.5], ["p95", 0.95], ["p99", 0.99]];
 
@@ -272,7 +278,10 @@ export function isFastQuantileAnswer(answer: { t: Float64Array; v: Float64Array 
  */
 export function workingSetMeanRate(labels: PromLabels, scope: Scope, rangeSeconds: number, resolutionSeconds: number, mode: QueryMode = "fast"): string {
   const base = memorySelector("working_set", labels, scope);
-  const sampled = `${base}[${rangeSeconds}s:${resolutionSeconds}s]`;
+  // portable: the sample at each step is the last one of the 5 minutes before it, spelled out; a bare
+  // selector looks back 5 minutes in Prometheus but, in VictoriaMetrics, as long as the subquery's step
+  // (tens of minutes), which stretches a pod's last value over the gap after an OOMKill
+  const sampled = mode === "portable" ? `last_over_time(${base}[${LOOKBACK_SECONDS}s])[${rangeSeconds}s:${resolutionSeconds}s]` : `${base}[${rangeSeconds}s:${resolutionSeconds}s]`;
   const parts: [RawStat, string][] = [
     ["mean", `avg_over_time(${sampled})`],
     ["perHour", `count_over_time(${base}[3599s])`], // an hour: ranges include both ends before Prometheus 3
