@@ -14,7 +14,15 @@ export interface OutboundPolicy {
   allowLoopback: boolean;
   /** 10/8, 172.16/12, 192.168/16, 100.64/10 (CGNAT), fc00::/7 — HEADROOM_ALLOW_PRIVATE_NETWORKS=true */
   allowPrivate: boolean;
+  /**
+   * The resolver the connect-time check asks (dns.lookup when absent). It travels with the policy so
+   * that every client built from it resolves through it: tests answer the addresses they need.
+   */
+  lookup?: Resolve;
 }
+
+/** A resolver answering every address of a name, as dns.lookup does with `all: true`. */
+export type Resolve = (hostname: string, options: dns.LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void) => void;
 
 export class OutboundBlockedError extends Error {
   constructor(
@@ -147,11 +155,10 @@ type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.
  * resolved address is refused: the check happens on the address actually connected to, so a name
  * that resolves to a public address at validation and to 169.254.169.254 at connect time is caught.
  */
-export function guardedLookup(policy: OutboundPolicy, resolve: typeof dns.lookup = dns.lookup) {
+export function guardedLookup(policy: OutboundPolicy, resolve: Resolve = policy.lookup ?? dns.lookup) {
   return (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => {
-    resolve(hostname, { ...options, all: true }, (err, addresses) => {
+    resolve(hostname, { ...options, all: true }, (err, list) => {
       if (err) return callback(err, "");
-      const list = addresses as dns.LookupAddress[];
       for (const a of list) {
         const refusal = addressRefusal(a.address, policy);
         if (refusal) {

@@ -1,0 +1,244 @@
+import http from "node:http";
+import https from "node:https";
+import net, { type AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PrometheusClient, PrometheusError } from "@/lib/metrics/prometheus-client";
+import type { OutboundPolicy, Resolve } from "@/lib/security/outbound";
+import { selfSignedCertificate } from "../support/tls";
+
+// The outbound guard as an attacker meets it: through the Prometheus client, against real servers on
+// loopback. Host names resolve through a DNS the test controls (the policy's resolver), so the
+// connect-time check runs on the address the socket would really connect to.
+
+const STRICT: OutboundPolicy = { allowLoopback: false, allowPrivate: false };
+const LOOPBACK: OutboundPolicy = { allowLoopback: true, allowPrivate: false };
+const OPEN: OutboundPolicy = { allowLoopback: true, allowPrivate: true };
+const ANSWER = JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [1, "42"] }] } });
+
+/** What one server was asked: the Host header and path of each request. */
+interface Hits {
+  hosts: string[];
+  paths: string[];
+}
+
+/** A Prometheus stand-in: /hop/<n>/… answers 307 to /hop/<n-1>/… until n is 0, then the query's answer. */
+function prometheusHandler(hits: Hits): http.RequestListener {
+  return (req, res) => {
+    hits.hosts.push(req.headers.host ?? "");
+    hits.paths.push(req.url ?? "");
+    req.resume();
+    const hop = /^\/hop\/(\d+)(\/.*)$/.exec(req.url ?? "");
+    if (hop && Number(hop[1]) > 0) {
+      res.writeHead(307, { location: `/hop/${Number(hop[1]) - 1}${hop[2]}` });
+      return res.end();
+    }
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(ANSWER);
+  };
+}
+
+async function listen(server: http.Server | https.Server): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return (server.address() as AddressInfo).port;
+}
+
+const close = (server: http.Server | https.Server) =>
+  new Promise<void>((r) => {
+    server.closeAllConnections();
+    server.close(() => r());
+  });
+
+/** A DNS the test controls: each name answers its addresses, any other is not found. Records what it was asked. */
+function dnsOf(zone: Record<string, string[]>): Resolve & { asked: string[] } {
+  const asked: string[] = [];
+  const resolve: Resolve = (hostname, _options, callback) => {
+    asked.push(hostname);
+    const addresses = zone[hostname];
+    // answered on a later tick, as getaddrinfo does
+    setImmediate(() =>
+      addresses
+        ? callback(null, addresses.map((address) => ({ address, family: net.isIP(address) })))
+        : callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: "ENOTFOUND" }), []),
+    );
+  };
+  return Object.assign(resolve, { asked });
+}
+
+const failure = async (p: Promise<unknown>) => {
+  const e = await p.then(
+    () => null,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(PrometheusError);
+  return e as PrometheusError;
+};
+
+describe("outbound guard: the address a name resolves to, checked at connect time", () => {
+  const hits: Hits = { hosts: [], paths: [] };
+  const server = http.createServer(prometheusHandler(hits));
+  let port = 0;
+  beforeAll(async () => {
+    port = await listen(server);
+  });
+  afterAll(() => close(server));
+
+  // every test uses its own names: a kept-alive socket is reused without a new lookup
+  const client = (name: string, policy: OutboundPolicy, zone: Record<string, string[]>, path = "", at = port) => {
+    const dns = dnsOf(zone);
+    hits.hosts.length = 0;
+    hits.paths.length = 0;
+    return { dns, client: new PrometheusClient({ url: `http://${name}:${at}${path}`, policy: { ...policy, lookup: dns }, timeoutMs: 3000, retries: 2 }) };
+  };
+
+  it("a name is reached at the address the DNS answers when the policy allows it (the resolver is the one connected through)", async () => {
+    const { dns, client: c } = client("prometheus.example.test", LOOPBACK, { "prometheus.example.test": ["127.0.0.1"] });
+    expect(await c.query("up")).toEqual([{ metric: {}, t: 1, v: 42 }]);
+    expect(dns.asked).toEqual(["prometheus.example.test"]);
+    expect(hits.hosts).toEqual([`prometheus.example.test:${port}`]);
+  });
+
+  it("a public-looking name that resolves to loopback is refused before any byte is sent, and the refusal is not retried", async () => {
+    const { dns, client: c } = client("metrics.attacker.test", STRICT, { "metrics.attacker.test": ["127.0.0.1"] });
+    const e = await failure(c.query("up"));
+    expect(e.kind).toBe("blocked");
+    expect(e.message).toMatch(/metrics\.attacker\.test resolves to 127\.0\.0\.1 is a loopback address \(set HEADROOM_ALLOW_LOOPBACK=true/);
+    expect(hits.hosts).toEqual([]);
+    expect(dns.asked).toEqual(["metrics.attacker.test"]);
+    expect(c.stats.retries).toBe(0);
+  });
+
+  it("a name that resolves to the cloud metadata address is refused even when loopback and private networks are allowed", async () => {
+    for (const [name, address] of [
+      ["metadata.attacker.test", "169.254.169.254"],
+      ["mapped.attacker.test", "::ffff:169.254.169.254"], // IPv4-mapped IPv6 answer
+      ["imds6.attacker.test", "fd00:ec2::254"], // AWS IMDS over IPv6
+    ] as const) {
+      const { client: c } = client(name, OPEN, { [name]: [address] });
+      const e = await failure(c.query("up"));
+      expect(e.kind, name).toBe("blocked");
+      expect(e.message, name).toContain(`${name} resolves to `);
+      expect(e.message, name).toMatch(/169\.254\.169\.254 is link-local|fd00:ec2::254 is not a routable address/);
+    }
+  });
+
+  it("a name that resolves to a private address is refused unless private networks are allowed", async () => {
+    const { client: c } = client("db.attacker.test", LOOPBACK, { "db.attacker.test": ["10.0.0.5"] });
+    const e = await failure(c.query("up"));
+    expect(e.kind).toBe("blocked");
+    expect(e.message).toMatch(/db\.attacker\.test resolves to 10\.0\.0\.5 is a private address \(set HEADROOM_ALLOW_PRIVATE_NETWORKS=true/);
+  });
+
+  it("one forbidden address among the answers refuses the name, even if the connection would go to an allowed one", async () => {
+    const { client: c } = client("split.attacker.test", LOOPBACK, { "split.attacker.test": ["127.0.0.1", "169.254.169.254"] });
+    const e = await failure(c.query("up"));
+    expect(e.kind).toBe("blocked");
+    expect(e.message).toMatch(/split\.attacker\.test resolves to 169\.254\.169\.254 is link-local/);
+    expect(hits.hosts).toEqual([]);
+  });
+
+  it("a redirect to a name that resolves to the metadata address is refused when it connects (the URL check lets a name through)", async () => {
+    const redirecting = http.createServer((req, res) => {
+      req.resume();
+      const location = req.url?.startsWith("/to-metadata") ? "http://metadata.attacker.test/latest/meta-data/iam/security-credentials/" : `http://prometheus.redirected.test:${port}/api/v1/query`;
+      res.writeHead(307, { location });
+      res.end();
+    });
+    const redirectPort = await listen(redirecting);
+    try {
+      const zone = { "redirecting.example.test": ["127.0.0.1"], "metadata.attacker.test": ["169.254.169.254"], "prometheus.redirected.test": ["127.0.0.1"] };
+      const { dns, client: c } = client("redirecting.example.test", LOOPBACK, zone, "/to-metadata", redirectPort);
+      const e = await failure(c.query("up"));
+      expect(e.kind).toBe("blocked");
+      expect(e.message).toMatch(/metadata\.attacker\.test resolves to 169\.254\.169\.254 is link-local/);
+      expect(dns.asked).toEqual(["redirecting.example.test", "metadata.attacker.test"]);
+      // a redirect to a name that resolves to an allowed address is followed
+      const { client: ok } = client("redirecting.example.test", LOOPBACK, zone, "/to-prometheus", redirectPort);
+      expect(await ok.query("up")).toEqual([{ metric: {}, t: 1, v: 42 }]);
+      expect(hits.hosts).toEqual([`prometheus.redirected.test:${port}`]);
+    } finally {
+      await close(redirecting);
+    }
+  });
+});
+
+describe("outbound guard: redirects", () => {
+  const hits: Hits = { hosts: [], paths: [] };
+  const server = http.createServer(prometheusHandler(hits));
+  let base = "";
+  beforeAll(async () => {
+    base = `http://127.0.0.1:${await listen(server)}`;
+  });
+  afterAll(() => close(server));
+
+  const reset = () => {
+    hits.hosts.length = 0;
+    hits.paths.length = 0;
+  };
+
+  it("follows exactly 3 redirects", async () => {
+    reset();
+    expect(await new PrometheusClient({ url: `${base}/hop/3`, policy: LOOPBACK }).query("up")).toEqual([{ metric: {}, t: 1, v: 42 }]);
+    expect(hits.paths).toEqual(["/hop/3/api/v1/query", "/hop/2/api/v1/query", "/hop/1/api/v1/query", "/hop/0/api/v1/query"]);
+  });
+
+  it("refuses a 4th redirect without following it", async () => {
+    reset();
+    const e = await failure(new PrometheusClient({ url: `${base}/hop/4`, policy: LOOPBACK }).query("up"));
+    expect(e.message).toMatch(/more than 3 redirects/);
+    expect(e.status).toBe(307);
+    expect(hits.paths).toEqual(["/hop/4/api/v1/query", "/hop/3/api/v1/query", "/hop/2/api/v1/query", "/hop/1/api/v1/query"]);
+  });
+
+  it("a redirect loop ends at the cap instead of running forever", async () => {
+    let loops = 0;
+    const loop = http.createServer((req, res) => {
+      loops++;
+      req.resume();
+      res.writeHead(302, { location: req.url ?? "/" });
+      res.end();
+    });
+    const port = await listen(loop);
+    try {
+      const e = await failure(new PrometheusClient({ url: `http://127.0.0.1:${port}`, policy: LOOPBACK, timeoutMs: 3000 }).query("up"));
+      expect(e.message).toMatch(/more than 3 redirects/);
+      expect(loops).toBe(4);
+    } finally {
+      await close(loop);
+    }
+  });
+
+  describe("from https", () => {
+    let tls: https.Server;
+    let httpsBase = "";
+    let ca = "";
+    beforeAll(async () => {
+      const { key, cert } = selfSignedCertificate();
+      ca = cert;
+      tls = https.createServer({ key, cert }, (req, res) => {
+        req.resume();
+        // /down goes to the plain-http server (same host), /moved to this one
+        const location = req.url?.startsWith("/down") ? `${base}/api/v1/query` : req.url?.startsWith("/moved") ? "/api/v1/query" : null;
+        if (location) {
+          res.writeHead(308, { location });
+          return res.end();
+        }
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(ANSWER);
+      });
+      httpsBase = `https://127.0.0.1:${await listen(tls)}`;
+    });
+    afterAll(() => close(tls));
+
+    it("a redirect from https to http is refused and the plain-http server is never asked", async () => {
+      reset();
+      const e = await failure(new PrometheusClient({ url: `${httpsBase}/down`, policy: LOOPBACK, caPem: ca, auth: { kind: "bearer", token: "s3cret" } }).query("up"));
+      expect(e.kind).toBe("blocked");
+      expect(e.message).toMatch(/redirect refused: from https to http/);
+      expect(hits.paths).toEqual([]);
+    });
+
+    it("a redirect from https to https is followed", async () => {
+      expect(await new PrometheusClient({ url: `${httpsBase}/moved`, policy: LOOPBACK, caPem: ca }).query("up")).toEqual([{ metric: {}, t: 1, v: 42 }]);
+    });
+  });
+});
