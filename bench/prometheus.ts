@@ -1,6 +1,7 @@
-// Whole-cluster analysis through a real Prometheus: 1,000 containers, 14 days of 1-minute history.
-// Headroom's path (one working-set query and three termination queries per namespace, folded in
-// PromQL) beside a naive client that fetches each container's raw history separately.
+// Whole-cluster analysis through a real Prometheus and a real VictoriaMetrics holding the same
+// history: 1,000 containers, 14 days of 1-minute history. Headroom's path (a handful of queries per
+// namespace, folded in PromQL; one-pass percentiles on Prometheus, portable ones on VictoriaMetrics)
+// beside a naive client that fetches each container's raw history from Prometheus separately.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -14,6 +15,7 @@ import { SCENARIO_KINDS } from "@/lib/scenarios";
 import { fleetPods, type FleetCluster, type FleetWorkload } from "@/lib/scenarios/demo-fleet";
 import { writeOpenMetrics } from "@/lib/scenarios/openmetrics";
 import { prometheusAvailable, serve } from "../tests/support/prometheus";
+import { importFleet, serveVictoriaMetrics, victoriaMetricsAvailable, victoriaMetricsVersion } from "../tests/support/victoria-metrics";
 import { spawnSync } from "node:child_process";
 
 const NAMESPACES = 20;
@@ -38,9 +40,66 @@ function benchFleet(): FleetCluster {
 }
 
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MiB`;
+const policy = { allowLoopback: true, allowPrivate: false };
+
+type Verdicts = Map<string, { pattern: string; limit: string | undefined; samples: number }>;
+
+/**
+ * Headroom's whole-cluster analysis through one server: the median of three runs (each with a new
+ * client, so nothing is cached in Node; the probe that picks the query mode is cached per endpoint
+ * after the first run, as in the app), after one read that warms the server's caches.
+ */
+async function benchHeadroom(server: string, url: string, window: { start: number; end: number; stepSeconds: number }, now: number) {
+  const warm = new PrometheusClient({ url, policy, timeoutMs: 120_000 });
+  await warm.query(`count(count_over_time(${q.MEMORY_METRICS.working_set}[${DAYS * 86_400}s]))`, now);
+  const runs: { t0: number; fetched: number; wall: number; all: Awaited<ReturnType<PrometheusSource["clusterHistory"]>>; source: PrometheusSource }[] = [];
+  for (let r = 0; r < 3; r++) {
+    const source = new PrometheusSource({ url, policy, timeoutMs: 120_000 });
+    const t0 = performance.now();
+    const all = await source.clusterHistory(window);
+    const fetched = performance.now();
+    for (const h of all) analyzeDiscovered(h, { now });
+    runs.push({ t0, fetched, wall: (performance.now() - t0) / 1000, all, source });
+  }
+  const walls = runs.map((r) => r.wall).sort((a, b) => a - b);
+  const { t0, fetched, all, source, wall } = runs.find((r) => r.wall === walls[1])!;
+  const mode = await source.queryMode();
+  const verdicts = new Map<string, number>();
+  const byWorkload: Verdicts = new Map();
+  for (const h of all) {
+    const a = analyzeDiscovered(h, { now });
+    verdicts.set(a.pattern, (verdicts.get(a.pattern) ?? 0) + 1);
+    byWorkload.set(`${h.workload.namespace}/${h.workload.name}`, { pattern: a.pattern, limit: a.recommendation?.limit, samples: a.evidence.samples });
+  }
+  const containers = all.reduce((n, x) => n + x.pods.length, 0);
+  const step = all[0]?.pods[0] ? all[0].pods[0].t[1]! - all[0].pods[0].t[0]! : 0;
+  const pad = " ".repeat(Math.max(0, 10 - server.length));
+  console.log(`  Headroom on ${server}:${pad}${wall.toFixed(1)} s wall (median of 3 runs: ${walls.map((w) => w.toFixed(1)).join(", ")} s; ${((fetched - t0) / 1000).toFixed(1)} s fetching, ${(wall - (fetched - t0) / 1000).toFixed(1)} s analysing), ${source.client.stats.requests} queries, ${mb(source.client.stats.bytes)} received; ${mode} percentiles; ${all.length} workload containers, ${containers} pod series (trend at a ${step}-s step)`);
+  console.log(`            verdicts: ${[...verdicts].map(([k, v]) => `${k} ${v}`).join(", ")}   goal: under 20 s`);
+  return { wall, byWorkload };
+}
+
+/** VictoriaMetrics' storage with the same history as the Prometheus TSDB, imported once and kept under .data/ (rebuilt when the history's end moved). */
+async function victoriaMetricsWithHistory(fleet: FleetCluster, key: string, now: number) {
+  const dir = path.resolve(".data", `bench-victoria-${key}`);
+  const meta = path.join(dir, "meta.json");
+  if (fs.existsSync(meta) && (JSON.parse(fs.readFileSync(meta, "utf8")) as { now: number }).now === now) {
+    console.log(`  reusing the VictoriaMetrics storage in ${path.relative(process.cwd(), dir)}`);
+    return serveVictoriaMetrics(dir);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const vm = await serveVictoriaMetrics(dir);
+  const t0 = Date.now();
+  const samples = await importFleet(vm.url, [fleet], exportOptions(now));
+  fs.writeFileSync(meta, JSON.stringify({ now, samples }));
+  console.log(`  built once: ${(samples / 1e6).toFixed(1)} M samples imported into VictoriaMetrics in ${((Date.now() - t0) / 1000).toFixed(0)} s (/api/v1/import/prometheus; kept for the next runs)`);
+  return vm;
+}
+
+const exportOptions = (now: number) => ({ start: now - DAYS * 86_400, end: now, step: STEP, specStep: 3600, terminationStep: 900, memory: ["working_set" as const] });
 
 export async function benchPrometheus() {
-  console.log(`\nWhole-cluster analysis through a real Prometheus: ${NAMESPACES * WORKLOADS_PER_NS * REPLICAS} containers, ${DAYS} days of ${STEP / 60}-minute history`);
+  console.log(`\nWhole-cluster analysis through a real Prometheus and a real VictoriaMetrics: ${NAMESPACES * WORKLOADS_PER_NS * REPLICAS} containers, ${DAYS} days of ${STEP / 60}-minute history`);
   const missing = prometheusAvailable();
   if (missing) {
     console.log(`  skipped: ${missing}`);
@@ -60,7 +119,7 @@ export async function benchPrometheus() {
     now = Math.floor(Date.now() / 1000 / STEP) * STEP;
     const t0 = Date.now();
     const input = path.join(dir, "series.om");
-    const samples = writeOpenMetrics(input, [fleet], { start: now - DAYS * 86_400, end: now, step: STEP, specStep: 3600, terminationStep: 900, memory: ["working_set"] });
+    const samples = writeOpenMetrics(input, [fleet], exportOptions(now));
     const t1 = Date.now();
     const built = spawnSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=720h", input, path.join(dir, "data")], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     if (built.status !== 0) throw new Error(`promtool failed: ${built.stderr}`);
@@ -69,39 +128,13 @@ export async function benchPrometheus() {
     console.log(`  built once: ${(samples / 1e6).toFixed(1)} M samples written in ${((t1 - t0) / 1000).toFixed(0)} s, TSDB blocks by promtool in ${((Date.now() - t1) / 1000).toFixed(0)} s (cached for the next runs)`);
   }
   const prom = await serve(dir);
-  const policy = { allowLoopback: true, allowPrivate: false };
+  const window = { start: now - DAYS * 86_400, end: now, stepSeconds: STEP };
+  let naiveTotal = 0;
+  let headroomOf: Verdicts;
   try {
-    const window = { start: now - DAYS * 86_400, end: now, stepSeconds: STEP };
-    // warm the TSDB's page cache with every working-set sample of the window, once, for both clients
-    const warm = new PrometheusClient({ url: prom.url, policy, timeoutMs: 120_000 });
-    await warm.query(`count(count_over_time(${q.MEMORY_METRICS.working_set}[${DAYS * 86_400}s]))`, now);
-
-    // Headroom: discovery + per-namespace queries folded in PromQL; the median of three runs (each
-    // with a new client, so nothing is cached in Node), as the spread on a shared VM is wide
-    const runs: { t0: number; fetched: number; wall: number; all: Awaited<ReturnType<PrometheusSource["clusterHistory"]>>; source: PrometheusSource }[] = [];
-    for (let r = 0; r < 3; r++) {
-      const source = new PrometheusSource({ url: prom.url, policy, timeoutMs: 120_000 });
-      const t0 = performance.now();
-      const all = await source.clusterHistory(window);
-      const fetched = performance.now();
-      for (const h of all) analyzeDiscovered(h, { now });
-      runs.push({ t0, fetched, wall: (performance.now() - t0) / 1000, all, source });
-    }
-    const walls = runs.map((r) => r.wall).sort((a, b) => a - b);
-    const median = runs.find((r) => r.wall === walls[1])!;
-    const { t0, fetched, all, source } = median;
-    const verdicts = new Map<string, number>();
-    const headroomOf = new Map<string, { pattern: string; limit: string | undefined; samples: number }>();
-    for (const h of all) {
-      const a = analyzeDiscovered(h, { now });
-      verdicts.set(a.pattern, (verdicts.get(a.pattern) ?? 0) + 1);
-      headroomOf.set(`${h.workload.namespace}/${h.workload.name}`, { pattern: a.pattern, limit: a.recommendation?.limit, samples: a.evidence.samples });
-    }
-    const wall = median.wall;
-    const containers = all.reduce((n, x) => n + x.pods.length, 0);
-    const step = all[0]?.pods[0] ? all[0].pods[0].t[1]! - all[0].pods[0].t[0]! : 0;
-    console.log(`  Headroom: ${wall.toFixed(1)} s wall (median of 3 runs: ${walls.map((w) => w.toFixed(1)).join(", ")} s; ${((fetched - t0) / 1000).toFixed(1)} s fetching, ${(wall - (fetched - t0) / 1000).toFixed(1)} s analysing), ${source.client.stats.requests} queries, ${mb(source.client.stats.bytes)} received; ${all.length} workload containers, ${containers} pod series (trend at a ${step}-s step, statistics of the raw samples by quantile_over_time)`);
-    console.log(`            verdicts: ${[...verdicts].map(([k, v]) => `${k} ${v}`).join(", ")}   goal: under 20 s`);
+    const onProm = await benchHeadroom(`Prometheus ${(await new PrometheusClient({ url: prom.url, policy }).buildInfo())?.version ?? ""}`.trim(), prom.url, window, now);
+    const wall = onProm.wall;
+    headroomOf = onProm.byWorkload;
 
     // Naive: the same whole-cluster analysis by a client that reads each container by itself: its
     // raw history (query_range at the scrape step, split to stay under 11,000 points), its
@@ -169,7 +202,7 @@ export async function benchPrometheus() {
     }
     const naiveMeasured = (performance.now() - n0) / 1000;
     const scale = podsInFleet / pods;
-    const naiveTotal = naiveMeasured * scale;
+    naiveTotal = naiveMeasured * scale;
     const exact = done === fleet.workloads.length;
     const approx = exact ? "" : "~";
     console.log(
@@ -177,8 +210,31 @@ export async function benchPrometheus() {
     );
     console.log(`            same verdict as Headroom for ${agree} and the same recommended limit for ${sameLimit} of the ${done} workload containers it analysed`);
     console.log(`            raw samples: ${naiveSamples.toLocaleString("en-US")} read by the naive client, ${estimatedSamples.toLocaleString("en-US")} counted by Headroom from its trend and scrape interval`);
-    console.log(`  Headroom is ${(naiveTotal / wall).toFixed(1)}x faster than the naive client (goal: at least 10x)`);
+    console.log(`  Headroom on Prometheus is ${(naiveTotal / wall).toFixed(1)}x faster than the naive client (goal: at least 10x)`);
   } finally {
     await prom.stop();
+  }
+
+  // the same history in VictoriaMetrics, measured with Prometheus stopped (two servers on two cores
+  // would measure each other)
+  const vmMissing = victoriaMetricsAvailable();
+  if (vmMissing) {
+    console.log(`  Headroom on VictoriaMetrics: skipped: ${vmMissing}`);
+    return;
+  }
+  const vm = await victoriaMetricsWithHistory(fleet, key, now);
+  try {
+    const onVm = await benchHeadroom(`VictoriaMetrics ${victoriaMetricsVersion() ?? ""}`.trim(), vm.url, window, now);
+    let same = 0;
+    let sameLimit = 0;
+    for (const [k, a] of headroomOf) {
+      const b = onVm.byWorkload.get(k);
+      if (b?.pattern === a.pattern) same++;
+      if (b && b.limit === a.limit) sameLimit++;
+    }
+    console.log(`            same verdict as on Prometheus for ${same} and the same recommended limit for ${sameLimit} of the ${headroomOf.size} workload containers`);
+    console.log(`  Headroom on VictoriaMetrics is ${(naiveTotal / onVm.wall).toFixed(1)}x faster than the naive client on Prometheus`);
+  } finally {
+    await vm.stop();
   }
 }

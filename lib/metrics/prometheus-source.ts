@@ -204,8 +204,7 @@ export class PrometheusSource implements MetricsSource {
     const mode = this.client.queryRange(probe.query, probe.start, probe.end, probe.step).then(
       (answer): q.QueryMode => (q.isFastQuantileAnswer(answer, end) ? "fast" : "portable"),
       (e: unknown): q.QueryMode => {
-        const status = e instanceof PrometheusError ? (e.status ?? 0) : 0;
-        if (e instanceof PrometheusError && (e.kind === "query" || e.kind === "bad_response" || (e.kind === "http" && (status === 400 || status === 422)))) return "portable";
+        if (isRefusedQuery(e)) return "portable";
         throw e;
       },
     );
@@ -406,6 +405,14 @@ export interface ClusterContainerHistory {
 
 /** how kube-state-metrics dates terminations: exact times (2.11+) or restart counts (older) */
 export type TerminationMode = "timestamp" | "restarts";
+
+/** Whether the server refused or misread the query itself (400, 422, an error in a 200, an answer of another shape), not the request. */
+function isRefusedQuery(e: unknown): boolean {
+  if (!(e instanceof PrometheusError)) return false;
+  if (e.kind === "bad_response") return true;
+  if (e.kind === "query" && e.status === undefined) return true;
+  return (e.kind === "query" || e.kind === "http") && (e.status === 400 || e.status === 422);
+}
 
 /** each endpoint's percentile mode, by URL, with when it was decided */
 const queryModes = new Map<string, { at: number; mode: Promise<q.QueryMode> }>();

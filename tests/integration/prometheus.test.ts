@@ -472,6 +472,26 @@ describe("Prometheus faults give clear errors", () => {
     await new Promise<void>((r) => other.close(() => r()));
   });
 
+  it("a server that refuses the @ modifier runs the portable percentiles; one that refuses the credentials fails the read, and nothing is cached", async () => {
+    // an old Prometheus (before 2.33, where @ was a feature flag) under /old, a locked one under /locked
+    const probes = { old: 0, locked: 0 };
+    handler = (req, res) => {
+      const old = req.url!.startsWith("/old/");
+      if (old) probes.old++;
+      else if (req.url!.startsWith("/locked/")) probes.locked++;
+      res.writeHead(old ? 400 : 401, { "content-type": "application/json" });
+      res.end(JSON.stringify(old ? { status: "error", errorType: "bad_data", error: "1:84: parse error: @ modifier is disabled" } : { status: "error", errorType: "unauthorized", error: "bad token" }));
+    };
+    const source = (prefix: string) => new PrometheusSource({ url: `${url}/${prefix}`, policy: LOOPBACK, retries: 0 });
+    expect(await source("old").queryMode()).toBe("portable");
+    expect(await source("old").queryMode()).toBe("portable");
+    expect(probes.old).toBe(1);
+    const e = await failure(source("locked").queryMode());
+    expect(e.message).toMatch(/HTTP 401/);
+    await failure(source("locked").queryMode());
+    expect(probes.locked).toBe(2);
+  });
+
   it("the analyze command reports a dead Prometheus with exit 2 and one error line", () => {
     const run = spawnSync("npx", ["tsx", "scripts/analyze.ts", "--prometheus", "http://127.0.0.1:1", "--window", "1d"], { encoding: "utf8", env: { ...process.env, HEADROOM_ALLOW_LOOPBACK: "true" } });
     expect(run.status).toBe(2);
