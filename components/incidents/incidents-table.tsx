@@ -4,8 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { formatAgo } from "@/lib/format";
 import { containerHref } from "@/lib/links";
-import type { IncidentListRow } from "@/lib/incidents/list-verdicts";
-import type { Page } from "@/lib/queries/workloads";
+import type { IncidentListPage } from "@/lib/incidents/list-verdicts";
 import { queryKeys, toQueryString } from "@/lib/query-keys";
 import type { ListIncidentsQuery } from "@/lib/schemas/lists";
 import { EmptyState, ErrorState } from "@/components/ui/card";
@@ -16,10 +15,13 @@ import { VerdictText } from "./verdict-text";
 export function useIncidentsQuery(org: string, q: ListIncidentsQuery) {
   return useQuery({
     queryKey: queryKeys.incidents(org, q),
-    queryFn: () => fetchJson<Page<IncidentListRow>>(`/api/v1/orgs/${org}/incidents?${toQueryString(q)}`),
+    queryFn: () => fetchJson<IncidentListPage>(`/api/v1/orgs/${org}/incidents?${toQueryString(q)}`),
     placeholderData: keepPreviousData,
   });
 }
+
+/** Columns a phone folds into the container cell. */
+const wide = "hidden sm:table-cell";
 
 const selectClass = "mt-1 block rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100";
 
@@ -32,7 +34,6 @@ export function IncidentsTable({ org, clusters, namespaces, initial }: { org: st
     setQ(merged);
     setUrl({ cluster: merged.cluster, namespace: merged.namespace, status: merged.status === "all" ? undefined : merged.status, page: merged.page > 1 ? merged.page : undefined });
   };
-  const [now] = useState(() => Date.now());
   return (
     <div>
       <div className="flex flex-wrap items-end gap-3 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
@@ -68,34 +69,14 @@ export function IncidentsTable({ org, clusters, namespaces, initial }: { org: st
               <tr>
                 <th scope="col" className="px-4 py-2 text-left font-medium">Container</th>
                 <th scope="col" className="px-3 py-2 text-left font-medium">Verdict</th>
-                <th scope="col" className="px-3 py-2 text-left font-medium">Status</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">OOMKills</th>
-                <th scope="col" className="px-3 py-2 text-right font-medium">Last OOMKill ▼</th>
-                <th scope="col" className="px-4 py-2 text-right font-medium">First seen</th>
+                <th scope="col" className={`${wide} px-3 py-2 text-left font-medium`}>Status</th>
+                <th scope="col" className={`${wide} px-3 py-2 text-right font-medium`}>OOMKills</th>
+                <th scope="col" className={`${wide} px-3 py-2 text-right font-medium`}>Last OOMKill ▼</th>
+                <th scope="col" className={`${wide} px-4 py-2 text-right font-medium`}>First seen</th>
               </tr>
             </thead>
             {query.isPending ? <TableSkeleton cols={6} /> : (
-              <tbody className="tabular">
-                {query.data.rows.map((i) => (
-                  <tr key={i.id} className="border-t border-zinc-100 hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800/50">
-                    <td className="px-4 py-2">
-                      <Link href={containerHref(org, i)} className="font-mono text-blue-700 hover:underline dark:text-blue-400">
-                        {i.workloadName}/{i.container}
-                      </Link>
-                      <div className="text-xs text-zinc-500">{i.cluster} · {i.namespace} · {i.workloadKind}</div>
-                    </td>
-                    <td className="px-3 py-2">
-                      <PatternBadge pattern={i.verdict?.pattern ?? i.pattern} />
-                      {i.verdict ? <div className="mt-0.5 max-w-md"><VerdictText verdict={i.verdict} now={now} /></div> : null}
-                      {i.status === "resolved" && i.resolvedAt ? <div className="text-xs text-zinc-500">resolved {formatAgo(i.resolvedAt, now)}: no OOMKill for a week</div> : null}
-                    </td>
-                    <td className="px-3 py-2"><StatusBadge status={i.status} /></td>
-                    <td className="px-3 py-2 text-right font-semibold text-red-600 dark:text-red-400">{i.oomCount}</td>
-                    <td className="px-3 py-2 text-right text-zinc-600 dark:text-zinc-400">{formatAgo(i.lastSeenAt, now)}</td>
-                    <td className="px-4 py-2 text-right text-zinc-500">{formatAgo(i.firstSeenAt, now)}</td>
-                  </tr>
-                ))}
-              </tbody>
+              <IncidentRows org={org} page={query.data} />
             )}
           </table>
           {query.data && query.data.rows.length === 0 ? (
@@ -105,5 +86,38 @@ export function IncidentsTable({ org, clusters, namespaces, initial }: { org: st
         </div>
       )}
     </div>
+  );
+}
+
+/** The incidents of one page; times are as of the page's minute, so two loads of a minute read the same. */
+function IncidentRows({ org, page }: { org: string; page: IncidentListPage }) {
+  const now = page.now * 1000;
+  return (
+    <tbody className="tabular">
+      {page.rows.map((i) => (
+        <tr key={i.id} className="border-t border-zinc-100 hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800/50">
+          <td className="px-4 py-2 align-top sm:align-middle">
+            <Link href={containerHref(org, i)} className="font-mono break-all text-blue-700 hover:underline sm:break-normal dark:text-blue-400">
+              {i.workloadName}/{i.container}
+            </Link>
+            <div className="text-xs text-zinc-500">{i.cluster} · {i.namespace} · {i.workloadKind}</div>
+            {/* phones: the columns folded away, in one line */}
+            <div className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-zinc-500 sm:hidden">
+              <StatusBadge status={i.status} />
+              <span><span className="font-semibold text-red-600 dark:text-red-400">{i.oomCount}</span> OOMKills, last {formatAgo(i.lastSeenAt, now)}</span>
+            </div>
+          </td>
+          <td className="px-3 py-2 align-top sm:align-middle">
+            <PatternBadge pattern={i.verdict?.pattern ?? i.pattern} />
+            {i.verdict ? <div className="mt-0.5 max-w-md"><VerdictText verdict={i.verdict} now={now} /></div> : null}
+            {i.status === "resolved" && i.resolvedAt ? <div className="text-xs text-zinc-500">resolved {formatAgo(i.resolvedAt, now)}: no OOMKill for a week</div> : null}
+          </td>
+          <td className={`${wide} px-3 py-2`}><StatusBadge status={i.status} /></td>
+          <td className={`${wide} px-3 py-2 text-right font-semibold text-red-600 dark:text-red-400`}>{i.oomCount}</td>
+          <td className={`${wide} px-3 py-2 text-right text-zinc-600 dark:text-zinc-400`}>{formatAgo(i.lastSeenAt, now)}</td>
+          <td className={`${wide} px-4 py-2 text-right text-zinc-500`}>{formatAgo(i.firstSeenAt, now)}</td>
+        </tr>
+      ))}
+    </tbody>
   );
 }

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
+import { useState } from "react";
 
 export function Sidebar({ org, user }: { org: { slug: string; name: string; role: string }; user: { name: string; email: string } }) {
   const pathname = usePathname();
@@ -10,12 +11,26 @@ export function Sidebar({ org, user }: { org: { slug: string; name: string; role
     { href: `/${org.slug}/incidents`, label: "Incidents" },
     { href: `/${org.slug}/clusters`, label: "Clusters" },
   ];
+  const [open, setOpen] = useState(false);
   return (
-    <div className="w-52 shrink-0 border-r border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
-    <nav aria-label="Main" className="sticky top-0 flex h-screen flex-col px-3 py-4">
-      <Link href={`/${org.slug}`} className="mb-5 px-2 text-base font-semibold tracking-tight">
-        <span className="text-red-600">▲</span> Headroom
-      </Link>
+    <div className="shrink-0 border-b border-zinc-200 bg-white md:w-52 md:border-r md:border-b-0 dark:border-zinc-800 dark:bg-zinc-900">
+    <nav aria-label="Main" className="flex flex-col px-3 py-2 md:sticky md:top-0 md:h-screen md:py-4">
+      <div className="flex items-center justify-between">
+        <Link href={`/${org.slug}`} className="px-2 py-1 text-base font-semibold tracking-tight md:mb-4">
+          <span className="text-red-600">▲</span> Headroom
+        </Link>
+        {/* phones: the navigation folds into a menu */}
+        <button
+          type="button"
+          aria-expanded={open}
+          aria-controls="main-menu"
+          onClick={() => setOpen((o) => !o)}
+          className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm md:hidden dark:border-zinc-700"
+        >
+          {open ? "Close" : "Menu"}
+        </button>
+      </div>
+      <div id="main-menu" className={`${open ? "flex" : "hidden"} flex-1 flex-col pt-2 md:flex md:pt-0`}>
       <div className="mb-3 px-2 text-xs uppercase tracking-wide text-zinc-500">{org.name}</div>
       <ul className="space-y-0.5">
         {items.map((item) => {
@@ -24,6 +39,7 @@ export function Sidebar({ org, user }: { org: { slug: string; name: string; role
             <li key={item.href}>
               <Link
                 href={item.href}
+                onClick={() => setOpen(false)}
                 aria-current={active ? "page" : undefined}
                 className={`block rounded-md px-2 py-1.5 text-sm ${active ? "bg-zinc-100 font-medium dark:bg-zinc-800" : "text-zinc-600 hover:bg-zinc-50 dark:text-zinc-400 dark:hover:bg-zinc-800/60"}`}
               >
@@ -33,12 +49,13 @@ export function Sidebar({ org, user }: { org: { slug: string; name: string; role
           );
         })}
       </ul>
-      <div className="mt-auto border-t border-zinc-200 px-2 pt-3 text-xs dark:border-zinc-800">
+      <div className="mt-4 border-t border-zinc-200 px-2 pt-3 text-xs md:mt-auto dark:border-zinc-800">
         <div className="truncate font-medium">{user.name}</div>
         <div className="truncate text-zinc-500">{user.email} · {org.role}</div>
         <button type="button" onClick={() => signOut({ callbackUrl: "/login" })} className="mt-2 text-blue-600 hover:underline dark:text-blue-400">
           Sign out
         </button>
+      </div>
       </div>
     </nav>
     </div>

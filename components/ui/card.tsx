@@ -2,9 +2,10 @@ export function Card({ title, action, children, className = "" }: { title?: Reac
   return (
     <section aria-label={typeof title === "string" ? title : undefined} className={`rounded-lg border border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900 ${className}`}>
       {title ? (
-        <header className="flex items-center justify-between border-b border-zinc-200 px-4 py-2.5 dark:border-zinc-800">
+        <header className="flex flex-wrap items-center justify-between gap-x-3 gap-y-2 border-b border-zinc-200 px-4 py-2.5 dark:border-zinc-800">
           <h2 className="text-sm font-semibold">{title}</h2>
-          {action}
+          {/* on a phone the actions wrap under the title, and within themselves, rather than widen the page */}
+          {action ? <div className="max-w-full min-w-0 *:flex-wrap">{action}</div> : null}
         </header>
       ) : null}
       {children}

@@ -1,8 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/connect";
 import type { AnalysisOutput } from "@/lib/analysis";
-import { sourceForCluster } from "@/lib/metrics/for-cluster";
-import type { MetricsSource } from "@/lib/metrics/source";
+import { sourceForCluster, type ClusterSource } from "@/lib/metrics/for-cluster";
 import { listContainerSpecs, type ContainerSpecWithWorkload } from "@/lib/queries/containers";
 import { listIncidents, type IncidentRow } from "@/lib/queries/incidents";
 import { listTopOffenders, type OffenderRow } from "@/lib/queries/overview";
@@ -12,7 +11,11 @@ import { anchorNow, containerInput } from "./analyze";
 import { liveAnalysis } from "./live-analysis";
 import { rowVerdict, type RowVerdict } from "./verdict-line";
 
-/** How long a list waits for its live verdicts; the rows still computing show their stored verdict, with its time. */
+/**
+ * How long a list waits for the live verdicts of a Prometheus-backed cluster; the rows still waiting
+ * show their stored verdict, with its time. The demo computes in-process and is always waited for,
+ * so its lists are the same on every load of a minute.
+ */
 const LIVE_BUDGET_MS = 4_000;
 
 /** A row that shows a verdict: its container, its incident's status, and the incident's stored analysis. */
@@ -52,11 +55,11 @@ export async function verdictsFor(db: Db, q: { orgId: string; now: number; rows:
 async function liveVerdicts(db: Db, q: { orgId: string; now: number; specs: ContainerSpecWithWorkload[] }): Promise<Map<string, AnalysisOutput>> {
   const out = new Map<string, AnalysisOutput>();
   if (q.specs.length === 0) return out;
-  const sources = new Map<string, Promise<MetricsSource | null>>();
+  const sources = new Map<string, Promise<ClusterSource>>();
   const sourceOf = (cluster: string) => {
     let s = sources.get(cluster);
     if (!s) {
-      s = sourceForCluster(db, { orgId: q.orgId, slug: cluster }).then((r) => r.source);
+      s = sourceForCluster(db, { orgId: q.orgId, slug: cluster });
       sources.set(cluster, s);
     }
     return s;
@@ -69,13 +72,11 @@ async function liveVerdicts(db: Db, q: { orgId: string; now: number; specs: Cont
   try {
     await Promise.all(
       q.specs.map(async (s) => {
-        const work = (async () => {
-          const source = await sourceOf(s.cluster);
-          if (!source) return null;
-          const ref = { cluster: s.cluster, namespace: s.namespace, workloadKind: s.workloadKind, workloadName: s.workloadName, container: s.name };
-          return liveAnalysis(source, { ref, now, container: containerInput(ref, s.replicas, s), pricing: { currency: s.currency, perGiBMonth: s.pricePerGibMonth } });
-        })().catch(() => null);
-        const r = await Promise.race([work, deadline]);
+        const { source, remote } = await sourceOf(s.cluster).catch((): Pick<ClusterSource, "source" | "remote"> => ({ source: null, remote: true }));
+        if (!source) return;
+        const ref = { cluster: s.cluster, namespace: s.namespace, workloadKind: s.workloadKind, workloadName: s.workloadName, container: s.name };
+        const work = liveAnalysis(source, { ref, now, container: containerInput(ref, s.replicas, s), pricing: { currency: s.currency, perGiBMonth: s.pricePerGibMonth } }).catch(() => null);
+        const r = await (remote ? Promise.race([work, deadline]) : work);
         if (r && r !== "late") out.set(keyOf(s.workloadId, s.name), r);
       }),
     );
@@ -88,11 +89,15 @@ async function liveVerdicts(db: Db, q: { orgId: string; now: number; specs: Cont
 /** An incident of the list, with the verdict it shows instead of its stored analysis. */
 export type IncidentListRow = Omit<IncidentRow, "analysis" | "analyzedAt"> & { verdict: RowVerdict | null };
 
-/** A page of the organization's incidents (as listIncidents), each with its verdict as of `now`. */
-export async function listIncidentsWithVerdicts(db: Db, q: { orgId: string; now: number } & ListIncidentsQuery): Promise<Page<IncidentListRow>> {
+/** A page of the incidents list, as of `now` (the minute its verdicts and times are anchored to, unix seconds). */
+export type IncidentListPage = Page<IncidentListRow> & { now: number };
+
+/** A page of the organization's incidents (as listIncidents), each with its verdict as of `now` anchored to the minute. */
+export async function listIncidentsWithVerdicts(db: Db, q: { orgId: string; now: number } & ListIncidentsQuery): Promise<IncidentListPage> {
+  const now = anchorNow(q.now);
   const page = await listIncidents(db, q);
-  const verdicts = await verdictsFor(db, { orgId: q.orgId, now: q.now, rows: page.rows });
-  return { ...page, rows: page.rows.map(({ analysis: _a, analyzedAt: _t, ...r }, i) => ({ ...r, verdict: verdicts[i]! })) };
+  const verdicts = await verdictsFor(db, { orgId: q.orgId, now, rows: page.rows });
+  return { ...page, now, rows: page.rows.map(({ analysis: _a, analyzedAt: _t, ...r }, i) => ({ ...r, verdict: verdicts[i]! })) };
 }
 
 /** A top offender, with the verdict of its active incident (none without one). */

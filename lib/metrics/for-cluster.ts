@@ -16,6 +16,8 @@ export interface ClusterSource {
   source: MetricsSource | null;
   /** why there is no source, in words for the page */
   problem: string | null;
+  /** whether reading it waits on the network (a Prometheus), which may be slow, or computes in-process (the demo) */
+  remote: boolean;
 }
 
 /**
@@ -25,18 +27,18 @@ export interface ClusterSource {
  */
 export async function sourceForCluster(db: Db, q: { orgId: string; slug: string }): Promise<ClusterSource> {
   const [row] = await db.select().from(clusters).where(and(eq(clusters.orgId, q.orgId), eq(clusters.slug, q.slug))).limit(1);
-  if (!row) return { source: null, problem: "cluster not found" };
-  if (row.metricsKind === "demo") return { source: demo, problem: null };
-  if (!row.prometheusUrl) return { source: null, problem: "No Prometheus is configured for this cluster yet: add its endpoint in the cluster settings." };
+  if (!row) return { source: null, problem: "cluster not found", remote: false };
+  if (row.metricsKind === "demo") return { source: demo, problem: null, remote: false };
+  if (!row.prometheusUrl) return { source: null, problem: "No Prometheus is configured for this cluster yet: add its endpoint in the cluster settings.", remote: true };
   const version = `${row.settingsUpdatedAt?.getTime() ?? 0}:${row.prometheusUrl}`;
   const hit = cache.get(row.id);
-  if (hit && hit.version === version) return { source: hit.source, problem: null };
+  if (hit && hit.version === version) return { source: hit.source, problem: null, remote: true };
   try {
     const opts = sourceOptions(row, secretKeyFromEnv());
     const source = new PrometheusSource({ ...opts!, policy: policyFromEnv(), timeoutMs: 20_000 });
     cache.set(row.id, { version, source });
-    return { source, problem: null };
+    return { source, problem: null, remote: true };
   } catch (e) {
-    return { source: null, problem: `The cluster's Prometheus settings cannot be used: ${(e as Error).message}` };
+    return { source: null, problem: `The cluster's Prometheus settings cannot be used: ${(e as Error).message}`, remote: true };
   }
 }

@@ -6,9 +6,9 @@ export default async function OrgLayout({ children, params }: { children: React.
   const { user, org } = await requireOrg((await params).org);
   return (
     <Providers>
-      <div className="flex min-h-screen">
+      <div className="min-h-screen md:flex">
         <Sidebar org={org} user={user} />
-        <main className="min-w-0 flex-1 px-6 py-5">{children}</main>
+        <main className="min-w-0 flex-1 px-3 py-4 sm:px-6 sm:py-5">{children}</main>
       </div>
     </Providers>
   );

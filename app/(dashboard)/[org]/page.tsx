@@ -47,7 +47,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
         />
       </div>
       <div className="grid gap-5 xl:grid-cols-5">
-        <Card title="Top offenders · OOMKills in 30 days" className="xl:col-span-3">
+        <Card title="Top offenders · OOMKills in 30 days" className="min-w-0 xl:col-span-3">
           {offenders.length === 0 ? (
             <EmptyState title="No OOMKills in the last 30 days — nice." />
           ) : (
@@ -65,15 +65,17 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
                       </span>
                       {o.verdict ? <span className="mt-0.5 block"><VerdictText verdict={o.verdict} now={now.getTime()} /></span> : null}
                     </span>
-                    <PatternBadge pattern={o.verdict?.pattern ?? o.pattern} />
-                    {o.incidentStatus ? <StatusBadge status={o.incidentStatus} /> : null}
+                    <span className="flex shrink-0 flex-col items-end gap-1 sm:flex-row sm:items-center sm:gap-2">
+                      <PatternBadge pattern={o.verdict?.pattern ?? o.pattern} />
+                      {o.incidentStatus ? <StatusBadge status={o.incidentStatus} /> : null}
+                    </span>
                   </Link>
                 </li>
               ))}
             </ul>
           )}
         </Card>
-        <Card title="Most at risk · working set of limit" className="xl:col-span-2">
+        <Card title="Most at risk · working set of limit" className="min-w-0 xl:col-span-2">
           {atRisk.unavailable.length > 0 ? (
             <p className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
               Live usage unavailable for {atRisk.unavailable.map((u) => `${u.cluster} (${u.reason})`).join("; ")}.

@@ -1,0 +1,79 @@
+import type { Locator, Page } from "@playwright/test";
+
+/** A list row's verdict, as the overview and the incidents list show it. */
+async function predictionOf(row: Locator): Promise<string | null> {
+  const p = row.getByTestId("row-prediction");
+  return (await p.count()) > 0 ? (await p.innerText()).trim() : null;
+}
+
+/** The overview's top offenders, by the container they name. */
+export class OffendersList {
+  constructor(private readonly page: Page) {}
+  rows() {
+    return this.page.getByRole("region", { name: /Top offenders/ }).getByRole("link");
+  }
+  /** Each offender's name ("workload/container"), cluster and prediction. */
+  async predictions(): Promise<{ name: string; cluster: string; prediction: string | null }[]> {
+    const out = [];
+    for (const row of await this.rows().all()) {
+      const name = (await row.locator("span.font-mono").first().innerText()).trim();
+      const cluster = (await row.innerText()).split("\n").find((l) => l.includes(" · "))!.split(" · ")[0]!.trim();
+      out.push({ name, cluster, prediction: await predictionOf(row) });
+    }
+    return out;
+  }
+}
+
+/** The incidents list. */
+export class IncidentsList {
+  constructor(private readonly page: Page) {}
+  rows() {
+    return this.page.getByRole("table").locator("tbody tr");
+  }
+  /** Each incident's container ("workload/container"), cluster, status and prediction, with the link to its page. */
+  async entries(): Promise<{ name: string; cluster: string; status: string; prediction: string | null; href: string }[]> {
+    const out = [];
+    for (const row of await this.rows().all()) {
+      const link = row.getByRole("link").first();
+      const cells = row.locator("td");
+      out.push({
+        name: (await link.innerText()).trim(),
+        href: (await link.getAttribute("href"))!,
+        cluster: (await cells.nth(0).locator("div").first().innerText()).split(" · ")[0]!.trim(),
+        status: (await cells.nth(2).innerText()).trim(),
+        prediction: await predictionOf(row),
+      });
+    }
+    return out;
+  }
+}
+
+/** A container's page. */
+export class ContainerPage {
+  constructor(private readonly page: Page) {}
+  verdict() {
+    return this.page.getByRole("region", { name: "Verdict" });
+  }
+  recommendation() {
+    return this.page.getByRole("region", { name: "Recommendation" });
+  }
+  /** The verdict's "Next OOMKill" figure: `~12 min`, or `—` without a prediction. */
+  async nextOomKill(): Promise<string> {
+    return (await this.verdict().getByText("Next OOMKill", { exact: true }).locator("xpath=following-sibling::dd").innerText()).trim();
+  }
+}
+
+/** The minute of the clock the server anchors its verdicts to. */
+export const currentMinute = () => Math.floor(Date.now() / 60_000);
+
+/**
+ * Runs `read` until it starts and ends within one minute (at most three times): verdicts are
+ * anchored to the minute, so what is compared across pages must be read within one.
+ */
+export async function withinOneMinute<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const start = currentMinute();
+    const result = await read();
+    if (currentMinute() === start || attempt === 3) return result;
+  }
+}
