@@ -87,4 +87,12 @@ test("at 390 px the overview, the incidents list and a container page do not scr
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width, path).toBeLessThanOrEqual(390);
   }
+  // the navigation is one thumb away, in a menu
+  await page.goto("/acme");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Incidents" })).toBeHidden();
+  await nav.getByRole("button", { name: "Menu" }).click();
+  await nav.getByRole("link", { name: "Incidents" }).click();
+  await expect(page).toHaveURL(/\/acme\/incidents$/);
+  await expect(page.getByRole("heading", { name: "Incidents" })).toBeVisible();
 });
