@@ -73,8 +73,7 @@ async function benchHeadroom(server: string, url: string, window: { start: numbe
   }
   const containers = all.reduce((n, x) => n + x.pods.length, 0);
   const step = all[0]?.pods[0] ? all[0].pods[0].t[1]! - all[0].pods[0].t[0]! : 0;
-  const pad = " ".repeat(Math.max(0, 10 - server.length));
-  console.log(`  Headroom on ${server}:${pad}${wall.toFixed(1)} s wall (median of 3 runs: ${walls.map((w) => w.toFixed(1)).join(", ")} s; ${((fetched - t0) / 1000).toFixed(1)} s fetching, ${(wall - (fetched - t0) / 1000).toFixed(1)} s analysing), ${source.client.stats.requests} queries, ${mb(source.client.stats.bytes)} received; ${mode} percentiles; ${all.length} workload containers, ${containers} pod series (trend at a ${step}-s step)`);
+  console.log(`  Headroom on ${server}: ${wall.toFixed(1)} s wall (median of 3 runs: ${walls.map((w) => w.toFixed(1)).join(", ")} s; ${((fetched - t0) / 1000).toFixed(1)} s fetching, ${(wall - (fetched - t0) / 1000).toFixed(1)} s analysing), ${source.client.stats.requests} queries, ${mb(source.client.stats.bytes)} received; ${mode} percentiles; ${all.length} workload containers, ${containers} pod series (trend at a ${step}-s step)`);
   console.log(`            verdicts: ${[...verdicts].map(([k, v]) => `${k} ${v}`).join(", ")}   goal: under 20 s`);
   return { wall, byWorkload };
 }
