@@ -198,8 +198,9 @@ export class PrometheusSource implements MetricsSource {
   queryMode(opts: { refresh?: boolean } = {}): Promise<q.QueryMode> {
     const hit = queryModes.get(this.client.url);
     if (hit && !opts.refresh && Date.now() - hit.at < QUERY_MODE_TTL_MS) return hit.mode;
-    // the probe's series is synthetic: any recent time will do, a whole second keeps the steps exact
-    const end = Math.floor(Date.now() / 1000);
+    // the probe's series is synthetic: any time will do; whole seconds keep the steps exact, and five
+    // minutes ago stays clear of the recent past a server may hold back (VictoriaMetrics' latency offset)
+    const end = Math.floor(Date.now() / 1000) - 300;
     const probe = q.quantileProbe(end);
     const mode = this.client.queryRange(probe.query, probe.start, probe.end, probe.step).then(
       (answer): q.QueryMode => (q.isFastQuantileAnswer(answer, end) ? "fast" : "portable"),
