@@ -79,7 +79,7 @@ export function ContainerView({ org, path, initial }: { org: string; path: Conta
       <Card
         title={<>Memory{v.chart ? <span className="font-normal text-zinc-500"> · pod <span className="font-mono">{v.chart.pod}</span></span> : null}</>}
         action={
-          <div className="flex items-center gap-3">
+          <div className="flex flex-wrap items-center gap-3">
             {v.pods.length > 1 ? (
               <label className="text-xs text-zinc-500">Pod{" "}
                 <select value={v.chart?.pod ?? ""} onChange={(e) => update({ pod: e.target.value })} className="rounded border border-zinc-300 bg-white px-1.5 py-0.5 font-mono text-xs text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100">

@@ -1,15 +1,12 @@
 import type { AnalysisOutput } from "@/lib/analysis/types";
 import { formatBytes, formatPercent } from "@/lib/format";
 import { Badge, PatternBadge } from "@/components/ui/badge";
+import { formatTimeToOom } from "@/lib/incidents/verdict-line";
 
 const Mi = 1024 * 1024;
 
-function hours(h: number | null) {
-  if (h === null) return "—";
-  if (h < 1) return `~${Math.max(1, Math.round(h * 60))} min`;
-  if (h < 48) return `~${h.toFixed(h < 10 ? 1 : 0)} h`;
-  return `~${Math.round(h / 24)} d`;
-}
+// the lists write the prediction with the same function, so the page and the lists never disagree
+const hours = (h: number | null) => (h === null ? "—" : formatTimeToOom(h));
 
 function Fact({ label, value, tone }: { label: string; value: React.ReactNode; tone?: "critical" | "warning" }) {
   const color = tone === "critical" ? "text-red-600 dark:text-red-400" : tone === "warning" ? "text-amber-600 dark:text-amber-400" : "";
