@@ -37,7 +37,7 @@ export class OutboundBlockedError extends Error {
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes)$/i.test(v.trim());
 
 /** The policy the operator set with environment variables (both off by default). */
-export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): OutboundPolicy {
+export function policyFromEnv(env: Record<string, string | undefined> = process.env): OutboundPolicy {
   return { allowLoopback: truthy(env.HEADROOM_ALLOW_LOOPBACK), allowPrivate: truthy(env.HEADROOM_ALLOW_PRIVATE_NETWORKS) };
 }
 
@@ -72,33 +72,33 @@ function blockList(ranges: Range[]) {
   for (const [address, prefix, type] of ranges) list.addSubnet(address, prefix, type);
   return list;
 }
-const always = blockList(ALWAYS);
-const loopback = blockList(LOOPBACK);
-const privateNets = blockList(PRIVATE);
+let lists: { always: net.BlockList; loopback: net.BlockList; privateNets: net.BlockList } | undefined;
+// built on first use, not at import: a malformed range then fails every check (and its tests) loudly
+// instead of failing the module load
+const blockLists = () => (lists ??= { always: blockList(ALWAYS), loopback: blockList(LOOPBACK), privateNets: blockList(PRIVATE) });
 
-/** The eight 16-bit groups of an IPv6 address (with a dotted IPv4 tail folded in). */
-function ipv6Groups(address: string): number[] | null {
-  let a = address.toLowerCase().replace(/%.*$/, "");
-  const tail = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(a);
-  if (tail) {
-    const [b0, b1, b2, b3] = tail.slice(1).map(Number) as [number, number, number, number];
-    a = `${a.slice(0, tail.index)}${((b0 << 8) | b1).toString(16)}:${((b2 << 8) | b3).toString(16)}`;
+/** The eight 16-bit groups of an address net.isIP calls IPv6 (a dotted IPv4 tail folded in, a zone dropped). */
+function ipv6Groups(address: string): number[] {
+  let a = address.split("%")[0]!;
+  const cut = a.lastIndexOf(":") + 1;
+  const quad = a.slice(cut);
+  if (quad.includes(".")) {
+    const [b0, b1, b2, b3] = quad.split(".").map(Number) as [number, number, number, number];
+    a = `${a.slice(0, cut)}${((b0 << 8) | b1).toString(16)}:${((b2 << 8) | b3).toString(16)}`;
   }
-  const halves = a.split("::");
-  if (halves.length > 2) return null;
-  const head = halves[0] ? halves[0].split(":") : [];
-  const rest = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
-  const fill = halves.length === 2 ? 8 - head.length - rest.length : 0;
-  const groups = [...head, ...Array<string>(Math.max(0, fill)).fill("0"), ...rest].map((g) => parseInt(g, 16));
-  return groups.length === 8 && groups.every((g) => g >= 0 && g <= 0xffff) ? groups : null;
+  const [left, right] = a.split("::");
+  const head = left ? left.split(":") : [];
+  const rest = right ? right.split(":") : [];
+  return [...head, ...Array<string>(8 - head.length - rest.length).fill("0"), ...rest].map((g) => parseInt(g, 16));
 }
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or IPv4-compatible (::a.b.c.d) IPv6 address, else null. */
+/**
+ * The IPv4 address an IPv6 address reaches: inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible
+ * (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) address; else null.
+ */
 function embeddedIPv4(address: string): string | null {
   const g = ipv6Groups(address);
-  if (!g) return null;
   const v4 = () => `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
-  // NAT64 (64:ff9b::/96) and IPv4-translated (::ffff:0:a.b.c.d) reach the IPv4 address inside them
   if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return v4();
   if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return v4();
   if (g.slice(0, 5).some((x) => x !== 0) || (g[5] !== 0xffff && g[5] !== 0)) return null;
@@ -115,6 +115,7 @@ export function addressRefusal(address: string, policy: OutboundPolicy): string 
     if (v4) return addressRefusal(v4, policy);
   }
   const type = family === 4 ? "ipv4" : "ipv6";
+  const { always, loopback, privateNets } = blockLists();
   if (always.check(address, type)) {
     return address.startsWith("169.254.") ? `${address} is link-local (the cloud metadata service lives there)` : `${address} is not a routable address`;
   }
@@ -138,38 +139,40 @@ export function checkUrl(raw: string, policy: OutboundPolicy): URL {
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new OutboundBlockedError(raw, `scheme ${url.protocol} is not allowed (http or https only)`);
   if (url.username || url.password) throw new OutboundBlockedError("the URL", "credentials in the URL are not allowed (use the auth settings)");
   if (/\/\/|\\/.test(url.pathname)) throw new OutboundBlockedError(raw, "the path may not contain // or \\");
-  const host = url.hostname.replace(/^\[|\]$/g, "");
+  // brackets appear in a hostname only around an IPv6 address
+  const host = url.hostname.replace(/[[\]]/g, "");
   if (net.isIP(host)) {
     const refusal = addressRefusal(host, policy);
     if (refusal) throw new OutboundBlockedError(raw, refusal);
-  } else if (/^localhost$|\.localhost$/i.test(host) && !policy.allowLoopback) {
+  } else if (/(^|\.)localhost\.?$/.test(host) && !policy.allowLoopback) {
     throw new OutboundBlockedError(raw, `${host} is loopback (set HEADROOM_ALLOW_LOOPBACK=true to allow it)`);
   }
   return url;
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
+type LookupCallback = (err: NodeJS.ErrnoException | null, address?: string | dns.LookupAddress[], family?: number) => void;
 
 /**
  * A `lookup` for http(s).request that resolves the name and refuses the connection when any
  * resolved address is refused: the check happens on the address actually connected to, so a name
  * that resolves to a public address at validation and to 169.254.169.254 at connect time is caught.
+ * A refusal is an OutboundBlockedError with code EHEADROOMBLOCKED, the error the socket reports.
  */
 export function guardedLookup(policy: OutboundPolicy, resolve: Resolve = policy.lookup ?? dns.lookup) {
   return (hostname: string, options: dns.LookupOptions, callback: LookupCallback) => {
     resolve(hostname, { ...options, all: true }, (err, list) => {
-      if (err) return callback(err, "");
+      if (err) return callback(err);
       for (const a of list) {
         const refusal = addressRefusal(a.address, policy);
         if (refusal) {
           const e = new OutboundBlockedError(hostname, `${hostname} resolves to ${refusal}`) as OutboundBlockedError & NodeJS.ErrnoException;
           e.code = "EHEADROOMBLOCKED";
-          return callback(e, "");
+          return callback(e);
         }
       }
       if (options.all) return callback(null, list);
       const first = list[0];
-      if (!first) return callback(Object.assign(new Error(`${hostname} did not resolve`), { code: "ENOTFOUND" }), "");
+      if (!first) return callback(Object.assign(new Error(`${hostname} did not resolve`), { code: "ENOTFOUND" }));
       callback(null, first.address, first.family);
     });
   };

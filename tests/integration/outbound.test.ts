@@ -205,7 +205,7 @@ describe("outbound guard: redirects", () => {
     } finally {
       await close(loop);
     }
-  });
+  }, 10_000);
 
   describe("from https", () => {
     let tls: https.Server;

@@ -179,6 +179,7 @@ describe.skipIf(missing !== null)("stored Prometheus credentials reach a Prometh
 
     const sync = await rejection(syncNow(db, { orgId, slug: "key-changed", now: NOW }));
     expect(sync.message).toBe("The cluster's Prometheus settings cannot be used: stored secret does not decrypt with HEADROOM_SECRET_KEY (was the key changed?)");
+    expect((await bodyOf(sync)).status).toBe(409);
     expect(await getSettings(db, { orgId, slug: "key-changed" })).toMatchObject({ hasSecret: true, unreadable: true });
     const test = await rejection(testSettings(db, { orgId, slug: "key-changed", input: bearer(bearerProxy.url) }));
     expect(test).toBeInstanceOf(SettingsError);
