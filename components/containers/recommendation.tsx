@@ -17,7 +17,7 @@ export function RecommendationPanel({ a, requestBytes, limitBytes }: { a: Analys
     <div className="space-y-3 px-4 py-4 text-sm">
       <table className="tabular w-full">
         <thead className="text-xs text-zinc-500">
-          <tr><th /><th scope="col" className="pb-1 text-right font-medium">current</th><th scope="col" className="pb-1 text-right font-medium">recommended</th></tr>
+          <tr><th /><th scope="col" className="pb-1 pl-3 text-right font-medium">current</th><th scope="col" className="pb-1 pl-3 text-right font-medium">recommended</th></tr>
         </thead>
         <tbody>
           {row("request", requestBytes, rec.requestBytes)}
