@@ -21,6 +21,8 @@ interface VerdictFields {
   growthBytesPerHour: number | null;
   timeToOomHours: number | null;
   stats: { p50: number; p95: number; p99: number; max: number } | null;
+  /** a runtime heap setting at or above today's limit, when that is what kills (as the page's verdict says) */
+  heapAtLimit: { runtime: string; setting: string } | null;
 }
 
 const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -32,7 +34,10 @@ function fieldsOf(analysis: unknown): VerdictFields | null {
   const stats = s && num(s.p50) !== null && num(s.p95) !== null && num(s.p99) !== null && num(s.max) !== null
     ? { p50: s.p50 as number, p95: s.p95 as number, p99: s.p99 as number, max: s.max as number }
     : null;
-  return { pattern: typeof a.pattern === "string" ? a.pattern : null, growthBytesPerHour: num(a.growthBytesPerHour), timeToOomHours: num(a.timeToOomHours), stats };
+  const killedByHeap = Array.isArray(a.findings) && a.findings.some((x) => x && typeof x === "object" && /^(jvm_heap|node_heap|go_memlimit)_exceeds_limit$/.test(String((x as { code?: unknown }).code)));
+  const ceiling = killedByHeap && Array.isArray(a.heapCeilings) ? (a.heapCeilings[0] as { runtime?: unknown; setting?: unknown } | undefined) : undefined;
+  const heapAtLimit = ceiling && typeof ceiling.runtime === "string" && typeof ceiling.setting === "string" ? { runtime: ceiling.runtime, setting: ceiling.setting } : null;
+  return { pattern: typeof a.pattern === "string" ? a.pattern : null, growthBytesPerHour: num(a.growthBytesPerHour), timeToOomHours: num(a.timeToOomHours), stats, heapAtLimit };
 }
 
 /** Hours to the next OOMKill as the container page's verdict writes them: `~12 min`, `~7.3 h`, `~3 d`. */
@@ -50,6 +55,11 @@ export function formatGrowth(bytesPerHour: number): string {
 
 function describe(f: VerdictFields, limitBytes: number | null): string {
   const ofLimit = (v: number) => (limitBytes ? `${formatPercent(v / limitBytes)} of the ${formatBytes(limitBytes)} limit` : formatBytes(v));
+  // the page's verdict names the heap when its ceiling is what kills: the row says the same
+  if (f.heapAtLimit && f.pattern !== "leak") {
+    const runtime = f.heapAtLimit.runtime === "jvm" ? "JVM" : f.heapAtLimit.runtime === "node" ? "Node.js" : "Go";
+    return `${runtime} heap may grow past the limit: ${f.heapAtLimit.setting} ≥ ${limitBytes ? `the ${formatBytes(limitBytes)} limit` : "the limit"}`;
+  }
   switch (f.pattern) {
     case "leak":
       return f.growthBytesPerHour !== null ? `grows ${formatGrowth(f.growthBytesPerHour)}, never plateaus` : "grows in every restart cycle";

@@ -27,6 +27,13 @@ describe("a verdict in a list row", () => {
     expect(rowVerdict({ ...leak, growthBytesPerHour: null }, { limitBytes: null, active: true, storedAt: null })!.text).toBe("grows in every restart cycle");
   });
 
+  it("names the heap, as the page's verdict does, when a heap setting at or above the limit is what kills", () => {
+    const jvm = { ...leak, pattern: "limit_too_low", findings: [{ code: "jvm_heap_exceeds_limit" }], heapCeilings: [{ runtime: "jvm", setting: "-Xmx1g" }] };
+    expect(rowVerdict(jvm, { limitBytes: 768 * Mi, active: true, storedAt: null })!.text).toBe("JVM heap may grow past the limit: -Xmx1g ≥ the 768Mi limit");
+    // a ceiling that is only near the limit does not change the verdict
+    expect(rowVerdict({ ...jvm, findings: [{ code: "jvm_heap_near_limit" }] }, { limitBytes: 768 * Mi, active: true, storedAt: null })!.text).toMatch(/^plateaus at/);
+  });
+
   it("is none without a stored analysis, and tolerates one from an older engine", () => {
     expect(rowVerdict(null, { limitBytes: null, active: true, storedAt: null })).toBeNull();
     expect(rowVerdict({ pattern: "spike", summary: "old" }, { limitBytes: 512 * Mi, active: true, storedAt: "2025-12-05T08:12:00Z" })).toEqual({
