@@ -94,12 +94,14 @@ function ipv6Groups(address: string): number[] {
 
 /**
  * The IPv4 address an IPv6 address reaches: inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible
- * (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) address; else null.
+ * (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d, 64:ff9b:1::/48) address; else null.
  */
 function embeddedIPv4(address: string): string | null {
   const g = ipv6Groups(address);
   const v4 = () => `${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`;
   if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return v4();
+  // the local-use NAT64 prefix (RFC 8215), as a /96 translator uses it: the last 32 bits are the IPv4 address
+  if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return v4();
   if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return v4();
   if (g.slice(0, 5).some((x) => x !== 0) || (g[5] !== 0xffff && g[5] !== 0)) return null;
   if (g[5] === 0 && g[6] === 0) return null; // ::, ::1 and friends are IPv6 addresses of their own

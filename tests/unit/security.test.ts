@@ -166,6 +166,9 @@ describe("outbound guard: IPv6 spellings of an IPv4 address are judged as that I
     ["64:ff9b::a9fe:a9fe", OPEN, LINK_LOCAL("169.254.169.254")], // NAT64
     ["64:ff9b::169.254.169.254", OPEN, LINK_LOCAL("169.254.169.254")],
     ["64:ff9b:0:0:0:0:a9fe:a9fe", OPEN, LINK_LOCAL("169.254.169.254")],
+    ["64:ff9b:1::a9fe:a9fe", OPEN, LINK_LOCAL("169.254.169.254")], // local-use NAT64 (RFC 8215)
+    ["64:ff9b:1:abcd::a9fe:a9fe", OPEN, LINK_LOCAL("169.254.169.254")],
+    ["64:ff9b:1::a01:203", STRICT, PRIVATE("10.1.2.3")],
     ["::ffff:127.0.0.1", STRICT, LOOPBACK("127.0.0.1")],
     ["::ffff:127.0.0.1", LOOPBACK_ONLY, null],
     ["::ffff:10.1.2.3", STRICT, PRIVATE("10.1.2.3")],
