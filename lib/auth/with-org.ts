@@ -2,6 +2,7 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { getDb } from "@/db/client";
 import type { Db } from "@/db/connect";
+import { crossSiteRefusal } from "@/lib/http/csrf";
 import { errorResponse, responseForError } from "@/lib/http/errors";
 import { getOrgMembership, type OrgMembership } from "@/lib/queries/organizations";
 import { hasRole, type Role } from "./roles";
@@ -20,7 +21,8 @@ export interface OrgContext<P extends Params> {
 
 /**
  * Wraps an org-scoped route handler: signed in (401), a member of the org (404, never 403, so a
- * stranger cannot learn that it exists), with at least `role` (403); zod errors become 400s.
+ * stranger cannot learn that it exists), with at least `role` (403); a state-changing request from
+ * another site is refused (403) before anything else; zod errors become 400s.
  */
 export function withOrg<P extends Params = Params>(
   opts: { role: Role },
@@ -28,6 +30,8 @@ export function withOrg<P extends Params = Params>(
 ) {
   return async (req: NextRequest, route: { params: Promise<P & { org: string }> }): Promise<Response> => {
     try {
+      const crossSite = crossSiteRefusal(req);
+      if (crossSite) return errorResponse(403, crossSite);
       const user = await getSessionUser();
       if (!user) return errorResponse(401, "sign in required");
       const params = await route.params;

@@ -1,0 +1,91 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { and, eq } from "drizzle-orm";
+import { encode } from "next-auth/jwt";
+import { createDb } from "@/db/connect";
+import { memberships, organizations, users } from "@/db/schema";
+import type { Role } from "@/lib/auth/roles";
+
+// The same secret the e2e app signs its sessions with (tests/e2e/global-setup.ts).
+const SECRET = "e2e-secret-not-for-production";
+const ROLES: Role[] = ["viewer", "member", "admin", "owner"];
+const cookies: Partial<Record<Role, string>> = {};
+
+/** A session cookie for a member of acme with `role`, as next-auth would set after sign-in. */
+test.beforeAll(async () => {
+  const db = createDb(process.env.E2E_DATABASE_URL!, 1);
+  try {
+    const [acme] = await db.select().from(organizations).where(eq(organizations.slug, "acme"));
+    for (const role of ROLES) {
+      const email = `${role}@roles.acme.example`;
+      const [user] = await db.insert(users).values({ email, name: `A ${role}` }).onConflictDoUpdate({ target: users.email, set: { name: `A ${role}` } }).returning();
+      await db.insert(memberships).values({ orgId: acme!.id, userId: user!.id, role }).onConflictDoUpdate({ target: [memberships.orgId, memberships.userId], set: { role } });
+      const token = await encode({ token: { uid: user!.id, sub: user!.id, email, name: `A ${role}` }, secret: SECRET });
+      cookies[role] = `next-auth.session-token=${token}`;
+    }
+    // the check reads the role on each request: a membership changed in the database applies at once
+    const [viewer] = await db.select().from(users).where(eq(users.email, "viewer@roles.acme.example"));
+    await db.update(memberships).set({ role: "viewer" }).where(and(eq(memberships.orgId, acme!.id), eq(memberships.userId, viewer!.id)));
+  } finally {
+    await db.$client.end();
+  }
+});
+
+const as = (_request: APIRequestContext, role: Role) => ({ headers: { cookie: cookies[role]! } });
+const BASE = "/api/v1/orgs/acme";
+const READS = [
+  `${BASE}/overview`, `${BASE}/clusters`, `${BASE}/clusters/prod-eu`, `${BASE}/clusters/prod-eu/workloads`, `${BASE}/incidents`,
+  `${BASE}/clusters/prod-eu/containers/payments/deployment/payments-api/api`,
+];
+
+for (const role of ROLES) {
+  test(`as the ${role}: every page's API answers`, async ({ request }) => {
+    for (const path of READS) expect((await request.get(path, as(request, role))).status(), path).toBe(200);
+  });
+}
+
+/** What each mutating route needs (the least role), and a request that passes validation as far as the role check lets it. */
+const MUTATIONS: { name: string; least: Role; send: (r: APIRequestContext, role: Role) => Promise<{ status(): number }> }[] = [
+  { name: "GET cluster settings", least: "admin", send: (r, role) => r.get(`${BASE}/clusters/prod-eu/settings`, as(r, role)) },
+  { name: "POST add cluster", least: "admin", send: (r, role) => r.post(`${BASE}/clusters`, { ...as(r, role), data: {} }) },
+  { name: "PUT cluster settings", least: "admin", send: (r, role) => r.put(`${BASE}/clusters/prod-eu/settings`, { ...as(r, role), data: {} }) },
+  { name: "POST test connection", least: "admin", send: (r, role) => r.post(`${BASE}/clusters/prod-eu/settings/test`, { ...as(r, role), data: {} }) },
+  { name: "POST sync now", least: "member", send: (r, role) => r.post(`${BASE}/clusters/prod-eu/sync`, as(r, role)) },
+];
+
+for (const m of MUTATIONS) {
+  test(`${m.name}: refused (403) below ${m.least}, let through from ${m.least} up`, async ({ request }) => {
+    for (const role of ROLES) {
+      const status = (await m.send(request, role)).status();
+      if (ROLES.indexOf(role) < ROLES.indexOf(m.least)) expect(status, role).toBe(403);
+      else expect([401, 403], `${role} got ${status}`).not.toContain(status);
+    }
+  });
+}
+
+test("the add-cluster page offers its form to admins and owners only", async ({ browser, baseURL }) => {
+  for (const role of ROLES) {
+    const context = await browser.newContext();
+    const [name, value] = cookies[role]!.split(/=(.*)/s) as [string, string];
+    await context.addCookies([{ name, value, url: baseURL! }]);
+    const page = await context.newPage();
+    if (ROLES.indexOf(role) < ROLES.indexOf("admin")) {
+      await page.goto("/acme/clusters/new");
+      await expect(page.getByText("Admins add clusters")).toBeVisible();
+      await expect(page.getByRole("button", { name: /add cluster/i })).toHaveCount(0);
+    } else {
+      await page.goto("/acme/clusters/new");
+      await expect(page.getByRole("button", { name: /add cluster/i })).toBeVisible();
+    }
+    await context.close();
+  }
+});
+
+test("a state-changing request from another site is refused even with the owner's session", async ({ request, baseURL }) => {
+  const evil = await request.post(`${BASE}/clusters/prod-eu/sync`, { headers: { cookie: cookies.owner!, origin: "https://evil.example" } });
+  expect(evil.status()).toBe(403);
+  expect((await evil.json()).error).toMatch(/cross-site request refused/);
+  const crossSite = await request.post(`${BASE}/clusters`, { headers: { cookie: cookies.owner!, "sec-fetch-site": "cross-site" }, data: { name: "evil" } });
+  expect(crossSite.status()).toBe(403);
+  const same = await request.post(`${BASE}/clusters/prod-eu/sync`, { headers: { cookie: cookies.owner!, origin: new URL(baseURL!).origin } });
+  expect(same.status()).not.toBe(403);
+});
