@@ -17,4 +17,7 @@ export default {
   thresholds: { high: 90, low: 85, break: null },
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
+  // a later run re-tests only the mutants whose code or tests changed (the first run on a clone tests all)
+  incremental: true,
+  incrementalFile: "reports/mutation/stryker-incremental.json",
 };
