@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { clusters, containers, incidents, workloads } from "@/db/schema";
+import type { ContainerSpecRow } from "@/lib/incidents/analyze";
 import { isoTime } from "./sql";
 
 /** A workload (by namespace, kind in any case, and name) in one of the org's clusters, with its containers; null if none. */
@@ -35,7 +36,7 @@ export async function getActiveIncident(db: Db, q: { orgId: string; workloadId: 
 }
 
 /** A workload container's spec with what its verdict needs besides metrics: workload, replicas, cluster and its pricing. */
-export interface ContainerSpecWithWorkload {
+export interface ContainerSpecWithWorkload extends ContainerSpecRow {
   workloadId: string;
   cluster: string;
   currency: string;
@@ -44,13 +45,6 @@ export interface ContainerSpecWithWorkload {
   workloadKind: string;
   workloadName: string;
   replicas: number;
-  name: string;
-  image: string | null;
-  command: string[] | null;
-  args: string[] | null;
-  env: Record<string, string> | null;
-  requestBytes: number | null;
-  limitBytes: number | null;
 }
 
 /** The specs of the given workload containers (those of the org only), for their verdicts. */

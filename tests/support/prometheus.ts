@@ -1,10 +1,11 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "@/db/embedded";
 import type { FleetCluster } from "@/lib/scenarios/demo-fleet";
 import { writeOpenMetrics, type ExportOptions } from "@/lib/scenarios/openmetrics";
+import { startServerProcess } from "./server-process";
 
 /** A real Prometheus (Debian's package) serving a TSDB made from scenario series with promtool. */
 export interface RunningPrometheus {
@@ -40,45 +41,18 @@ export async function serve(dir: string, samples = 0): Promise<RunningPrometheus
   const config = path.join(dir, "prometheus.yml");
   fs.writeFileSync(config, "global:\n  scrape_interval: 1m\nscrape_configs: []\n");
   const port = await freePort();
-  const proc: ChildProcess = spawn(
-    "prometheus",
-    [
+  const server = await startServerProcess({
+    name: "prometheus",
+    bin: "prometheus",
+    args: [
       `--config.file=${config}`,
       `--storage.tsdb.path=${path.join(dir, "data")}`,
       `--web.listen-address=127.0.0.1:${port}`,
       "--storage.tsdb.retention.time=3650d",
       "--log.level=warn",
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  proc.stderr!.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`prometheus exited (${proc.exitCode}): ${stderr}`);
-    try {
-      const res = await fetch(`${url}/-/ready`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      proc.kill("SIGKILL");
-      throw new Error(`prometheus did not become ready in 60 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    samples,
-    dir,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once("exit", () => resolve());
-        proc.kill("SIGTERM");
-        setTimeout(() => proc.kill("SIGKILL"), 5000).unref();
-      }),
-  };
+    port,
+    readyPath: "/-/ready",
+  });
+  return { url: server.url, samples, dir, stop: server.stop };
 }

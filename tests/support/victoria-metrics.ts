@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -6,6 +6,7 @@ import path from "node:path";
 import { freePort } from "@/db/embedded";
 import type { FleetCluster } from "@/lib/scenarios/demo-fleet";
 import { prometheusText, type ExportOptions } from "@/lib/scenarios/openmetrics";
+import { startServerProcess } from "./server-process";
 
 /** A real VictoriaMetrics (Debian's package, single-node) holding scenario series imported over its HTTP API. */
 export interface RunningVictoriaMetrics {
@@ -83,9 +84,10 @@ export async function serveVictoriaMetrics(dir: string, samples = 0): Promise<Ru
   const data = path.join(dir, "data");
   fs.mkdirSync(data, { recursive: true });
   const port = await freePort();
-  const proc: ChildProcess = spawn(
-    VICTORIA_METRICS_BIN,
-    [
+  const server = await startServerProcess({
+    name: "victoria-metrics",
+    bin: VICTORIA_METRICS_BIN,
+    args: [
       `-storageDataPath=${data}`,
       `-httpListenAddr=127.0.0.1:${port}`,
       // scenario history starts weeks ago; the default retention (a month) would drop its beginning
@@ -96,37 +98,10 @@ export async function serveVictoriaMetrics(dir: string, samples = 0): Promise<Ru
       // multiples of the step, which Headroom's queries must not let happen
       "-loggerLevel=ERROR",
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  proc.stderr!.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`victoria-metrics exited (${proc.exitCode}): ${stderr}`);
-    try {
-      const res = await fetch(`${url}/health`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      proc.kill("SIGKILL");
-      throw new Error(`victoria-metrics did not become ready in 60 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    samples,
-    dir,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once("exit", () => resolve());
-        // SIGTERM lets it flush to disk (a kept directory stays whole)
-        proc.kill("SIGTERM");
-        setTimeout(() => proc.kill("SIGKILL"), 10_000).unref();
-      }),
-  };
+    port,
+    readyPath: "/health",
+    // SIGTERM lets it flush to disk (a kept directory stays whole)
+    killAfterMs: 10_000,
+  });
+  return { url: server.url, samples, dir, stop: server.stop };
 }
