@@ -4,7 +4,7 @@
  * Goals: at least 85% of mutants killed in lib/analysis and 90% in lib/security. Not part of `npm test`.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
-export default {
+const config = {
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutate.config.ts" },
   plugins: ["@stryker-mutator/vitest-runner"],
@@ -21,3 +21,5 @@ export default {
   incremental: true,
   incrementalFile: "reports/mutation/stryker-incremental.json",
 };
+
+export default config;

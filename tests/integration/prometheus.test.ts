@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "@/db/connect";
 import { auditLog, clusters, incidents, memberships, oomEvents, organizations, users, workloads } from "@/db/schema";
 import { createCluster, getSettings, saveSettings, syncNow, testSettings } from "@/lib/clusters/manage";
@@ -292,6 +292,10 @@ describe("Prometheus faults give clear errors", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
+  // no test's handler outlives it: a late retry gets an empty answer, never another test's server
+  afterEach(() => {
+    handler = (_q, res) => res.end();
+  });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
   const client = (extra: Partial<ConstructorParameters<typeof PrometheusClient>[0]> = {}) => new PrometheusClient({ url, policy: LOOPBACK, timeoutMs: 2000, ...extra });
   const failure = async (p: Promise<unknown>) => {
@@ -453,7 +457,7 @@ describe("Prometheus faults give clear errors", () => {
     expect(e.message).toMatch(/redirect refused: .*169\.254\.169\.254 is link-local/);
   });
 
-  it("credentials never follow a redirect to another origin, and https never downgrades", async () => {
+  it("credentials and custom headers never follow a redirect to another origin", async () => {
     let seen: http.IncomingHttpHeaders | null = null;
     const other = http.createServer((req, res) => {
       seen = req.headers;
@@ -461,8 +465,10 @@ describe("Prometheus faults give clear errors", () => {
       res.end(JSON.stringify({ status: "success", data: { resultType: "vector", result: [] } }));
     });
     await new Promise<void>((r) => other.listen(0, "127.0.0.2", r));
+    // the port is read once: a late request must not reach this handler after `other` has closed
+    const otherPort = (other.address() as AddressInfo).port;
     handler = (_q, res) => {
-      res.writeHead(307, { location: `http://127.0.0.2:${(other.address() as AddressInfo).port}/api/v1/query` });
+      res.writeHead(307, { location: `http://127.0.0.2:${otherPort}/api/v1/query` });
       res.end();
     };
     await client({ auth: { kind: "bearer", token: "s3cret" }, headers: { "X-Scope-OrgID": "tenant-a" } }).query("up");

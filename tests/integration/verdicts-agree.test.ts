@@ -133,10 +133,10 @@ describe("a container's verdict", () => {
 
 describe("a stored verdict", () => {
   it("is shown with the time it was computed when the live one cannot be had", async () => {
-    const [org] = await db.insert(organizations).values({ slug: "initech", name: "Initech" }).onConflictDoNothing().returning();
-    if (!org) return expect.unreachable("initech exists already");
+    const [org] = await db.insert(organizations).values({ slug: "verdicts-initech", name: "Initech (verdicts)" }).onConflictDoNothing().returning();
+    if (!org) return expect.unreachable("verdicts-initech exists already");
     // a Prometheus cluster nobody has configured yet: no live verdict
-    const [c] = await db.insert(clusters).values({ orgId: org.id, slug: "initech-prod", name: "initech-prod", connectionMode: "direct", metricsKind: "prometheus" }).returning();
+    const [c] = await db.insert(clusters).values({ orgId: org.id, slug: "vi-prod", name: "vi-prod", connectionMode: "direct", metricsKind: "prometheus" }).returning();
     const [w] = await db.insert(workloads).values({ orgId: org.id, clusterId: c!.id, kind: "Deployment", namespace: "payments", name: "payments-api", replicas: 3 }).returning();
     await db.insert(containers).values({ orgId: org.id, workloadId: w!.id, name: "api", image: "ghcr.io/initech/api:1", requestBytes: 384 * 2 ** 20, limitBytes: 512 * 2 ** 20 });
     const ref = { cluster: "prod-eu", namespace: "payments", workloadKind: "Deployment", workloadName: "payments-api", container: "api" };
