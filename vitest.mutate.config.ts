@@ -12,7 +12,7 @@ export default defineConfig({
   },
   test: {
     // only the suites that test lib/analysis and lib/security: every other file would be loaded for each mutant
-    include: ["tests/unit/analysis-*.test.ts", "tests/unit/analyze-*.test.ts", "tests/unit/security*.test.ts", "tests/integration/commands-in-a-shell.test.ts"],
+    include: ["tests/unit/analysis-*.test.ts", "tests/unit/analyze-*.test.ts", "tests/unit/security*.test.ts", "tests/integration/commands-in-a-shell.test.ts", "tests/integration/kubectl-fix.test.ts"],
     environment: "node",
     testTimeout: 60_000,
   },

@@ -20,7 +20,7 @@ export function fixCommands(c: ContainerInput, rec: Recommendation, q: { env?: R
   const env = Object.entries(q.env ?? {}).sort(([a], [b]) => a.localeCompare(b));
   const ns = c.namespace ? ["-n", c.namespace] : [];
   const resources = { requests: { memory: rec.request }, limits: { memory: rec.limit } };
-  const resize = resizeCommands(c, resources, ns, env.length > 0, rec.limitBytes < (c.limitBytes ?? Infinity), q.runningPods ?? []);
+  const resize = resizeCommands(c, rec, resources, ns, env.length > 0, q.runningPods ?? []);
   if (!KINDS.has(kind) || !name) {
     return {
       kubectl: null, env: null, patch: null, kubectlPatch: null, ...resize,
@@ -55,9 +55,17 @@ export function fixCommands(c: ContainerInput, rec: Recommendation, q: { env?: R
 }
 
 /** `kubectl patch pod … --subresource resize` for each running pod: the new resources without a restart (Kubernetes 1.33+). */
-function resizeCommands(c: ContainerInput, resources: object, ns: string[], envChanges: boolean, lowersLimit: boolean, pods: string[]): { resize: string | null; resizeNote: string | null } {
+function resizeCommands(c: ContainerInput, rec: Recommendation, resources: object, ns: string[], envChanges: boolean, pods: string[]): { resize: string | null; resizeNote: string | null } {
   if (pods.length === 0) return { resize: null, resizeNote: null };
   if (envChanges) return { resize: null, resizeNote: "No in-place resize: the heap setting changes too, and a running process only reads it when it starts." };
+  // Kubernetes resizes in place only what keeps the pod's QoS class: no request or limit added, request = limit kept as it was
+  if (c.limitBytes == null || c.requestBytes == null) {
+    return { resize: null, resizeNote: "No in-place resize: the container has no memory request or limit today, and a resize cannot add one. Apply the template change." };
+  }
+  if ((c.requestBytes === c.limitBytes) !== (rec.requestBytes === rec.limitBytes)) {
+    return { resize: null, resizeNote: "No in-place resize: the change moves the pod to another QoS class (request equal to the limit or not), which Kubernetes only does by recreating it. Apply the template change." };
+  }
+  const lowersLimit = rec.limitBytes < c.limitBytes;
   const body = JSON.stringify({ spec: { containers: [{ name: c.name, resources }] } });
   const resize = [...pods].sort().map((pod) => shellJoin(["kubectl", "patch", "pod", pod, ...ns, "--subresource", "resize", "--type=strategic", "-p", body])).join("\n");
   const resizeNote = lowersLimit

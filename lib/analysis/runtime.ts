@@ -1,4 +1,4 @@
-import { formatQuantity, Gi, Ki, Mi } from "./quantity";
+import { Gi, Ki, Mi } from "./quantity";
 import type { ContainerInput } from "./types";
 
 /**
@@ -217,8 +217,3 @@ export function heapCeilings(c: ContainerInput): HeapCeiling[] {
 
 /** The runtime named for a sentence: "the JVM heap", "the Node.js heap", "the Go heap". */
 export const runtimeName = (r: Runtime) => ({ jvm: "JVM", node: "Node.js", go: "Go" })[r];
-
-/** `-Xmx1g (1Gi)`: a ceiling with its size under `limitBytes`, for sentences. */
-export const describeCeiling = (h: HeapCeiling, limitBytes: number) => `${h.flag}${h.variable ? ` in ${h.variable}` : " in the command"} (${formatQuantity(roundMi(h.bytesAt(limitBytes)))})`;
-
-const roundMi = (b: number) => Math.round(b / Mi) * Mi;
