@@ -42,11 +42,12 @@ describe("every printed command is safe to paste into a POSIX shell", () => {
 
   it.each(HOSTILE)("a name like %j reaches kubectl as one intact argument and runs nothing else", (name) => {
     const c: ContainerInput = {
-      name, namespace: name, workload: { kind: "Deployment", name, replicas: 2 }, image: "golang", env: { GOMEMLIMIT: "1GiB" },
+      name, namespace: name, workload: { kind: "Deployment", name, replicas: 2 }, image: "golang", env: { GOMEMLIMIT: "1GiB" }, requestBytes: 256 * 1048576, limitBytes: 2048 * 1048576,
     };
     const fix = fixCommands(c, rec, { env: { JAVA_OPTS: `-Xmx768m ${name}` }, runningPods: [name] });
-    const resize = fixCommands(c, rec, { runningPods: [name, "other"] }).resize!;
-    const commands = [fix.kubectl!, fix.env!, fix.kubectlPatch!, resize];
+    const resize = fixCommands(c, rec, { runningPods: [name, "other"] }).resize;
+    expect(resize).toMatch(/^kubectl patch pod /);
+    const commands = [fix.kubectl!, fix.env!, fix.kubectlPatch!, resize!];
     for (const lang of [{ image: "golang" }, { image: "openjdk" }, { image: "python" }, { image: "node:20" }, { image: "busybox" }]) {
       const cmd = profilingFinding({ ...c, ...lang, env: null }, name).command!;
       commands.push(cmd.replace(/ & go tool/, " ; go tool")); // no background job in a test
