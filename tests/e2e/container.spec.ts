@@ -58,3 +58,23 @@ test("an unknown container answers 404 on the page and in the API", async ({ pag
   expect(bad.status()).toBe(400);
   expect(JSON.stringify(await bad.json())).toContain("window");
 });
+
+test("a JVM whose heap is what kills: the verdict, the finding and the fix agree on the new -Xmx", async ({ page }) => {
+  await new LoginPage(page).signInWithDemo();
+  await page.goto("/acme/clusters/prod-eu/checkout/deployment/pricing-engine/engine");
+  await expect(page.getByText("heap ceiling ≥ limit", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("verdict-summary")).toHaveText(/^The JVM heap may grow past the limit: -Xmx1g/);
+  const fix = page.getByRole("region", { name: "The fix" });
+  const env = await fix.locator("figure", { hasText: "heap setting" }).locator("pre").innerText();
+  const xmx = /-Xmx(\d+)m/.exec(env)![1];
+  expect(env).toMatch(new RegExp(`^kubectl set env deployment/pricing-engine -n checkout -c engine JAVA_OPTS='-Xms512m -Xmx${xmx}m -XX:\\+UseG1GC'$`));
+  await expect(fix.locator("figure", { hasText: "Strategic-merge patch" })).toContainText(`value: "-Xms512m -Xmx${xmx}m -XX:+UseG1GC"`);
+  await expect(page.getByRole("region", { name: "Findings" })).toContainText(`The fix below sets -Xmx${xmx}m`);
+});
+
+test("a right-sized container says so and offers no command", async ({ page }) => {
+  await new LoginPage(page).signInWithDemo();
+  await page.goto("/acme/clusters/prod-eu/checkout/deployment/checkout-web/web");
+  await expect(page.getByTestId("no-change")).toContainText("Sizing is right");
+  await expect(page.getByRole("region", { name: "The fix" }).getByRole("button", { name: "Copy command" })).toHaveCount(0);
+});
