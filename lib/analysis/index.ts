@@ -225,7 +225,8 @@ function currentGrowth(trends: PodTrend[], limit: number | null, scale: number) 
   return best;
 }
 
-function classify(s: Summary, limit: number | null, ooms: number, leak: number): { pattern: Pattern; confidence: number } {
+/** The pattern and its confidence from the statistics, the limit, the OOMKills and the leak confidence. */
+export function classify(s: Summary, limit: number | null, ooms: number, leak: number): { pattern: Pattern; confidence: number } {
   if (leak >= 0.6) return { pattern: "leak", confidence: leak };
   const notLeak = 1 - leak;
   const burst = s.p95 > 0 ? clamp01((s.max / s.p95 - 1.15) / 0.6) : 0;
@@ -242,7 +243,8 @@ function classify(s: Summary, limit: number | null, ooms: number, leak: number):
   return { pattern: "healthy", confidence: round(0.55 + 0.4 * room, 2) };
 }
 
-function inWords(hours: number): string {
+/** Time to the next OOMKill in the summary's words: minutes under an hour, hours under two days, then days. */
+export function inWords(hours: number): string {
   if (hours < 1) return `in about ${Math.max(1, Math.round(hours * 60))} minutes`;
   if (hours < 48) return `in about ${Math.round(hours)} hour${Math.round(hours) === 1 ? "" : "s"}`;
   return `in about ${Math.round(hours / 24)} days`;
