@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { and, eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "@/db/connect";
-import { auditLog, clusters, incidents, memberships, oomEvents, organizations, users, workloads } from "@/db/schema";
+import { auditLog, clusters, incidents, oomEvents, workloads } from "@/db/schema";
 import { createCluster, getSettings, saveSettings, syncNow, testSettings } from "@/lib/clusters/manage";
 import { getContainerView } from "@/lib/container-view";
 import { getCluster } from "@/lib/queries/clusters";
@@ -19,6 +19,7 @@ import { PrometheusClient, PrometheusError } from "@/lib/metrics/prometheus-clie
 import { PrometheusSource } from "@/lib/metrics/prometheus-source";
 import { DEMO_FLEET, fleetPods, mebibytes, type FleetCluster } from "@/lib/scenarios/demo-fleet";
 import { prometheusAvailable, startPrometheus, type RunningPrometheus } from "../support/prometheus";
+import { seedOrgWithAdmin } from "../support/orgs";
 import { containerInput, expectStatsLikeMemory, memoryAnalysis, truthPods } from "../support/verdicts";
 
 // One central Prometheus holding two clusters under a `cluster` label, 30 days of 5-minute history
@@ -124,11 +125,7 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
       process.env.HEADROOM_SECRET_KEY = Buffer.alloc(32, 9).toString("base64");
       process.env.HEADROOM_ALLOW_LOOPBACK = "true";
       db = createDb(inject("databaseUrl"), 4);
-      const [org] = await db.insert(organizations).values({ slug: "initech", name: "Initech" }).returning();
-      const [user] = await db.insert(users).values({ email: "sre@initech.example", name: "SRE" }).returning();
-      await db.insert(memberships).values({ orgId: org!.id, userId: user!.id, role: "admin" });
-      orgId = org!.id;
-      userId = user!.id;
+      ({ orgId, userId } = await seedOrgWithAdmin(db, "initech", "Initech"));
     });
     afterAll(async () => db?.$client.end());
 

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "@/db/connect";
-import { incidents, memberships, organizations, users, workloads } from "@/db/schema";
+import { incidents, workloads } from "@/db/schema";
 import { analyzeContainer } from "@/lib/analysis";
 import { testConnection } from "@/lib/clusters/connection-test";
 import { createCluster, saveSettings, syncNow } from "@/lib/clusters/manage";
@@ -13,6 +13,7 @@ import * as q from "@/lib/metrics/promql";
 import { getCluster } from "@/lib/queries/clusters";
 import { DEMO_FLEET, fleetPods, type FleetCluster } from "@/lib/scenarios/demo-fleet";
 import { prometheusAvailable, startPrometheus, type RunningPrometheus } from "../support/prometheus";
+import { seedOrgWithAdmin } from "../support/orgs";
 import { containerInput, expectSaneStats, expectStatsLikeMemory, memoryAnalysis, truthPods } from "../support/verdicts";
 import { importFleet, startVictoriaMetrics, victoriaMetricsAvailable, type RunningVictoriaMetrics } from "../support/victoria-metrics";
 
@@ -219,11 +220,7 @@ describe("VictoriaMetrics and Prometheus holding the same history", () => {
       process.env.HEADROOM_SECRET_KEY = Buffer.alloc(32, 9).toString("base64");
       process.env.HEADROOM_ALLOW_LOOPBACK = "true";
       db = createDb(inject("databaseUrl"), 4);
-      const [org] = await db.insert(organizations).values({ slug: "vandelay", name: "Vandelay" }).returning();
-      const [user] = await db.insert(users).values({ email: "sre@vandelay.example", name: "SRE" }).returning();
-      await db.insert(memberships).values({ orgId: org!.id, userId: user!.id, role: "admin" });
-      orgId = org!.id;
-      userId = user!.id;
+      ({ orgId, userId } = await seedOrgWithAdmin(db, "vandelay", "Vandelay"));
       for (const [name, url] of [["eu-prometheus", prom.url], ["eu-victoria", vm.url]] as const) {
         await createCluster(db, { orgId, userId, input: { name, pricePerGibMonth: 3.2, currency: "USD" } });
         await saveSettings(db, { orgId, userId, slug: name, input: { url, auth: { kind: "none" }, headers: [], skipVerify: false, clusterLabel: "cluster", clusterLabelValue: "prod-eu" } });

@@ -15,3 +15,11 @@ export async function seedOtherOrg(db: Db) {
   await db.insert(containers).values({ orgId: org.id, workloadId: workload!.id, name: "api", image: "globex/api:1.0", limitBytes: 512 * 1024 * 1024 });
   return { org, user: user!, cluster: cluster! };
 }
+
+/** A fresh organization with one admin, for a suite that drives the product's code as that admin. */
+export async function seedOrgWithAdmin(db: Db, slug: string, name: string): Promise<{ orgId: string; userId: string }> {
+  const [org] = await db.insert(organizations).values({ slug, name }).returning();
+  const [user] = await db.insert(users).values({ email: `sre@${slug}.example`, name: "SRE" }).returning();
+  await db.insert(memberships).values({ orgId: org!.id, userId: user!.id, role: "admin" });
+  return { orgId: org!.id, userId: user!.id };
+}
