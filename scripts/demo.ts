@@ -1,4 +1,6 @@
 // npm run demo — database (embedded unless DATABASE_URL), migrations, the demo organization, the app.
+import fs from "node:fs";
+import path from "node:path";
 import { seedDemo } from "@/db/seed/demo";
 import { buildApp, loadSecret, loadSecretKey, startApp } from "./lib/app-server";
 import { openDatabase } from "./lib/database";
@@ -28,6 +30,12 @@ try {
   const seeded = await seedDemo(database.db, { now: Date.now() / 1000 });
   console.log(`Demo organization "Acme": ${seeded.clusters} clusters, ${seeded.workloads} workloads; +${seeded.events} OOM events, +${seeded.incidents} incidents (${Date.now() - t0} ms)`);
   buildApp();
+  // `npm run org` finds the running demo's database here while the demo runs
+  if (database.embedded) {
+    const file = path.join(process.cwd(), ".data", "database-url");
+    fs.writeFileSync(file, database.url, { mode: 0o600 });
+    cleanup.push(async () => fs.rmSync(file, { force: true }));
+  }
   const app = await startApp({ databaseUrl: database.url, port, secret: loadSecret(), env: { HEADROOM_SECRET_KEY: loadSecretKey() } });
   cleanup.push(() => app.stop());
   app.child.on("exit", (code) => void shutdown(code ?? 1));

@@ -1,4 +1,4 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
 import { organizations, users } from "./orgs";
 import { clusters } from "./inventory";
 import { incidents } from "./incidents";
@@ -13,6 +13,12 @@ export const shareLinks = pgTable(
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** cluster and namespace names replaced, for sharing with a vendor */
+    redacted: boolean("redacted").notNull().default(false),
+    /** what the link shows, frozen when it was made */
+    snapshot: jsonb("snapshot"),
+    viewCount: integer("view_count").notNull().default(0),
+    lastViewedAt: timestamp("last_viewed_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("share_links_incident_idx").on(t.orgId, t.incidentId)],
@@ -44,7 +50,15 @@ export const auditLog = pgTable(
     targetType: text("target_type"),
     targetId: text("target_id"),
     data: jsonb("data"),
+    ip: text("ip"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("audit_log_org_time_idx").on(t.orgId, t.createdAt)],
 );
+
+/** rate-limiter-flexible's Postgres store (its own layout), shared by every app replica. */
+export const rateLimits = pgTable("rate_limits", {
+  key: varchar("key", { length: 255 }).primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: bigint("expire", { mode: "number" }),
+});

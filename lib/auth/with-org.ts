@@ -2,7 +2,9 @@ import "server-only";
 import type { NextRequest } from "next/server";
 import { getDb } from "@/db/client";
 import type { Db } from "@/db/connect";
+import { clientIp } from "@/lib/http/client-ip";
 import { crossSiteRefusal } from "@/lib/http/csrf";
+import type { AuditActor } from "@/lib/orgs/audit";
 import { errorResponse, responseForError } from "@/lib/http/errors";
 import { getOrgMembership, type OrgMembership } from "@/lib/queries/organizations";
 import { hasRole, type Role } from "./roles";
@@ -17,12 +19,17 @@ export interface OrgContext<P extends Params> {
   user: SessionUser;
   params: P & { org: string };
   searchParams: Record<string, string>;
+  /** who is acting and from where, for the audit log */
+  actor: AuditActor;
 }
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
 /**
  * Wraps an org-scoped route handler: signed in (401), a member of the org (404, never 403, so a
  * stranger cannot learn that it exists), with at least `role` (403); a state-changing request from
- * another site is refused (403) before anything else; zod errors become 400s.
+ * another site is refused (403) before anything else, and so is a body that is not declared JSON (a
+ * cross-site form can send text/plain without a preflight); zod errors become 400s.
  */
 export function withOrg<P extends Params = Params>(
   opts: { role: Role },
@@ -32,6 +39,9 @@ export function withOrg<P extends Params = Params>(
     try {
       const crossSite = crossSiteRefusal(req);
       if (crossSite) return errorResponse(403, crossSite);
+      if (BODY_METHODS.has(req.method.toUpperCase()) && !/^application\/json\s*(;|$)/i.test(req.headers.get("content-type") ?? "")) {
+        return errorResponse(403, "state-changing requests must send Content-Type: application/json");
+      }
       const user = await getSessionUser();
       if (!user) return errorResponse(401, "sign in required");
       const params = await route.params;
@@ -40,7 +50,7 @@ export function withOrg<P extends Params = Params>(
       if (!org) return errorResponse(404, "organization not found");
       if (!hasRole(org.role, opts.role)) return errorResponse(403, `needs the ${opts.role} role`);
       const searchParams = Object.fromEntries(req.nextUrl.searchParams.entries());
-      return await handler({ req, db, org, user, params, searchParams });
+      return await handler({ req, db, org, user, params, searchParams, actor: { userId: user.id, ip: clientIp(req.headers) } });
     } catch (e) {
       return responseForError(e);
     }

@@ -3,6 +3,9 @@ import { ConflictError } from "@/lib/clusters/errors";
 import { SettingsError } from "@/lib/clusters/prometheus-settings";
 import { PrometheusError } from "@/lib/metrics/prometheus-client";
 import { SecretKeyError } from "@/lib/security/secrets";
+import { RateLimitedError } from "@/lib/security/rate-limit";
+import { LinkError } from "@/lib/orgs/links";
+import { BodyError } from "./read-json";
 
 /** Thrown by handlers for a missing (or another organization's) resource: answered 404. */
 export class NotFoundError extends Error {
@@ -23,6 +26,11 @@ export function responseForError(e: unknown): Response {
     });
   }
   if (e instanceof NotFoundError) return errorResponse(404, e.message);
+  if (e instanceof BodyError) return errorResponse(e.status, e.message);
+  if (e instanceof RateLimitedError) {
+    return Response.json({ error: e.message }, { status: 429, headers: { "Retry-After": String(e.retryAfterSeconds) } });
+  }
+  if (e instanceof LinkError) return errorResponse(410, e.message);
   if (e instanceof SettingsError) return errorResponse(400, "invalid request", { issues: [{ path: e.path, message: e.message }] });
   if (e instanceof ConflictError) return errorResponse(409, e.message);
   // the operator has not configured the key: the server cannot store or read credentials

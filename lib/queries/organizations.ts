@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { memberships, organizations, users } from "@/db/schema";
 import type { Role } from "@/lib/auth/roles";
@@ -42,4 +42,29 @@ export async function getDemoLogin(db: Db): Promise<{ userId: string; email: str
     .where(eq(organizations.isDemo, true))
     .limit(1);
   return row ?? null;
+}
+
+const VISITOR_EMAIL = "visitor@demo.headroom.invalid";
+
+/** The public demo's visitor: a viewer of the demo organization (created on first use), or null without a demo. */
+export async function getPublicDemoVisitor(db: Db): Promise<{ userId: string; email: string; name: string; orgSlug: string } | null> {
+  const [org] = await db.select({ id: organizations.id, slug: organizations.slug }).from(organizations).where(eq(organizations.isDemo, true)).limit(1);
+  if (!org) return null;
+  await db.insert(users).values({ email: VISITOR_EMAIL, name: "Demo visitor" }).onConflictDoNothing();
+  const [user] = await db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.email, VISITOR_EMAIL));
+  // a visitor is a viewer, whatever the row said before (an operator may switch a private demo to public)
+  await db.insert(memberships).values({ orgId: org.id, userId: user!.id, role: "viewer" }).onConflictDoUpdate({ target: [memberships.orgId, memberships.userId], set: { role: "viewer" } });
+  return { userId: user!.id, email: user!.email, name: user!.name, orgSlug: org.slug };
+}
+
+/** The organization `/` opens: the user's last one if still a member, else the first by name; null without any. */
+export async function getHomeOrg(db: Db, q: { userId: string }): Promise<string | null> {
+  const orgs = await listUserOrgs(db, q);
+  const [u] = await db.select({ lastOrgId: users.lastOrgId }).from(users).where(eq(users.id, q.userId));
+  return (orgs.find((o) => o.id === u?.lastOrgId) ?? orgs[0])?.slug ?? null;
+}
+
+/** Remembers the organization the user is working in, for `/`. */
+export async function setLastOrg(db: Db, q: { userId: string; orgId: string }) {
+  await db.update(users).set({ lastOrgId: q.orgId }).where(and(eq(users.id, q.userId), sql`${users.lastOrgId} is distinct from ${q.orgId}`));
 }

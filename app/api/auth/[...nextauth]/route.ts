@@ -1,5 +1,9 @@
 import NextAuth from "next-auth";
-import { authOptions } from "@/lib/auth/options";
+import type { NextRequest } from "next/server";
+import { authOptionsForRequest } from "@/lib/auth/options";
 
-const handler = NextAuth(authOptions);
+// each organization's identity provider is a provider of its own, read from the database per request
+async function handler(req: NextRequest, ctx: { params: Promise<{ nextauth: string[] }> }) {
+  return NextAuth(req, ctx, await authOptionsForRequest());
+}
 export { handler as GET, handler as POST };

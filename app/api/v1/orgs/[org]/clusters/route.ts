@@ -1,3 +1,4 @@
+import { readJson } from "@/lib/http/read-json";
 import { withOrg } from "@/lib/auth/with-org";
 import { createCluster, newClusterInput } from "@/lib/clusters/manage";
 import { listClusters } from "@/lib/queries/clusters";
@@ -9,7 +10,7 @@ export const GET = withOrg({ role: "viewer" }, async ({ db, org }) =>
 
 // POST /api/v1/orgs/[org]/clusters — add a Prometheus-backed cluster (admin); its endpoint is set next
 export const POST = withOrg({ role: "admin" }, async ({ req, db, org, user }) => {
-  const input = newClusterInput.parse(await req.json().catch(() => ({})));
+  const input = newClusterInput.parse(await readJson(req));
   const cluster = await createCluster(db, { orgId: org.id, userId: user.id, input });
   return Response.json({ slug: cluster.slug, name: cluster.name }, { status: 201 });
 });

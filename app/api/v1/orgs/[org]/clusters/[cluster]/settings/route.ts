@@ -1,3 +1,4 @@
+import { readJson } from "@/lib/http/read-json";
 import { withOrg } from "@/lib/auth/with-org";
 import { getSettings, saveSettings } from "@/lib/clusters/manage";
 import { prometheusSettingsInput } from "@/lib/clusters/prometheus-settings";
@@ -12,7 +13,7 @@ export const GET = withOrg<{ cluster: string }>({ role: "admin" }, async ({ db, 
 
 // PUT /api/v1/orgs/[org]/clusters/[cluster]/settings — save the endpoint; empty secret fields keep the stored ones (admin)
 export const PUT = withOrg<{ cluster: string }>({ role: "admin" }, async ({ req, db, org, user, params }) => {
-  const input = prometheusSettingsInput.parse(await req.json().catch(() => ({})));
+  const input = prometheusSettingsInput.parse(await readJson(req));
   const view = await saveSettings(db, { orgId: org.id, userId: user.id, slug: params.cluster, input });
   if (!view) throw new NotFoundError("cluster");
   return Response.json(view);

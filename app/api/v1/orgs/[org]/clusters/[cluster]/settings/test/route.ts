@@ -1,3 +1,4 @@
+import { readJson } from "@/lib/http/read-json";
 import { withOrg } from "@/lib/auth/with-org";
 import { testSettings } from "@/lib/clusters/manage";
 import { prometheusSettingsInput } from "@/lib/clusters/prometheus-settings";
@@ -6,7 +7,7 @@ import { NotFoundError } from "@/lib/http/errors";
 // POST /api/v1/orgs/[org]/clusters/[cluster]/settings/test — "Test connection" with the form's values (admin).
 // Always 200 with a report: an unreachable Prometheus is a result of the test, not an error of the request.
 export const POST = withOrg<{ cluster: string }>({ role: "admin" }, async ({ req, db, org, user, params }) => {
-  const input = prometheusSettingsInput.parse(await req.json().catch(() => ({})));
+  const input = prometheusSettingsInput.parse(await readJson(req));
   const report = await testSettings(db, { orgId: org.id, slug: params.cluster, input, userId: user.id });
   if (!report) throw new NotFoundError("cluster");
   return Response.json(report);

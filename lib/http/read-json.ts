@@ -1,0 +1,43 @@
+/** A request that cannot be read as JSON (not JSON, too large, a NUL byte): answered 400 or 413 with what is wrong. */
+export class BodyError extends Error {
+  constructor(
+    readonly status: 400 | 413,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const MAX_JSON_BYTES = 1024 * 1024;
+
+/** The request body parsed as JSON, read at most `maxBytes` (a stream is cut off there, whatever Content-Length said). */
+export async function readJson(req: Request, maxBytes = MAX_JSON_BYTES): Promise<unknown> {
+  if (!req.body) return {};
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw new BodyError(413, `request body too large (at most ${maxBytes} bytes)`);
+    }
+    chunks.push(value);
+  }
+  if (size === 0) return {};
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new BodyError(400, "request body is not valid UTF-8");
+  }
+  // a NUL cannot be stored in Postgres text and has no business in any field
+  if (text.includes("\u0000") || text.includes("\\u0000")) throw new BodyError(400, "request body contains a NUL character");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BodyError(400, "request body is not JSON");
+  }
+}
