@@ -3,10 +3,12 @@ import net from "node:net";
 
 /**
  * Outbound-request guard for every server-side fetch to a URL a user typed (a Prometheus endpoint,
- * later webhooks). Link-local addresses (169.254.0.0/16 with the cloud metadata service, fe80::/10)
- * are always refused; loopback and private ranges only when the operator allows them. The check
- * runs on the URL, again on the address DNS resolves at connect time (DNS rebinding), and again on
- * every redirect.
+ * later webhooks). Always refused: link-local addresses (169.254.0.0/16 with the cloud metadata
+ * service, fe80::/10), the other metadata addresses, the special-purpose ranges of the IANA IPv4 and
+ * IPv6 registries that are not reachable on the internet (documentation, benchmarking, multicast,
+ * reserved…). Loopback and private ranges only when the operator allows them. The check runs on
+ * the URL, again on the address DNS resolves at connect time (DNS rebinding), and again on every
+ * redirect.
  */
 
 export interface OutboundPolicy {
@@ -41,41 +43,68 @@ export function policyFromEnv(env: Record<string, string | undefined> = process.
   return { allowLoopback: truthy(env.HEADROOM_ALLOW_LOOPBACK), allowPrivate: truthy(env.HEADROOM_ALLOW_PRIVATE_NETWORKS) };
 }
 
-type Range = [string, number, "ipv4" | "ipv6"];
+type Family = "ipv4" | "ipv6";
+/** A refused range: its address and prefix, and what it is (said in the refusal). */
+type Range = [string, number, Family, string];
+const METADATA = "a cloud metadata address";
+const UNROUTABLE = "not a routable address";
+/**
+ * Refused whatever the policy says, most specific first (the first match names the range). The
+ * IANA IPv4 and IPv6 special-purpose address registries, less what is reachable on the internet
+ * (and loopback, private, which follow the policy). IPv6 spellings of an IPv4 address (mapped,
+ * translated, NAT64, 6to4) never get here: they are judged as that IPv4 address.
+ */
 const ALWAYS: Range[] = [
-  ["169.254.0.0", 16, "ipv4"], // link-local: cloud metadata (169.254.169.254), never
-  ["0.0.0.0", 8, "ipv4"], // "this network": 0.0.0.0 reaches the local host on Linux
-  ["224.0.0.0", 4, "ipv4"], // multicast
-  ["240.0.0.0", 4, "ipv4"], // reserved, broadcast
-  ["fe80::", 10, "ipv6"],
-  ["::", 128, "ipv6"],
-  ["ff00::", 8, "ipv6"],
+  ["169.254.0.0", 16, "ipv4", "link-local (169.254.0.0/16, where the cloud metadata service lives)"],
   // cloud metadata services outside link-local: AWS IMDS over IPv6, GCP over IPv6, Alibaba Cloud
-  ["fd00:ec2::254", 128, "ipv6"],
-  ["fd20:ce::254", 128, "ipv6"],
-  ["100.100.100.200", 32, "ipv4"],
+  ["fd00:ec2::254", 128, "ipv6", `${METADATA} (fd00:ec2::254, AWS IMDS over IPv6)`],
+  ["fd20:ce::254", 128, "ipv6", `${METADATA} (fd20:ce::254, GCP metadata over IPv6)`],
+  ["100.100.100.200", 32, "ipv4", `${METADATA} (100.100.100.200, Alibaba Cloud metadata)`],
+  ["0.0.0.0", 8, "ipv4", `${UNROUTABLE} (0.0.0.0/8, "this network": 0.0.0.0 reaches the local host on Linux)`],
+  ["192.0.0.0", 24, "ipv4", `${UNROUTABLE} (192.0.0.0/24, IETF protocol assignments)`],
+  ["192.0.2.0", 24, "ipv4", `${UNROUTABLE} (192.0.2.0/24, TEST-NET-1, for documentation)`],
+  ["192.88.99.0", 24, "ipv4", `${UNROUTABLE} (192.88.99.0/24, the retired 6to4 relay anycast)`],
+  ["198.18.0.0", 15, "ipv4", `${UNROUTABLE} (198.18.0.0/15, for benchmarking)`],
+  ["198.51.100.0", 24, "ipv4", `${UNROUTABLE} (198.51.100.0/24, TEST-NET-2, for documentation)`],
+  ["203.0.113.0", 24, "ipv4", `${UNROUTABLE} (203.0.113.0/24, TEST-NET-3, for documentation)`],
+  ["224.0.0.0", 4, "ipv4", `${UNROUTABLE} (224.0.0.0/4, multicast)`],
+  ["255.255.255.255", 32, "ipv4", `${UNROUTABLE} (255.255.255.255, broadcast)`],
+  ["240.0.0.0", 4, "ipv4", `${UNROUTABLE} (240.0.0.0/4, reserved)`],
+  ["::", 128, "ipv6", `${UNROUTABLE} (::, unspecified: it reaches the local host)`],
+  ["100::", 64, "ipv6", `${UNROUTABLE} (100::/64, discard-only)`],
+  ["100:0:0:1::", 64, "ipv6", `${UNROUTABLE} (100:0:0:1::/64, dummy prefix)`],
+  ["2001::", 23, "ipv6", `${UNROUTABLE} (2001::/23, IETF protocol assignments, Teredo among them)`],
+  ["2001:db8::", 32, "ipv6", `${UNROUTABLE} (2001:db8::/32, for documentation)`],
+  ["3fff::", 20, "ipv6", `${UNROUTABLE} (3fff::/20, for documentation)`],
+  ["5f00::", 16, "ipv6", `${UNROUTABLE} (5f00::/16, segment routing)`],
+  ["fe80::", 10, "ipv6", `${UNROUTABLE} (fe80::/10, link-local)`],
+  ["ff00::", 8, "ipv6", `${UNROUTABLE} (ff00::/8, multicast)`],
 ];
 const LOOPBACK: Range[] = [
-  ["127.0.0.0", 8, "ipv4"],
-  ["::1", 128, "ipv6"],
+  ["127.0.0.0", 8, "ipv4", "a loopback address (set HEADROOM_ALLOW_LOOPBACK=true to allow it)"],
+  ["::1", 128, "ipv6", "a loopback address (set HEADROOM_ALLOW_LOOPBACK=true to allow it)"],
 ];
-const PRIVATE: Range[] = [
-  ["10.0.0.0", 8, "ipv4"],
-  ["172.16.0.0", 12, "ipv4"],
-  ["192.168.0.0", 16, "ipv4"],
-  ["100.64.0.0", 10, "ipv4"],
-  ["fc00::", 7, "ipv6"],
-];
+const PRIVATE_NETWORKS: Range[] = [
+  ["10.0.0.0", 8, "ipv4", ""],
+  ["172.16.0.0", 12, "ipv4", ""],
+  ["192.168.0.0", 16, "ipv4", ""],
+  ["100.64.0.0", 10, "ipv4", ""],
+  ["fc00::", 7, "ipv6", ""],
+].map(([a, p, t]) => [a, p, t, "a private address (set HEADROOM_ALLOW_PRIVATE_NETWORKS=true to allow it)"] as Range);
 
-function blockList(ranges: Range[]) {
-  const list = new net.BlockList();
-  for (const [address, prefix, type] of ranges) list.addSubnet(address, prefix, type);
-  return list;
+/** One BlockList per range, so that a match names its range. */
+function matcher(ranges: Range[]) {
+  const lists = ranges.map(([address, prefix, type, what]) => {
+    const list = new net.BlockList();
+    list.addSubnet(address, prefix, type);
+    return { list, type, what };
+  });
+  return (address: string, type: Family) => lists.find((l) => l.type === type && l.list.check(address, type))?.what ?? null;
 }
-let lists: { always: net.BlockList; loopback: net.BlockList; privateNets: net.BlockList } | undefined;
+let lists: { always: ReturnType<typeof matcher>; loopback: ReturnType<typeof matcher>; privateNets: ReturnType<typeof matcher> } | undefined;
 // built on first use, not at import: a malformed range then fails every check (and its tests) loudly
 // instead of failing the module load
-const blockLists = () => (lists ??= { always: blockList(ALWAYS), loopback: blockList(LOOPBACK), privateNets: blockList(PRIVATE) });
+const blockLists = () => (lists ??= { always: matcher(ALWAYS), loopback: matcher(LOOPBACK), privateNets: matcher(PRIVATE_NETWORKS) });
 
 /** The eight 16-bit groups of an address net.isIP calls IPv6 (a dotted IPv4 tail folded in, a zone dropped). */
 function ipv6Groups(address: string): number[] {
@@ -94,7 +123,8 @@ function ipv6Groups(address: string): number[] {
 
 /**
  * The IPv4 address an IPv6 address reaches: inside an IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible
- * (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d, 64:ff9b:1::/48) address; else null.
+ * (::a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), NAT64 (64:ff9b::a.b.c.d, 64:ff9b:1::/48) or 6to4
+ * (2002:aabb:ccdd::/48) address; else null.
  */
 function embeddedIPv4(address: string): string | null {
   const g = ipv6Groups(address);
@@ -102,6 +132,8 @@ function embeddedIPv4(address: string): string | null {
   if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return v4();
   // the local-use NAT64 prefix (RFC 8215), as a /96 translator uses it: the last 32 bits are the IPv4 address
   if (g[0] === 0x64 && g[1] === 0xff9b && g[2] === 1) return v4();
+  // 6to4 (RFC 3056): the IPv4 address a relay tunnels to is the 32 bits after 2002
+  if (g[0] === 0x2002) return `${g[1]! >> 8}.${g[1]! & 255}.${g[2]! >> 8}.${g[2]! & 255}`;
   if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return v4();
   if (g.slice(0, 5).some((x) => x !== 0) || (g[5] !== 0xffff && g[5] !== 0)) return null;
   if (g[5] === 0 && g[6] === 0) return null; // ::, ::1 and friends are IPv6 addresses of their own
@@ -117,12 +149,14 @@ export function addressRefusal(address: string, policy: OutboundPolicy): string 
     if (v4) return addressRefusal(v4, policy);
   }
   const type = family === 4 ? "ipv4" : "ipv6";
+  const bare = address.split("%")[0]!;
   const { always, loopback, privateNets } = blockLists();
-  if (always.check(address, type)) {
-    return address.startsWith("169.254.") ? `${address} is link-local (the cloud metadata service lives there)` : `${address} is not a routable address`;
-  }
-  if (!policy.allowLoopback && loopback.check(address, type)) return `${address} is a loopback address (set HEADROOM_ALLOW_LOOPBACK=true to allow it)`;
-  if (!policy.allowPrivate && privateNets.check(address, type)) return `${address} is a private address (set HEADROOM_ALLOW_PRIVATE_NETWORKS=true to allow it)`;
+  const what = always(bare, type);
+  if (what) return `${address} is ${what}`;
+  const local = loopback(bare, type);
+  if (local && !policy.allowLoopback) return `${address} is ${local}`;
+  const inside = privateNets(bare, type);
+  if (inside && !policy.allowPrivate) return `${address} is ${inside}`;
   return null;
 }
 
@@ -179,3 +213,4 @@ export function guardedLookup(policy: OutboundPolicy, resolve: Resolve = policy.
     });
   };
 }
+

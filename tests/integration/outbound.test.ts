@@ -112,12 +112,13 @@ describe("outbound guard: the address a name resolves to, checked at connect tim
       ["metadata.attacker.test", "169.254.169.254"],
       ["mapped.attacker.test", "::ffff:169.254.169.254"], // IPv4-mapped IPv6 answer
       ["imds6.attacker.test", "fd00:ec2::254"], // AWS IMDS over IPv6
+      ["sixtofour.attacker.test", "2002:a9fe:a9fe::1"], // 6to4 around the metadata address
     ] as const) {
       const { client: c } = client(name, OPEN, { [name]: [address] });
       const e = await failure(c.query("up"));
       expect(e.kind, name).toBe("blocked");
       expect(e.message, name).toContain(`${name} resolves to `);
-      expect(e.message, name).toMatch(/169\.254\.169\.254 is link-local|fd00:ec2::254 is not a routable address/);
+      expect(e.message, name).toMatch(/169\.254\.169\.254 is link-local|fd00:ec2::254 is a cloud metadata address/);
     }
   });
 

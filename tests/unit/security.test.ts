@@ -7,8 +7,11 @@ const OPEN: OutboundPolicy = { allowLoopback: true, allowPrivate: true };
 const LOOPBACK_ONLY: OutboundPolicy = { allowLoopback: true, allowPrivate: false };
 const PRIVATE_ONLY: OutboundPolicy = { allowLoopback: false, allowPrivate: true };
 
-const LINK_LOCAL = (a: string) => `${a} is link-local (the cloud metadata service lives there)`;
-const UNROUTABLE = (a: string) => `${a} is not a routable address`;
+const LINK_LOCAL = (a: string) => `${a} is link-local (169.254.0.0/16, where the cloud metadata service lives)`;
+/** The refusal of an address in one of the always-refused ranges, which it names. */
+const UNROUTABLE = (range: string) => (a: string) => `${a} is not a routable address (${range})`;
+const METADATA = (which: string) => (a: string) => `${a} is a cloud metadata address (${which})`;
+const THIS_NETWORK = UNROUTABLE('0.0.0.0/8, "this network": 0.0.0.0 reaches the local host on Linux');
 const LOOPBACK = (a: string) => `${a} is a loopback address (set HEADROOM_ALLOW_LOOPBACK=true to allow it)`;
 const PRIVATE = (a: string) => `${a} is a private address (set HEADROOM_ALLOW_PRIVATE_NETWORKS=true to allow it)`;
 
@@ -45,8 +48,16 @@ describe("outbound guard: hostile URLs", () => {
     ["http://prom.example.com/\\169.254.169.254/", /the path may not contain/],
     ["http://[64:ff9b::a9fe:a9fe]/", /169\.254\.169\.254 is link-local/], // NAT64
     ["http://[::ffff:0:a9fe:a9fe]/", /169\.254\.169\.254 is link-local/], // IPv4-translated
-    ["http://[fd00:ec2::254]/", /not a routable address/], // AWS IMDS over IPv6
-    ["http://100.100.100.200/latest/meta-data/", /not a routable address/], // Alibaba Cloud metadata
+    ["http://[fd00:ec2::254]/", /fd00:ec2::254 is a cloud metadata address \(fd00:ec2::254, AWS IMDS over IPv6\)/],
+    ["http://100.100.100.200/latest/meta-data/", /a cloud metadata address \(100\.100\.100\.200, Alibaba Cloud metadata\)/],
+    // the special-purpose ranges, named in the refusal
+    ["http://192.0.2.10/", /192\.0\.2\.10 is not a routable address \(192\.0\.2\.0\/24, TEST-NET-1, for documentation\)/],
+    ["http://198.18.0.1:9090/", /198\.18\.0\.1 is not a routable address \(198\.18\.0\.0\/15, for benchmarking\)/],
+    ["http://255.255.255.255/", /255\.255\.255\.255 is not a routable address \(255\.255\.255\.255, broadcast\)/],
+    ["http://[2001:db8::1]:9090/", /2001:db8::1 is not a routable address \(2001:db8::\/32, for documentation\)/],
+    ["http://[2002:a9fe:a9fe::1]/", /169\.254\.169\.254 is link-local/], // 6to4 around the metadata address
+    ["http://[2002:7f00:1::1]/", /127\.0\.0\.1 is a loopback address/], // 6to4 around loopback
+    ["http://[::ffff:c000:20a]/", /192\.0\.2\.10 is not a routable address \(192\.0\.2\.0\/24/], // IPv4-mapped documentation address
   ];
   for (const [url, why] of refused) {
     it(`refuses ${url}`, () => {
@@ -73,7 +84,8 @@ describe("outbound guard: hostile URLs", () => {
   it("allows public addresses and names, including names that merely contain 'localhost'", () => {
     expect(checkUrl("https://prometheus.example.com/api", STRICT).href).toBe("https://prometheus.example.com/api");
     expect(checkUrl("http://8.8.8.8:9090", STRICT).hostname).toBe("8.8.8.8");
-    expect(checkUrl("http://[2001:db8::1]:9090", STRICT).hostname).toBe("[2001:db8::1]");
+    expect(checkUrl("http://[2606:4700:4700::1111]:9090", STRICT).hostname).toBe("[2606:4700:4700::1111]");
+    expect(checkUrl("http://[2002:808:808::1]:9090", STRICT).hostname).toBe("[2002:808:808::1]"); // 6to4 around 8.8.8.8
     for (const host of ["notlocalhost", "localhostfoo.com", "localhost.example.com", "a.localhost.example.com"]) {
       expect(checkUrl(`http://${host}/`, STRICT).hostname, host).toBe(host);
     }
@@ -115,15 +127,28 @@ describe("outbound guard: each range at its edges", () => {
   // [first, last] of each range, what it is refused as, the policy that allows it (null: none), the addresses just outside
   const ranges: [string, string, (a: string) => string, OutboundPolicy | null, string[]][] = [
     ["169.254.0.0", "169.254.255.255", LINK_LOCAL, null, ["169.253.255.255", "169.255.0.0"]],
-    ["0.0.0.0", "0.255.255.255", UNROUTABLE, null, ["1.0.0.0"]],
-    ["224.0.0.0", "239.255.255.255", UNROUTABLE, null, ["223.255.255.255"]], // multicast
-    ["240.0.0.0", "255.255.255.255", UNROUTABLE, null, []], // reserved, broadcast
-    ["fe80::", "febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff", UNROUTABLE, null, ["fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fec0::"]],
-    ["::", "::", UNROUTABLE, null, []],
-    ["ff00::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", UNROUTABLE, null, ["feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"]],
-    ["fd00:ec2::254", "fd00:ec2::254", UNROUTABLE, null, []], // AWS IMDS over IPv6
-    ["fd20:ce::254", "fd20:ce::254", UNROUTABLE, null, []], // GCP metadata over IPv6
-    ["100.100.100.200", "100.100.100.200", UNROUTABLE, null, []], // Alibaba Cloud metadata
+    ["0.0.0.0", "0.255.255.255", THIS_NETWORK, null, ["1.0.0.0"]],
+    ["192.0.0.0", "192.0.0.255", UNROUTABLE("192.0.0.0/24, IETF protocol assignments"), null, ["191.255.255.255", "192.0.1.0"]],
+    ["192.0.2.0", "192.0.2.255", UNROUTABLE("192.0.2.0/24, TEST-NET-1, for documentation"), null, ["192.0.1.255", "192.0.3.0"]],
+    ["192.88.99.0", "192.88.99.255", UNROUTABLE("192.88.99.0/24, the retired 6to4 relay anycast"), null, ["192.88.98.255", "192.88.100.0"]],
+    ["198.18.0.0", "198.19.255.255", UNROUTABLE("198.18.0.0/15, for benchmarking"), null, ["198.17.255.255", "198.20.0.0"]],
+    ["198.51.100.0", "198.51.100.255", UNROUTABLE("198.51.100.0/24, TEST-NET-2, for documentation"), null, ["198.51.99.255", "198.51.101.0"]],
+    ["203.0.113.0", "203.0.113.255", UNROUTABLE("203.0.113.0/24, TEST-NET-3, for documentation"), null, ["203.0.112.255", "203.0.114.0"]],
+    ["224.0.0.0", "239.255.255.255", UNROUTABLE("224.0.0.0/4, multicast"), null, ["223.255.255.255"]],
+    ["240.0.0.0", "255.255.255.254", UNROUTABLE("240.0.0.0/4, reserved"), null, []],
+    ["255.255.255.255", "255.255.255.255", UNROUTABLE("255.255.255.255, broadcast"), null, []],
+    ["fe80::", "febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff", UNROUTABLE("fe80::/10, link-local"), null, ["fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fec0::"]],
+    ["::", "::", UNROUTABLE("::, unspecified: it reaches the local host"), null, []],
+    ["100::", "100::ffff:ffff:ffff:ffff", UNROUTABLE("100::/64, discard-only"), null, ["ff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "100:0:0:2::"]],
+    ["100:0:0:1::", "100::1:ffff:ffff:ffff:ffff", UNROUTABLE("100:0:0:1::/64, dummy prefix"), null, []],
+    ["2001::", "2001:1ff:ffff:ffff:ffff:ffff:ffff:ffff", UNROUTABLE("2001::/23, IETF protocol assignments, Teredo among them"), null, ["2000:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2001:200::"]],
+    ["2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", UNROUTABLE("2001:db8::/32, for documentation"), null, ["2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db9::"]],
+    ["3fff::", "3fff:fff:ffff:ffff:ffff:ffff:ffff:ffff", UNROUTABLE("3fff::/20, for documentation"), null, ["3ffe:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "3fff:1000::"]],
+    ["5f00::", "5f00:ffff:ffff:ffff:ffff:ffff:ffff:ffff", UNROUTABLE("5f00::/16, segment routing"), null, ["5eff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "5f01::"]],
+    ["ff00::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", UNROUTABLE("ff00::/8, multicast"), null, ["feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"]],
+    ["fd00:ec2::254", "fd00:ec2::254", METADATA("fd00:ec2::254, AWS IMDS over IPv6"), null, []],
+    ["fd20:ce::254", "fd20:ce::254", METADATA("fd20:ce::254, GCP metadata over IPv6"), null, []],
+    ["100.100.100.200", "100.100.100.200", METADATA("100.100.100.200, Alibaba Cloud metadata"), null, []],
     ["127.0.0.0", "127.255.255.255", LOOPBACK, LOOPBACK_ONLY, ["126.255.255.255", "128.0.0.0"]],
     ["::1", "::1", LOOPBACK, LOOPBACK_ONLY, []],
     ["10.0.0.0", "10.255.255.255", PRIVATE, PRIVATE_ONLY, ["9.255.255.255", "11.0.0.0"]],
@@ -172,7 +197,15 @@ describe("outbound guard: IPv6 spellings of an IPv4 address are judged as that I
     ["::ffff:127.0.0.1", STRICT, LOOPBACK("127.0.0.1")],
     ["::ffff:127.0.0.1", LOOPBACK_ONLY, null],
     ["::ffff:10.1.2.3", STRICT, PRIVATE("10.1.2.3")],
-    ["::ffff:0.0.1.1", OPEN, UNROUTABLE("0.0.1.1")],
+    ["::ffff:0.0.1.1", OPEN, THIS_NETWORK("0.0.1.1")],
+    ["::ffff:198.51.100.7", OPEN, UNROUTABLE("198.51.100.0/24, TEST-NET-2, for documentation")("198.51.100.7")],
+    ["64:ff9b::203.0.113.9", OPEN, UNROUTABLE("203.0.113.0/24, TEST-NET-3, for documentation")("203.0.113.9")], // NAT64 around a documentation address
+    ["2002:a9fe:a9fe::", OPEN, LINK_LOCAL("169.254.169.254")], // 6to4 (RFC 3056): 2002:<IPv4>::/48
+    ["2002:a9fe:a9fe:1:2:3:4:5", OPEN, LINK_LOCAL("169.254.169.254")],
+    ["2002:c0a8:101::1", STRICT, PRIVATE("192.168.1.1")],
+    ["2002:c0a8:101::1", PRIVATE_ONLY, null],
+    ["2002::1", OPEN, THIS_NETWORK("0.0.0.0")],
+    ["2002:808:808::1", STRICT, null], // 6to4 around 8.8.8.8
     ["::ffff:8.8.8.8", STRICT, null],
   ];
   for (const [address, policy, refusal] of reaching) {
@@ -181,7 +214,7 @@ describe("outbound guard: IPv6 spellings of an IPv4 address are judged as that I
 
   it("IPv6 addresses that only end like an IPv4 address are judged as themselves", () => {
     for (const address of [
-      "2001:db8::a9fe:a9fe",
+      "2606:4700::a9fe:a9fe",
       "1::a9fe:a9fe",
       "::1:a9fe:a9fe",
       "1::ffff:0:a9fe:a9fe",
@@ -198,8 +231,8 @@ describe("outbound guard: IPv6 spellings of an IPv4 address are judged as that I
   it(":: and ::1 are IPv6 addresses of their own, and an IPv4 address is never read as IPv6", () => {
     expect(addressRefusal("::1", OPEN)).toBeNull();
     expect(addressRefusal("::1", STRICT)).toBe(LOOPBACK("::1"));
-    expect(addressRefusal("::", OPEN)).toBe(UNROUTABLE("::"));
-    expect(addressRefusal("0.100.255.155", STRICT)).toBe(UNROUTABLE("0.100.255.155"));
+    expect(addressRefusal("::", OPEN)).toBe(UNROUTABLE("::, unspecified: it reaches the local host")("::"));
+    expect(addressRefusal("0.100.255.155", STRICT)).toBe(THIS_NETWORK("0.100.255.155"));
   });
 
   it("a name is not an address", () => {
