@@ -1,12 +1,14 @@
 import dns from "node:dns";
 import net from "node:net";
+import os from "node:os";
 
 /**
  * Outbound-request guard for every server-side fetch to a URL a user typed (a Prometheus endpoint,
  * later webhooks). Always refused: link-local addresses (169.254.0.0/16 with the cloud metadata
  * service, fe80::/10), the other metadata addresses, the special-purpose ranges of the IANA IPv4 and
  * IPv6 registries that are not reachable on the internet (documentation, benchmarking, multicast,
- * reserved…). Loopback and private ranges only when the operator allows them. The check runs on
+ * reserved…), and the addresses of this server's own network interfaces (its internal services
+ * listen there). Loopback and private ranges only when the operator allows them. The check runs on
  * the URL, again on the address DNS resolves at connect time (DNS rebinding), and again on every
  * redirect.
  */
@@ -106,6 +108,24 @@ let lists: { always: ReturnType<typeof matcher>; loopback: ReturnType<typeof mat
 // instead of failing the module load
 const blockLists = () => (lists ??= { always: matcher(ALWAYS), loopback: matcher(LOOPBACK), privateNets: matcher(PRIVATE_NETWORKS) });
 
+/**
+ * Whether the address is one of this server's own, other than loopback: a URL to the host's own
+ * NIC address reaches the services that listen on it (the database, the app's own port) as
+ * loopback would, whatever the policy says of private networks. Read on every check: interfaces
+ * come and go (DHCP, containers).
+ */
+function isOwnAddress(address: string, type: Family): boolean {
+  const own = new net.BlockList();
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const i of list ?? []) {
+      const t: Family = i.family === "IPv4" ? "ipv4" : "ipv6";
+      // loopback follows the policy (tests and same-machine setups reach 127.0.0.1 with HEADROOM_ALLOW_LOOPBACK)
+      if (t === type && net.isIP(i.address) && !blockLists().loopback(i.address, t)) own.addAddress(i.address, t);
+    }
+  }
+  return own.check(address, type);
+}
+
 /** The eight 16-bit groups of an address net.isIP calls IPv6 (a dotted IPv4 tail folded in, a zone dropped). */
 function ipv6Groups(address: string): number[] {
   let a = address.split("%")[0]!;
@@ -153,6 +173,7 @@ export function addressRefusal(address: string, policy: OutboundPolicy): string 
   const { always, loopback, privateNets } = blockLists();
   const what = always(bare, type);
   if (what) return `${address} is ${what}`;
+  if (isOwnAddress(bare, type)) return `${address} is an address of this server (its own services listen there)`;
   const local = loopback(bare, type);
   if (local && !policy.allowLoopback) return `${address} is ${local}`;
   const inside = privateNets(bare, type);

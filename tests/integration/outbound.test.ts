@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import net, { type AddressInfo } from "node:net";
+import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrometheusClient, PrometheusError } from "@/lib/metrics/prometheus-client";
 import type { OutboundPolicy, Resolve } from "@/lib/security/outbound";
@@ -127,6 +128,28 @@ describe("outbound guard: the address a name resolves to, checked at connect tim
     const e = await failure(c.query("up"));
     expect(e.kind).toBe("blocked");
     expect(e.message).toMatch(/db\.attacker\.test resolves to 10\.0\.0\.5 is a private address \(set HEADROOM_ALLOW_PRIVATE_NETWORKS=true/);
+  });
+
+  // an address of one of this machine's own interfaces (its services listen there), not one refused
+  // for another reason anyway (loopback, link-local, a documentation range as on some CI machines)
+  const ownAddress = Object.values(os.networkInterfaces())
+    .flatMap((l) => l ?? [])
+    .map((i) => i.address)
+    .find((a) => !/^(127\.|::1$|fe80:|169\.254\.|192\.0\.2\.|198\.51\.100\.|203\.0\.113\.|2001:db8:)/.test(a));
+
+  it.skipIf(!ownAddress)("a name that resolves to this server's own interface address is refused even when loopback and private networks are allowed", async () => {
+    const own = http.createServer(prometheusHandler(hits));
+    await new Promise<void>((r) => own.listen(0, ownAddress, r));
+    const ownPort = (own.address() as AddressInfo).port;
+    try {
+      const { client: c } = client("internal.attacker.test", OPEN, { "internal.attacker.test": [ownAddress!] }, "", ownPort);
+      const e = await failure(c.query("up"));
+      expect(e.kind).toBe("blocked");
+      expect(e.message).toContain(`internal.attacker.test resolves to ${ownAddress} is an address of this server (its own services listen there)`);
+      expect(hits.hosts).toEqual([]);
+    } finally {
+      await close(own);
+    }
   });
 
   it("one forbidden address among the answers refuses the name, even if the connection would go to an allowed one", async () => {

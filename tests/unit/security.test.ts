@@ -1,5 +1,6 @@
 import type dns from "node:dns";
-import { describe, expect, it } from "vitest";
+import os from "node:os";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { addressRefusal, checkUrl, guardedLookup, OutboundBlockedError, policyFromEnv, type OutboundPolicy, type Resolve } from "@/lib/security/outbound";
 
 const STRICT: OutboundPolicy = { allowLoopback: false, allowPrivate: false };
@@ -315,6 +316,75 @@ describe("outbound guard: the address DNS answers at connect time", () => {
     }) as unknown as Resolve;
     const answer = await new Promise((resolve, reject) => guardedLookup({ ...STRICT, lookup: never }, lookup)("ok.example.com", {}, (e, a) => (e ? reject(e) : resolve(a))));
     expect(answer).toBe("93.184.216.34");
+  });
+});
+
+describe("outbound guard: the server's own addresses", () => {
+  const OWN = (a: string) => `${a} is an address of this server (its own services listen there)`;
+  const nic = (address: string, internal = false): os.NetworkInterfaceInfo =>
+    (address.includes(":")
+      ? { address, family: "IPv6", internal, netmask: "ffff:ffff:ffff:ffff::", mac: "02:00:00:00:00:01", cidr: `${address}/64`, scopeid: 0 }
+      : { address, family: "IPv4", internal, netmask: "255.255.255.0", mac: "02:00:00:00:00:01", cidr: `${address}/24` });
+  // a host with a public and a private NIC address, a container bridge, and loopback
+  const interfaces = (): NodeJS.Dict<os.NetworkInterfaceInfo[]> => ({
+    lo: [nic("127.0.0.1", true), nic("::1", true)],
+    eth0: [nic("93.184.216.34"), nic("2a01:4f8:c17:1234::2"), nic("fe80::1:2")],
+    eth1: [nic("10.20.30.40")],
+    docker0: [nic("172.17.0.1")],
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const table: [string, OutboundPolicy, string | null][] = [
+    ["93.184.216.34", OPEN, OWN("93.184.216.34")], // public, but this host's own
+    ["10.20.30.40", OPEN, OWN("10.20.30.40")], // private networks allowed: not this host's own address
+    ["10.20.30.40", STRICT, OWN("10.20.30.40")],
+    ["172.17.0.1", OPEN, OWN("172.17.0.1")],
+    ["2a01:4f8:c17:1234::2", OPEN, OWN("2a01:4f8:c17:1234::2")],
+    ["2a01:04f8:0c17:1234:0:0:0:2", OPEN, OWN("2a01:04f8:0c17:1234:0:0:0:2")], // another spelling of it
+    ["::ffff:10.20.30.40", OPEN, OWN("10.20.30.40")], // IPv4-mapped
+    ["::ffff:5db8:d822", OPEN, OWN("93.184.216.34")],
+    ["64:ff9b::5db8:d822", OPEN, OWN("93.184.216.34")], // NAT64
+    // loopback follows the policy: HEADROOM_ALLOW_LOOPBACK=true reaches a Prometheus on 127.0.0.1
+    ["127.0.0.1", LOOPBACK_ONLY, null],
+    ["::1", LOOPBACK_ONLY, null],
+    ["127.0.0.1", STRICT, LOOPBACK("127.0.0.1")],
+    // the neighbours are other machines
+    ["93.184.216.35", STRICT, null],
+    ["10.20.30.41", PRIVATE_ONLY, null],
+    ["172.17.0.2", OPEN, null],
+    ["2a01:4f8:c17:1234::3", STRICT, null],
+  ];
+  for (const [address, policy, refusal] of table) {
+    it(`${address} → ${refusal ?? "allowed"}`, () => {
+      vi.spyOn(os, "networkInterfaces").mockImplementation(interfaces);
+      expect(addressRefusal(address, policy)).toBe(refusal);
+    });
+  }
+
+  it("refuses the URL and a name that resolves to the address, and reads the interfaces on every check", async () => {
+    const spy = vi.spyOn(os, "networkInterfaces").mockImplementation(interfaces);
+    expect(() => checkUrl("http://10.20.30.40:5432/", OPEN)).toThrow(`refused to connect to http://10.20.30.40:5432/: ${OWN("10.20.30.40")}`);
+    expect(() => checkUrl("http://[2a01:4f8:c17:1234::2]:3000/", OPEN)).toThrow(OWN("2a01:4f8:c17:1234::2"));
+    const lookup = ((_h: string, _o: unknown, cb: (e: null, a: dns.LookupAddress[]) => void) => cb(null, [{ address: "93.184.216.34", family: 4 }])) as unknown as Resolve;
+    const e = await new Promise((resolve) => guardedLookup({ ...OPEN, lookup })("headroom.example.com", {}, resolve));
+    expect(e).toBeInstanceOf(OutboundBlockedError);
+    expect((e as Error).message).toBe(`refused to connect to headroom.example.com: headroom.example.com resolves to ${OWN("93.184.216.34")}`);
+    // the address moved to another machine (DHCP): it is reachable again
+    spy.mockImplementation(() => ({ lo: [nic("127.0.0.1", true)], eth0: [nic("93.184.216.99")] }));
+    expect(addressRefusal("93.184.216.34", OPEN)).toBeNull();
+    expect(addressRefusal("93.184.216.99", OPEN)).toBe(OWN("93.184.216.99"));
+  });
+
+  it("every address of this machine's real interfaces is refused, loopback only without HEADROOM_ALLOW_LOOPBACK", () => {
+    const all = Object.values(os.networkInterfaces()).flatMap((l) => l ?? []);
+    expect(all.length).toBeGreaterThan(0);
+    for (const i of all) {
+      const loopback = i.address === "::1" || i.address.startsWith("127.");
+      expect(addressRefusal(i.address, OPEN), i.address).toEqual(loopback ? null : expect.stringMatching(/ is (an address of this server|not a routable address|link-local)/));
+      expect(addressRefusal(i.address, STRICT), i.address).not.toBeNull();
+    }
   });
 });
 
