@@ -6,11 +6,11 @@ import { auditLog, clusters } from "@/db/schema";
 import { syncClusterFromPrometheus, type SyncResult } from "@/lib/inventory/prometheus-sync";
 import { sourceForCluster } from "@/lib/metrics/for-cluster";
 import { PrometheusSource } from "@/lib/metrics/prometheus-source";
-import { policyFromEnv } from "@/lib/security/outbound";
+import { checkUrlResolved, OutboundBlockedError, policyFromEnv, type OutboundPolicy } from "@/lib/security/outbound";
 import { secretKeyFromEnv } from "@/lib/security/secrets";
 import { testConnection, type ConnectionReport } from "./connection-test";
 import { ConflictError } from "./errors";
-import { effectiveConfig, settingsView, toColumns, type PrometheusSettingsInput, type SettingsView } from "./prometheus-settings";
+import { effectiveConfig, SettingsError, settingsView, toColumns, type PrometheusSettingsInput, type SettingsView } from "./prometheus-settings";
 
 export const newClusterInput = z.object({
   name: z
@@ -57,21 +57,43 @@ export async function getSettings(db: Db, q: { orgId: string; slug: string }): P
   return row ? settingsView(row, keyOrNull()) : null;
 }
 
-/** Tests the form's endpoint (stored secrets fill the fields left empty) without saving anything. */
-export async function testSettings(db: Db, q: { orgId: string; slug: string; input: PrometheusSettingsInput; userId?: string }): Promise<ConnectionReport | null> {
+/**
+ * Tests the form's endpoint (stored secrets fill the fields left empty) without saving anything: a
+ * cluster whose endpoint was never saved is tested from the form alone. `policy`: the operator's
+ * outbound policy unless a test gives its own (with its resolver).
+ */
+export async function testSettings(db: Db, q: { orgId: string; slug: string; input: PrometheusSettingsInput; userId?: string; policy?: OutboundPolicy }): Promise<ConnectionReport | null> {
   const row = await clusterRow(db, q.orgId, q.slug);
   if (!row) return null;
   const cfg = effectiveConfig(row, q.input, secretKeyFromEnv());
   // who sent the stored credentials where is worth a trace, even when nothing is saved
   await db.insert(auditLog).values({ orgId: q.orgId, actorUserId: q.userId ?? null, action: "cluster.prometheus.test", targetType: "cluster", targetId: row.id, data: { url: cfg.url, auth: cfg.auth.kind } });
-  return testConnection({ url: cfg.url, auth: cfg.auth, headers: cfg.headers, caPem: cfg.caPem, skipVerify: cfg.skipVerify, labels: { clusterLabel: cfg.clusterLabel, clusterValue: cfg.clusterLabelValue, ...(cfg.labelNames ?? {}) }, policy: policyFromEnv() });
+  return testConnection({ url: cfg.url, auth: cfg.auth, headers: cfg.headers, caPem: cfg.caPem, skipVerify: cfg.skipVerify, labels: { clusterLabel: cfg.clusterLabel, clusterValue: cfg.clusterLabelValue, ...(cfg.labelNames ?? {}) }, policy: q.policy ?? policyFromEnv() });
 }
 
-/** Saves the endpoint (credentials encrypted) and records who changed it. */
-export async function saveSettings(db: Db, q: { orgId: string; userId: string; slug: string; input: PrometheusSettingsInput }): Promise<SettingsView | null> {
+/**
+ * The outbound guard on a URL about to be saved, with the addresses its name resolves to now
+ * (through the policy's resolver, the one connections use): a refusal is a 400 on the url field.
+ */
+async function guardUrl(url: string, policy: OutboundPolicy) {
+  try {
+    await checkUrlResolved(url, policy);
+  } catch (e) {
+    if (e instanceof OutboundBlockedError) throw new SettingsError("url", e.message);
+    throw e;
+  }
+}
+
+/**
+ * Saves the endpoint (credentials encrypted) and records who changed it. The URL passes the outbound
+ * guard first, DNS answer included (`policy`: the operator's, from the environment, unless a test
+ * gives its own): a URL that would be refused at the first sync is refused when it is typed.
+ */
+export async function saveSettings(db: Db, q: { orgId: string; userId: string; slug: string; input: PrometheusSettingsInput; policy?: OutboundPolicy }): Promise<SettingsView | null> {
   const row = await clusterRow(db, q.orgId, q.slug);
   if (!row) return null;
   if (row.metricsKind === "demo") throw new ConflictError("this is a simulated demo cluster; add a cluster to connect a real Prometheus");
+  await guardUrl(q.input.url.replace(/\/+$/, ""), q.policy ?? policyFromEnv());
   const key = secretKeyFromEnv();
   const cfg = effectiveConfig(row, q.input, key);
   const [updated] = await db

@@ -3,6 +3,7 @@ import type { clusters } from "@/db/schema";
 import type { PrometheusAuth } from "@/lib/metrics/prometheus-client";
 import type { PrometheusSourceOptions } from "@/lib/metrics/prometheus-source";
 import { isLabelName } from "@/lib/metrics/promql";
+import { credentialParameter, credentialParameterMessage } from "@/lib/security/outbound";
 import { decryptSecret, encryptSecret } from "@/lib/security/secrets";
 
 /**
@@ -45,6 +46,10 @@ export const prometheusSettingsInput = z.object({
     .max(2048)
     .refine((u) => URL.canParse(u) && /^https?:$/.test(new URL(u).protocol), "must be an http:// or https:// URL, e.g. https://prometheus.example.com")
     .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), "no credentials in the URL: use the authentication settings")
+    .superRefine((u, ctx) => {
+      const parameter = URL.canParse(u) ? credentialParameter(new URL(u)) : null;
+      if (parameter) ctx.addIssue({ code: "custom", message: credentialParameterMessage(parameter) });
+    })
     .refine((u) => !URL.canParse(u) || !/\/\/|\\/.test(new URL(u).pathname), "the path may not contain // or \\"),
   auth: z.discriminatedUnion("kind", [
     z.object({ kind: z.literal("none") }),

@@ -10,7 +10,7 @@ import os from "node:os";
  * reserved…), and the addresses of this server's own network interfaces (its internal services
  * listen there). Loopback and private ranges only when the operator allows them. The check runs on
  * the URL, again on the address DNS resolves at connect time (DNS rebinding), and again on every
- * redirect.
+ * redirect; a URL is also checked, with its DNS answer, when it is saved (checkUrlResolved).
  */
 
 export interface OutboundPolicy {
@@ -181,9 +181,27 @@ export function addressRefusal(address: string, policy: OutboundPolicy): string 
   return null;
 }
 
+/** Query parameters that carry a credential: token, access_token, password, secret, api_key, key, auth, signature… */
+const CREDENTIAL_WORDS = new Set(["token", "password", "passwd", "pwd", "secret", "apikey", "key", "auth", "authorization", "signature", "sig", "credential", "credentials", "jwt"]);
+
+/** The first query parameter of the URL whose name says it carries a credential, or null. */
+export function credentialParameter(url: URL): string | null {
+  for (const name of new Set(url.searchParams.keys())) {
+    // access_token, X-Amz-Signature, apiKey, api-key: the words of the name, split at separators and camelCase
+    const words = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase().split(/[^a-z0-9]+/);
+    if (words.some((w) => CREDENTIAL_WORDS.has(w)) || CREDENTIAL_WORDS.has(name.toLowerCase().replace(/[^a-z0-9]/g, ""))) return name;
+  }
+  return null;
+}
+
+/** Said when a URL carries a credential in its query string. */
+export const credentialParameterMessage = (name: string) =>
+  `the query string carries a credential (${name}): put it in the authentication settings or a custom header, which are stored encrypted, not in the URL`;
+
 /**
- * Validates a user-supplied URL before any connection: http(s) only, no credentials in the URL, and
- * a host that is not a refused address. WHATWG parsing already turns decimal, hex and octal IPv4
+ * Validates a user-supplied URL before any connection: http(s) only, no credentials in the URL (as
+ * user:password@ or as a query parameter named like a credential), and a host that is not a refused
+ * address. WHATWG parsing already turns decimal, hex and octal IPv4
  * spellings (http://2852039166/, http://0xa9fea9fe/) into dotted form, so they are caught here.
  */
 export function checkUrl(raw: string, policy: OutboundPolicy): URL {
@@ -195,6 +213,9 @@ export function checkUrl(raw: string, policy: OutboundPolicy): URL {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") throw new OutboundBlockedError(raw, `scheme ${url.protocol} is not allowed (http or https only)`);
   if (url.username || url.password) throw new OutboundBlockedError("the URL", "credentials in the URL are not allowed (use the auth settings)");
+  // the URL is stored and shown in clear, and logged by proxies on the way: never with a secret in it
+  const parameter = credentialParameter(url);
+  if (parameter) throw new OutboundBlockedError("the URL", credentialParameterMessage(parameter));
   if (/\/\/|\\/.test(url.pathname)) throw new OutboundBlockedError(raw, "the path may not contain // or \\");
   // brackets appear in a hostname only around an IPv6 address
   const host = url.hostname.replace(/[[\]]/g, "");
@@ -235,3 +256,29 @@ export function guardedLookup(policy: OutboundPolicy, resolve: Resolve = policy.
   };
 }
 
+/**
+ * checkUrl, and for a host name also the addresses it resolves to now, through the policy's
+ * resolver (the one connections use): for a URL that is about to be saved, so that a name pointing
+ * at a refused address is refused when it is typed, not at the first sync. A name that does not
+ * resolve (yet), or a resolver that does not answer within `timeoutMs`, passes: the connect-time
+ * check still runs on every connection.
+ */
+export async function checkUrlResolved(raw: string, policy: OutboundPolicy, timeoutMs = 5000): Promise<URL> {
+  const url = checkUrl(raw, policy);
+  const host = url.hostname.replace(/[[\]]/g, "");
+  if (net.isIP(host)) return url;
+  const refusal = await new Promise<OutboundBlockedError | null>((resolve) => {
+    const timer = setTimeout(() => resolve(null), timeoutMs);
+    try {
+      guardedLookup(policy)(host, { all: true }, (err) => {
+        clearTimeout(timer);
+        resolve(err instanceof OutboundBlockedError ? err : null);
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve(null);
+    }
+  });
+  if (refusal) throw new OutboundBlockedError(raw, refusal.reason);
+  return url;
+}

@@ -2,9 +2,16 @@ import http from "node:http";
 import https from "node:https";
 import net, { type AddressInfo } from "node:net";
 import os from "node:os";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createDb, type Db } from "@/db/connect";
+import { auditLog, clusters } from "@/db/schema";
+import { createCluster, getSettings, saveSettings } from "@/lib/clusters/manage";
+import { prometheusSettingsInput, SettingsError, type PrometheusSettingsInput } from "@/lib/clusters/prometheus-settings";
+import { responseForError } from "@/lib/http/errors";
 import { PrometheusClient, PrometheusError } from "@/lib/metrics/prometheus-client";
 import type { OutboundPolicy, Resolve } from "@/lib/security/outbound";
+import { seedOrgWithAdmin } from "../support/orgs";
 import { selfSignedCertificate } from "../support/tls";
 
 // The outbound guard as an attacker meets it: through the Prometheus client, against real servers on
@@ -264,5 +271,93 @@ describe("outbound guard: redirects", () => {
     it("a redirect from https to https is followed", async () => {
       expect(await new PrometheusClient({ url: `${httpsBase}/moved`, policy: LOOPBACK, caPem: ca }).query("up")).toEqual([{ metric: {}, t: 1, v: 42 }]);
     });
+  });
+});
+
+describe("outbound guard: a URL is checked when it is saved, DNS answer included", () => {
+  let db: Db;
+  let orgId: string;
+  let userId: string;
+  const env = { key: process.env.HEADROOM_SECRET_KEY };
+  beforeAll(async () => {
+    process.env.HEADROOM_SECRET_KEY = Buffer.alloc(32, 7).toString("base64");
+    db = createDb(inject("databaseUrl"), 2);
+    ({ orgId, userId } = await seedOrgWithAdmin(db, "outbound-save", "Outbound Save"));
+    await createCluster(db, { orgId, userId, input: { name: "guarded", pricePerGibMonth: 3.2, currency: "USD" } });
+  });
+  afterAll(async () => {
+    if (env.key === undefined) delete process.env.HEADROOM_SECRET_KEY;
+    else process.env.HEADROOM_SECRET_KEY = env.key;
+    await db?.$client.end();
+  });
+
+  const zone = {
+    "metadata.attacker.test": ["169.254.169.254"],
+    "db.attacker.test": ["10.0.0.5"],
+    "prometheus.example.test": ["127.0.0.1"],
+  };
+  const form = (url: string, token = "s3cret-token"): PrometheusSettingsInput => ({ url, auth: { kind: "bearer", token }, headers: [], skipVerify: false });
+  /** The 400 a refused save answers, as the route sends it. */
+  const refusal = async (p: Promise<unknown>) => {
+    const e = await p.then(
+      () => null,
+      (x: unknown) => x,
+    );
+    expect(e).toBeInstanceOf(SettingsError);
+    const res = responseForError(e);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; issues: { path: string; message: string }[] };
+    expect(body.issues).toHaveLength(1);
+    expect(body.issues[0]!.path).toBe("url");
+    return body.issues[0]!.message;
+  };
+  const stored = async () => (await db.select().from(clusters).where(eq(clusters.orgId, orgId)))[0]!;
+
+  it("refuses a name that resolves to the metadata address (or a private one), asking the resolver connections use; nothing is stored", async () => {
+    const dns = dnsOf(zone);
+    const save = (url: string, policy: OutboundPolicy) => saveSettings(db, { orgId, userId, slug: "guarded", input: form(url), policy: { ...policy, lookup: dns } });
+    expect(await refusal(save("http://metadata.attacker.test:9090", OPEN))).toBe(
+      "refused to connect to http://metadata.attacker.test:9090: metadata.attacker.test resolves to 169.254.169.254 is link-local (169.254.0.0/16, where the cloud metadata service lives)",
+    );
+    expect(await refusal(save("https://db.attacker.test/prom", LOOPBACK))).toMatch(/db\.attacker\.test resolves to 10\.0\.0\.5 is a private address \(set HEADROOM_ALLOW_PRIVATE_NETWORKS=true/);
+    expect(dns.asked).toEqual(["metadata.attacker.test", "db.attacker.test"]);
+    const row = await stored();
+    expect(row.prometheusUrl).toBeNull();
+    expect(row.prometheusSecretEnc).toBeNull();
+    expect(await db.select().from(auditLog).where(and(eq(auditLog.orgId, orgId), eq(auditLog.action, "cluster.prometheus.update")))).toEqual([]);
+  });
+
+  it("refuses a refused address in the URL itself, which the old form let through to the first sync", async () => {
+    const save = (url: string) => saveSettings(db, { orgId, userId, slug: "guarded", input: form(url), policy: OPEN });
+    expect(await refusal(save("http://169.254.169.254/latest/meta-data/"))).toMatch(/169\.254\.169\.254 is link-local/);
+    expect(await refusal(save("http://[::ffff:a9fe:a9fe]/"))).toMatch(/169\.254\.169\.254 is link-local/);
+    expect(await refusal(save("http://192.0.2.1:9090"))).toMatch(/192\.0\.2\.1 is not a routable address \(192\.0\.2\.0\/24/);
+    expect((await stored()).prometheusUrl).toBeNull();
+  });
+
+  it("refuses a credential in the query string (and user:password@), on the form and at save, without echoing it", async () => {
+    for (const url of ["https://prometheus.example.test/?access_token=abc123secret", "https://prometheus.example.test/?tenant=a&API_KEY=abc123secret"]) {
+      const parsed = prometheusSettingsInput.safeParse(form(url));
+      expect(parsed.success, url).toBe(false);
+      expect(parsed.error!.issues.map((i) => [i.path.join("."), i.message]), url).toEqual([["url", expect.stringMatching(/^the query string carries a credential \((access_token|API_KEY)\): put it in the authentication settings or a custom header, which are stored encrypted/)]]);
+      const message = await refusal(saveSettings(db, { orgId, userId, slug: "guarded", input: form(url), policy: OPEN }));
+      expect(message).toMatch(/^refused to connect to the URL: the query string carries a credential/);
+      expect(message).not.toContain("abc123secret");
+    }
+    const userinfo = prometheusSettingsInput.safeParse(form("https://user:pw@prometheus.example.test/"));
+    expect(userinfo.error!.issues.map((i) => i.path.join("."))).toEqual(["url"]);
+    expect(await refusal(saveSettings(db, { orgId, userId, slug: "guarded", input: form("https://user:pw@prometheus.example.test/"), policy: OPEN }))).toBe(
+      "refused to connect to the URL: credentials in the URL are not allowed (use the auth settings)",
+    );
+    expect((await stored()).prometheusUrl).toBeNull();
+  });
+
+  it("saves a name that resolves to an allowed address, and one that does not resolve (the connect-time check judges it then)", async () => {
+    const dns = dnsOf(zone);
+    const view = await saveSettings(db, { orgId, userId, slug: "guarded", input: form("http://prometheus.example.test:9090/"), policy: { ...LOOPBACK, lookup: dns } });
+    expect(view).toMatchObject({ url: "http://prometheus.example.test:9090", authKind: "bearer", hasSecret: true });
+    await saveSettings(db, { orgId, userId, slug: "guarded", input: form("http://not-yet.example.test:9090"), policy: { ...STRICT, lookup: dns } });
+    expect((await getSettings(db, { orgId, slug: "guarded" }))!.url).toBe("http://not-yet.example.test:9090");
+    expect(dns.asked).toEqual(["prometheus.example.test", "not-yet.example.test"]);
   });
 });

@@ -1,7 +1,7 @@
 import type dns from "node:dns";
 import os from "node:os";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { addressRefusal, checkUrl, guardedLookup, OutboundBlockedError, policyFromEnv, type OutboundPolicy, type Resolve } from "@/lib/security/outbound";
+import { addressRefusal, checkUrl, checkUrlResolved, credentialParameter, guardedLookup, OutboundBlockedError, policyFromEnv, type OutboundPolicy, type Resolve } from "@/lib/security/outbound";
 
 const STRICT: OutboundPolicy = { allowLoopback: false, allowPrivate: false };
 const OPEN: OutboundPolicy = { allowLoopback: true, allowPrivate: true };
@@ -385,6 +385,84 @@ describe("outbound guard: the server's own addresses", () => {
       expect(addressRefusal(i.address, OPEN), i.address).toEqual(loopback ? null : expect.stringMatching(/ is (an address of this server|not a routable address|link-local)/));
       expect(addressRefusal(i.address, STRICT), i.address).not.toBeNull();
     }
+  });
+});
+
+describe("outbound guard: credentials in the query string", () => {
+  const MESSAGE = (name: string) =>
+    `refused to connect to the URL: the query string carries a credential (${name}): put it in the authentication settings or a custom header, which are stored encrypted, not in the URL`;
+  const refused = ["token", "access_token", "Password", "SECRET", "apikey", "api_key", "apiKey", "api-key", "X-API-Key", "key", "auth", "signature", "X-Amz-Signature", "client_secret", "AUTH_TOKEN", "accessToken", "sig", "jwt"];
+  for (const name of refused) {
+    it(`refuses ?${name}=… without echoing its value`, () => {
+      const url = `https://prometheus.example.com/api?tenant=a&${encodeURIComponent(name)}=s3cr3t-value`;
+      const e = (() => {
+        try {
+          checkUrl(url, OPEN);
+        } catch (x) {
+          return x as OutboundBlockedError;
+        }
+        throw new Error(`${url} was accepted`);
+      })();
+      expect(e).toBeInstanceOf(OutboundBlockedError);
+      expect(e.message).toBe(MESSAGE(name));
+      expect(e.url).toBe("the URL");
+      expect(e.message).not.toContain("s3cr3t");
+    });
+  }
+
+  it("lets other parameters through, including names that merely contain a credential word", () => {
+    for (const query of ["query=up", "tenant=team-a", "dedup=true&partial_response=false", "monkey=1", "keyboard=2", "authority=x", "tokens_total=3", "", "key"]) {
+      const url = `https://prometheus.example.com/api${query ? `?${query}` : ""}`;
+      expect(credentialParameter(new URL(url)), url).toBe(query === "key" ? "key" : null);
+    }
+    expect(checkUrl("https://prometheus.example.com/api?tenant=team-a", STRICT).search).toBe("?tenant=team-a");
+  });
+});
+
+describe("outbound guard: a URL checked when it is saved, with the DNS answer", () => {
+  const zone: Record<string, string[]> = {
+    "prometheus.example.com": ["93.184.216.34"],
+    "metadata.attacker.test": ["169.254.169.254"],
+    "mixed.attacker.test": ["93.184.216.34", "10.0.0.7"],
+    "docs.attacker.test": ["2001:db8::5"],
+  };
+  const resolver = () => {
+    const asked: string[] = [];
+    const lookup = ((host: string, _o: unknown, cb: (e: NodeJS.ErrnoException | null, a: dns.LookupAddress[]) => void) => {
+      asked.push(host);
+      const list = zone[host];
+      setImmediate(() => (list ? cb(null, list.map((address) => ({ address, family: address.includes(":") ? 6 : 4 }))) : cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" }), [])));
+    }) as unknown as Resolve;
+    return { lookup, asked };
+  };
+
+  it("refuses a name that resolves to a refused address, through the policy's resolver", async () => {
+    const { lookup, asked } = resolver();
+    await expect(checkUrlResolved("http://metadata.attacker.test/latest/", { ...OPEN, lookup })).rejects.toThrow(
+      `refused to connect to http://metadata.attacker.test/latest/: metadata.attacker.test resolves to ${LINK_LOCAL("169.254.169.254")}`,
+    );
+    await expect(checkUrlResolved("http://mixed.attacker.test/", { ...STRICT, lookup })).rejects.toThrow(`mixed.attacker.test resolves to ${PRIVATE("10.0.0.7")}`);
+    await expect(checkUrlResolved("http://docs.attacker.test/", { ...OPEN, lookup })).rejects.toThrow(OutboundBlockedError);
+    expect(asked).toEqual(["metadata.attacker.test", "mixed.attacker.test", "docs.attacker.test"]);
+  });
+
+  it("accepts a name that resolves to allowed addresses, or (for the connect-time check to judge) not at all", async () => {
+    const { lookup, asked } = resolver();
+    expect((await checkUrlResolved("https://prometheus.example.com/prom", { ...STRICT, lookup })).href).toBe("https://prometheus.example.com/prom");
+    expect((await checkUrlResolved("http://mixed.attacker.test/", { ...PRIVATE_ONLY, lookup })).hostname).toBe("mixed.attacker.test");
+    expect((await checkUrlResolved("http://nowhere.example.com/", { ...STRICT, lookup })).hostname).toBe("nowhere.example.com");
+    const silent = (() => undefined) as unknown as Resolve;
+    expect((await checkUrlResolved("http://slow.example.com/", { ...STRICT, lookup: silent }, 20)).hostname).toBe("slow.example.com");
+    expect(asked).toEqual(["prometheus.example.com", "mixed.attacker.test", "nowhere.example.com"]);
+  });
+
+  it("checks the URL itself first, and asks no resolver for an address", async () => {
+    const { lookup, asked } = resolver();
+    await expect(checkUrlResolved("http://169.254.169.254/", { ...OPEN, lookup })).rejects.toThrow(LINK_LOCAL("169.254.169.254"));
+    await expect(checkUrlResolved("http://prometheus.example.com/?token=x", { ...OPEN, lookup })).rejects.toThrow(/carries a credential \(token\)/);
+    await expect(checkUrlResolved("http://u:p@prometheus.example.com/", { ...OPEN, lookup })).rejects.toThrow(/credentials in the URL are not allowed/);
+    expect((await checkUrlResolved("http://8.8.8.8:9090/", { ...STRICT, lookup })).port).toBe("9090");
+    expect(asked).toEqual([]);
   });
 });
 
