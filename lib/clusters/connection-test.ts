@@ -1,6 +1,8 @@
+import { STATUS_CODES } from "node:http";
 import { PrometheusError } from "@/lib/metrics/prometheus-client";
 import { PrometheusSource, type PrometheusSourceOptions } from "@/lib/metrics/prometheus-source";
 import * as q from "@/lib/metrics/promql";
+import { remoteLine } from "@/lib/security/outbound";
 
 export interface ConnectionCheck {
   id: string;
@@ -52,7 +54,7 @@ export async function testConnection(opts: PrometheusSourceOptions, now = Math.f
   try {
     source = new PrometheusSource({ ...opts, timeoutMs: opts.timeoutMs ?? 10_000, retries: 0 });
   } catch (e) {
-    return { ok: false, url: opts.url, version: null, containers: 0, checks: [], queryMode: null, queryModeDetail: null, suggestedLabelNames: null, error: (e as Error).message };
+    return { ok: false, url: opts.url, version: null, containers: 0, checks: [], queryMode: null, queryModeDetail: null, suggestedLabelNames: null, error: reportError(e) };
   }
   const p = q.presence(source.labels);
   const defs: [keyof typeof p, string, boolean, string][] = [
@@ -89,7 +91,8 @@ export async function testConnection(opts: PrometheusSourceOptions, now = Math.f
     return {
       ok: missing.length === 0,
       url: source.client.url,
-      version: info?.version ?? null,
+      // what the server calls its version is shown: one short line of it
+      version: typeof info?.version === "string" ? remoteLine(info.version, 64) || null : null,
       containers,
       checks,
       queryMode: mode,
@@ -98,8 +101,40 @@ export async function testConnection(opts: PrometheusSourceOptions, now = Math.f
       error: missing.length ? [absent.length ? `Missing: ${absent.map((m) => m.label.split(" (")[0]).join(", ")}.${labelHint}` : "", ...renamed.map((m) => `${m.label.split(" (")[0]}: ${m.help}`)].filter(Boolean).join(" ") : null,
     };
   } catch (e) {
-    return { ok: false, url: source.client.url, version: null, containers: 0, checks: [], queryMode: null, queryModeDetail: null, suggestedLabelNames: null, error: e instanceof PrometheusError ? e.message : `unexpected error: ${(e as Error).message}` };
+    return { ok: false, url: source.client.url, version: null, containers: 0, checks: [], queryMode: null, queryModeDetail: null, suggestedLabelNames: null, error: reportError(e) };
   }
+}
+
+/** Prometheus API error types (errorType): an answer that carries one is Prometheus speaking, not a page. */
+const PROMETHEUS_ERROR = /^(timeout|canceled|execution|bad_data|internal|unavailable|not_found|not_acceptable): /;
+const HINTS = ["(check the credentials)", "(is the URL the Prometheus API base, e.g. without /graph?)"];
+
+/**
+ * What the report says of a failure, in one short line. Of a server's error answer only the status
+ * and its standard reason (and a Prometheus API error, cut to a line): never the body of whatever
+ * answered (an HTML error page, a login form, another service on the address), which the client's
+ * message may quote.
+ */
+export function reportError(e: unknown): string {
+  if (!(e instanceof PrometheusError)) return `unexpected error: ${remoteLine(e instanceof Error ? e.message : String(e))}`;
+  const rest = e.message.startsWith(`${e.endpoint}: `) ? e.message.slice(e.endpoint.length + 2) : e.message;
+  const head = `HTTP ${e.status}`;
+  if (e.status !== undefined && (rest === head || rest.startsWith(`${head} `))) {
+    let detail = rest.slice(head.length).trim();
+    const hint = HINTS.find((h) => detail.endsWith(h));
+    if (hint) detail = detail.slice(0, -hint.length).trim();
+    const said = PROMETHEUS_ERROR.test(detail) ? detail : (STATUS_CODES[e.status] ?? "").toLowerCase();
+    return `${e.endpoint}: ${remoteLine(`${head} ${said}`)}${hint ? ` ${hint}` : ""}`;
+  }
+  // a Prometheus error answer (errorType: error) is cut to a short line; the guard's and the network's
+  // own messages are ours and name a host the user typed: kept whole, on one line
+  return `${e.endpoint}: ${remoteLine(rest, e.kind === "query" || e.kind === "http" ? 200 : 1000)}`;
+}
+
+/** The label names of a series, as the report shows them: only valid names, at most 30. */
+function labelList(metric: Record<string, string>): string {
+  const names = Object.keys(metric).filter((l) => l !== "__name__" && q.isLabelName(l)).sort();
+  return names.length > 30 ? `${names.slice(0, 30).join(", ")} and ${names.length - 30} more` : names.join(", ");
 }
 
 /** Names the namespace, pod and container labels often carry after relabelling. */
@@ -131,7 +166,7 @@ async function labelNamesCheck(source: PrometheusSource, family: "cadvisor" | "k
     ? ""
     : exported.length === missing.length
       ? `the ${exported.join(", ")} label${exported.length > 1 ? "s are" : " is"} the exporter's own (scraped without honor_labels); the series' own are ${exported.map((k) => `exported_${k}`).join(", ")}: set these as the ${who} label names.`
-      : `the series have no ${missing.map((k) => names[k]).join(", ")} label${Object.keys(suggestion).length ? `; they carry ${Object.values(suggestion).join(", ")}: set these as the ${who} label names` : `; their labels are ${Object.keys(one.metric).filter((l) => l !== "__name__").sort().join(", ")}: set the ${who} label names`}.`;
+      : `the series have no ${missing.map((k) => names[k]).join(", ")} label${Object.keys(suggestion).length ? `; they carry ${Object.values(suggestion).join(", ")}: set these as the ${who} label names` : `; their labels are ${labelList(one.metric)}: set the ${who} label names`}.`;
   return {
     check: { id: `${family}Labels`, label: `${who} label names (${configured})`, count: missing.length === 0 ? 1 : 0, required: true, help, detail: missing.length === 0 ? "found" : "not on its series" },
     suggestion: missing.length && Object.keys(suggestion).length ? suggestion : null,

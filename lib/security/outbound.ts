@@ -282,3 +282,18 @@ export async function checkUrlResolved(raw: string, policy: OutboundPolicy, time
   if (refusal) throw new OutboundBlockedError(raw, refusal.reason);
   return url;
 }
+
+/**
+ * Text a foreign server sent (an error message, a version), made fit to show: one line, no control
+ * or invisible formatting characters (C0, C1, DEL, terminal escape sequences, zero-width, bidi
+ * overrides), at most `max` characters (cut with …). What a server answers is never shown beyond that.
+ */
+export function remoteLine(text: string, max = 200): string {
+  const line = text
+    // terminal escape sequences whole (colours, cursor moves), then any other control character
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, " ")
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+}

@@ -6,7 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createDb, type Db } from "@/db/connect";
 import { auditLog, clusters } from "@/db/schema";
-import { createCluster, getSettings, saveSettings } from "@/lib/clusters/manage";
+import { createCluster, getSettings, saveSettings, testSettings } from "@/lib/clusters/manage";
 import { prometheusSettingsInput, SettingsError, type PrometheusSettingsInput } from "@/lib/clusters/prometheus-settings";
 import { responseForError } from "@/lib/http/errors";
 import { PrometheusClient, PrometheusError } from "@/lib/metrics/prometheus-client";
@@ -359,5 +359,112 @@ describe("outbound guard: a URL is checked when it is saved, DNS answer included
     await saveSettings(db, { orgId, userId, slug: "guarded", input: form("http://not-yet.example.test:9090"), policy: { ...STRICT, lookup: dns } });
     expect((await getSettings(db, { orgId, slug: "guarded" }))!.url).toBe("http://not-yet.example.test:9090");
     expect(dns.asked).toEqual(["prometheus.example.test", "not-yet.example.test"]);
+  });
+});
+
+describe("Test connection: before saving, and never echoing a foreign server's body", () => {
+  let db: Db;
+  let orgId: string;
+  let userId: string;
+  let base = "";
+  const env = { key: process.env.HEADROOM_SECRET_KEY };
+  const MARKER = "SECRET-BODY-MARKER";
+  // an HTML error page, long, with control characters, escape sequences, a bidi override and CRLFs
+  const page = `<!DOCTYPE html>\r\n<html><head><title>502 Bad Gateway</title></head>\r\n<body>\u0000\u0007\u001b[31m${MARKER}\u202e\n${"<p>upstream connect error or disconnect/reset before headers</p>\n".repeat(800)}</body></html>`;
+  const json = (res: http.ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
+  const server = http.createServer((req, res) => {
+    req.resume();
+    const [, mode, rest] = /^\/([^/]+)(\/.*)$/.exec(req.url ?? "") ?? [];
+    if (mode === "html") {
+      res.writeHead(502, `Bad Gateway ${"x".repeat(3000)}`, { "content-type": "text/html" });
+      return res.end(page);
+    }
+    if (mode === "login") {
+      res.writeHead(401, { "content-type": "text/html", "www-authenticate": "Basic" });
+      return res.end(`<html><body><form>${MARKER}</form>${"<input>".repeat(500)}</body></html>`);
+    }
+    // a JSON error that only looks like Prometheus': an errorType Prometheus never sends
+    if (mode === "fake") return json(res, 500, { status: "error", errorType: "<script>alert(1)</script>", error: `${MARKER}\n${"y".repeat(4000)}` });
+    // Prometheus' own error answers, with a long message over several lines with escape sequences
+    const long = `query processing would load too many samples into memory\n\u001b[2J\u0000${"in query execution; ".repeat(300)}`;
+    if (mode === "prom5xx") return json(res, 503, { status: "error", errorType: "internal", error: long });
+    if (mode === "prom200") return json(res, 200, { status: "error", errorType: "execution", error: long });
+    // answers every query (with no series) and a version string full of markup and control characters
+    if (rest?.startsWith("/api/v1/status/buildinfo")) return json(res, 200, { status: "success", data: { version: `2.53.0\n\u001b[31m<b>${MARKER}</b>${"v".repeat(500)}` } });
+    if (rest?.startsWith("/api/v1/query_range")) return json(res, 200, { status: "success", data: { resultType: "matrix", result: [] } });
+    return json(res, 200, { status: "success", data: { resultType: "vector", result: [] } });
+  });
+
+  beforeAll(async () => {
+    process.env.HEADROOM_SECRET_KEY = Buffer.alloc(32, 8).toString("base64");
+    base = `http://127.0.0.1:${await listen(server)}`;
+    db = createDb(inject("databaseUrl"), 2);
+    ({ orgId, userId } = await seedOrgWithAdmin(db, "outbound-test-button", "Outbound Test Button"));
+    // a cluster just added: its endpoint was never saved
+    await createCluster(db, { orgId, userId, input: { name: "fresh", pricePerGibMonth: 3.2, currency: "USD" } });
+  });
+  afterAll(async () => {
+    if (env.key === undefined) delete process.env.HEADROOM_SECRET_KEY;
+    else process.env.HEADROOM_SECRET_KEY = env.key;
+    await close(server);
+    await db?.$client.end();
+  });
+
+  const test = async (path: string) => {
+    const report = await testSettings(db, { orgId, userId, slug: "fresh", input: { url: `${base}${path}`, auth: { kind: "bearer", token: "t0ken" }, headers: [], skipVerify: false }, policy: LOOPBACK });
+    expect(report).not.toBeNull();
+    return report!;
+  };
+  /** One line, no control or bidi characters, nothing of the body, and the server's part at most 200 characters. */
+  const expectShortLine = (error: string | null, endpoint: string) => {
+    expect(error).not.toBeNull();
+    expect(error!).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]/);
+    expect(error!).not.toContain(MARKER);
+    expect(error!).not.toMatch(/<html|<p>|<script|<form|xxxxxxxxxx|\[2J/i);
+    expect(error!.startsWith(`${endpoint}: `)).toBe(true);
+    expect(error!.length - endpoint.length - 2).toBeLessThanOrEqual(200);
+  };
+
+  it("an HTML error page is reduced to its status and standard reason (not the server's reason phrase)", async () => {
+    const report = await test("/html");
+    expect(report.ok).toBe(false);
+    expect(report.error).toBe(`${base}/html/api/v1/status/buildinfo: HTTP 502 bad gateway`);
+    expectShortLine(report.error, `${base}/html/api/v1/status/buildinfo`);
+  });
+
+  it("a login page answering 401 says only that, and to check the credentials", async () => {
+    const report = await test("/login");
+    expect(report.error).toBe(`${base}/login/api/v1/status/buildinfo: HTTP 401 unauthorized (check the credentials)`);
+  });
+
+  it("a JSON error with an errorType Prometheus never sends is a status line too", async () => {
+    const report = await test("/fake");
+    expect(report.error).toBe(`${base}/fake/api/v1/status/buildinfo: HTTP 500 internal server error`);
+  });
+
+  it("Prometheus' own error answers keep their words, cut to one line of at most 200 characters", async () => {
+    const fiveHundred = await test("/prom5xx");
+    expect(fiveHundred.error).toMatch(/: HTTP 503 internal: query processing would load too many samples into memory in query execution; .*…$/);
+    expectShortLine(fiveHundred.error, `${base}/prom5xx/api/v1/status/buildinfo`);
+    const inBody = await test("/prom200");
+    expect(inBody.error).toMatch(/: execution: query processing would load too many samples into memory in query execution; .*…$/);
+    expectShortLine(inBody.error, `${base}/prom200/api/v1/status/buildinfo`);
+  });
+
+  it("tests a cluster's unsaved form (nothing stored but the audit trace), and shows only one short line of the server's version", async () => {
+    const report = await test("/ok");
+    expect(report.error).toMatch(/^Missing: /);
+    expect(report.version).toMatch(/^2\.53\.0 <b>SECRET/);
+    expect(report.version!.length).toBeLessThanOrEqual(64);
+    expect(report.version).not.toMatch(/[\u0000-\u001f]/);
+    const [row] = await db.select().from(clusters).where(and(eq(clusters.orgId, orgId), eq(clusters.slug, "fresh")));
+    expect(row!.prometheusUrl).toBeNull();
+    expect(row!.prometheusSecretEnc).toBeNull();
+    const trace = await db.select().from(auditLog).where(eq(auditLog.orgId, orgId));
+    expect(new Set(trace.map((a) => a.action))).toEqual(new Set(["cluster.create", "cluster.prometheus.test"]));
+    expect(JSON.stringify(trace)).not.toContain("t0ken");
   });
 });

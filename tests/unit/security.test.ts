@@ -1,7 +1,7 @@
 import type dns from "node:dns";
 import os from "node:os";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { addressRefusal, checkUrl, checkUrlResolved, credentialParameter, guardedLookup, OutboundBlockedError, policyFromEnv, type OutboundPolicy, type Resolve } from "@/lib/security/outbound";
+import { addressRefusal, checkUrl, checkUrlResolved, credentialParameter, guardedLookup, OutboundBlockedError, policyFromEnv, remoteLine, type OutboundPolicy, type Resolve } from "@/lib/security/outbound";
 
 const STRICT: OutboundPolicy = { allowLoopback: false, allowPrivate: false };
 const OPEN: OutboundPolicy = { allowLoopback: true, allowPrivate: true };
@@ -464,6 +464,27 @@ describe("outbound guard: a URL checked when it is saved, with the DNS answer", 
     expect((await checkUrlResolved("http://8.8.8.8:9090/", { ...STRICT, lookup })).port).toBe("9090");
     expect(asked).toEqual([]);
   });
+});
+
+describe("what a foreign server says, made fit to show", () => {
+  const table: [string, string, number?][] = [
+    ["HTTP 502 bad gateway", "HTTP 502 bad gateway"],
+    ["line one\r\nline two\n\tthree", "line one line two three"],
+    ["\u001b[31mred\u001b[0m and \u001b[2J cleared", "red and cleared"], // terminal escape sequences whole
+    ["nul\u0000bel\u0007del\u007fc1\u0085end", "nul bel del c1 end"],
+    ["abc\u202egnp.exe\u200b\u2066x\ufeff", "abc gnp.exe x"], // bidi override, zero-width, isolates, BOM
+    ["   ", ""],
+    ["x".repeat(300), `${"x".repeat(199)}…`],
+    ["word ".repeat(100), `${"word ".repeat(39)}word…`],
+    ["2.53.0\n<b>build</b>", "2.53…", 5],
+  ];
+  for (const [text, shown, max] of table) {
+    it(JSON.stringify(text.slice(0, 40)), () => {
+      const line = remoteLine(text, max);
+      expect(line).toBe(shown);
+      expect(line.length).toBeLessThanOrEqual(max ?? 200);
+    });
+  }
 });
 
 describe("outbound policy from the environment", () => {
