@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
-import { checkUrl, guardedLookup, OutboundBlockedError, policyFromEnv, type OutboundPolicy } from "@/lib/security/outbound";
+import { STATUS_CODES } from "node:http";
+import { checkUrl, guardedLookup, OutboundBlockedError, policyFromEnv, remoteLine, type OutboundPolicy } from "@/lib/security/outbound";
 
 /**
  * A client for the Prometheus HTTP API (also Thanos, Mimir, VictoriaMetrics, Cortex). Queries go as
@@ -259,7 +260,8 @@ export class PrometheusClient {
             if (!body || typeof body !== "object" || !("status" in body)) return reject(new PrometheusError("bad_response", endpoint, `HTTP ${status} but the body is not a Prometheus API answer (is this URL the Prometheus API?)`));
             return resolve(body);
           }
-          const detail = body && body.status === "error" ? `${body.errorType ?? "error"}: ${body.error ?? ""}` : text.slice(0, 200).replace(/\s+/g, " ").trim() || res.statusMessage || "";
+          // a foreign server's body is never echoed: a Prometheus API error keeps its words (one sanitized line), anything else is the status's standard reason
+          const detail = body && body.status === "error" ? remoteLine(`${body.errorType ?? "error"}: ${body.error ?? ""}`) : (STATUS_CODES[status] ?? "").toLowerCase();
           const hint = status === 401 || status === 403 ? " (check the credentials)" : status === 404 ? " (is the URL the Prometheus API base, e.g. without /graph?)" : "";
           reject(new PrometheusError(status >= 400 && status < 500 && body?.status === "error" ? "query" : "http", endpoint, `HTTP ${status} ${detail}${hint}`.trim(), status));
         });
