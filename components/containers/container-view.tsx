@@ -15,6 +15,7 @@ import { Verdict } from "./verdict";
 import { RecommendationPanel } from "./recommendation";
 import { FindingsList } from "./findings";
 import { FixPanel } from "./fix";
+import { SharePanel } from "@/components/share/share-panel";
 
 export function useContainerQuery(org: string, c: ContainerKey, q: ContainerViewQuery) {
   return useQuery({
@@ -26,7 +27,7 @@ export function useContainerQuery(org: string, c: ContainerKey, q: ContainerView
 
 const WINDOWS = Object.keys(CHART_WINDOWS) as ContainerViewQuery["window"][];
 
-export function ContainerView({ org, path, initial }: { org: string; path: ContainerKey; initial: ContainerViewQuery }) {
+export function ContainerView({ org, path, initial, canShare = false }: { org: string; path: ContainerKey; initial: ContainerViewQuery; canShare?: boolean }) {
   const [q, setQ] = useState(initial);
   const setUrl = useUrlState();
   const query = useContainerQuery(org, path, q);
@@ -111,6 +112,8 @@ export function ContainerView({ org, path, initial }: { org: string; path: Conta
       </Card>
 
       {a?.recommendation ? <Card title="The fix"><FixPanel a={a} /></Card> : null}
+
+      {canShare && v.incident && a ? <Card title="Share this incident"><SharePanel org={org} incidentId={v.incident.id} /></Card> : null}
 
       {a ? <Card title="Findings"><FindingsList findings={a.findings} /></Card> : null}
 

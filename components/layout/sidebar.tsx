@@ -1,15 +1,24 @@
 "use client";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { signOut } from "next-auth/react";
 import { useState } from "react";
 
-export function Sidebar({ org, user }: { org: { slug: string; name: string; role: string }; user: { name: string; email: string } }) {
+export function Sidebar({ org, user, orgs }: { org: { slug: string; name: string; role: string }; user: { name: string; email: string }; orgs: { slug: string; name: string }[] }) {
   const pathname = usePathname();
+  const router = useRouter();
+  const admin = org.role === "admin" || org.role === "owner";
   const items = [
     { href: `/${org.slug}`, label: "Overview", exact: true },
     { href: `/${org.slug}/incidents`, label: "Incidents" },
     { href: `/${org.slug}/clusters`, label: "Clusters" },
+    ...(admin
+      ? [
+          { href: `/${org.slug}/settings/members`, label: "Members", section: "Settings" },
+          { href: `/${org.slug}/settings/sso`, label: "Single sign-on" },
+          { href: `/${org.slug}/settings/audit`, label: "Audit log" },
+        ]
+      : []),
   ];
   const [open, setOpen] = useState(false);
   return (
@@ -31,12 +40,26 @@ export function Sidebar({ org, user }: { org: { slug: string; name: string; role
         </button>
       </div>
       <div id="main-menu" className={`${open ? "flex" : "hidden"} flex-1 flex-col pt-2 md:flex md:pt-0`}>
-      <div className="mb-3 px-2 text-xs uppercase tracking-wide text-zinc-500">{org.name}</div>
+      {orgs.length > 1 ? (
+        <label className="mb-3 block px-2">
+          <span className="sr-only">Organization</span>
+          <select
+            value={org.slug}
+            onChange={(e) => router.push(`/${e.target.value}`)}
+            className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1 text-xs font-medium dark:border-zinc-700 dark:bg-zinc-950"
+          >
+            {orgs.map((o) => <option key={o.slug} value={o.slug}>{o.name}</option>)}
+          </select>
+        </label>
+      ) : (
+        <div className="mb-3 px-2 text-xs uppercase tracking-wide text-zinc-500">{org.name}</div>
+      )}
       <ul className="space-y-0.5">
         {items.map((item) => {
           const active = item.exact ? pathname === item.href : pathname.startsWith(item.href);
           return (
             <li key={item.href}>
+              {"section" in item ? <div className="mt-3 mb-1 px-2 text-[11px] uppercase tracking-wide text-zinc-400">{item.section}</div> : null}
               <Link
                 href={item.href}
                 onClick={() => setOpen(false)}

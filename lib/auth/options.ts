@@ -10,6 +10,7 @@ import { resolveSsoSignIn, SignInRefused } from "@/lib/orgs/sso-sign-in";
 import { listSsoProviders, type SsoProviderConfig } from "@/lib/orgs/sso";
 import { getDemoLogin, getPublicDemoVisitor } from "@/lib/queries/organizations";
 import { guardedLookup, policyFromEnv } from "@/lib/security/outbound";
+import { consumeRateLimit } from "@/lib/security/rate-limit";
 import { createSession, revokeSession, SESSION_SECONDS } from "./sessions";
 
 type SignedInUser = User & { headroomUserId?: string; method?: string };
@@ -42,7 +43,10 @@ const linkProvider = CredentialsProvider({
   name: "Setup or invite link",
   credentials: { token: { type: "text" } },
   async authorize(credentials) {
-    const u = await redeemLink(getDb(), { token: String(credentials?.token ?? ""), now: new Date(), ip: await requestIp() });
+    const db = getDb();
+    const ip = await requestIp();
+    await consumeRateLimit(db.$client, "signin", ip ?? "unknown");
+    const u = await redeemLink(db, { token: String(credentials?.token ?? ""), now: new Date(), ip });
     return { id: u.userId, email: u.email, name: u.name, method: `link:${u.kind}` } as SignedInUser;
   },
 });

@@ -14,6 +14,9 @@ export class NotFoundError extends Error {
   }
 }
 
+/** An action the signed-in member's role does not allow (beyond the route's role check): answered 403. */
+export class ForbiddenError extends Error {}
+
 /** A JSON error response in the shape every route uses. */
 export const errorResponse = (status: number, error: string, extra?: Record<string, unknown>) =>
   Response.json({ error, ...extra }, { status });
@@ -30,6 +33,7 @@ export function responseForError(e: unknown): Response {
   if (e instanceof RateLimitedError) {
     return Response.json({ error: e.message }, { status: 429, headers: { "Retry-After": String(e.retryAfterSeconds) } });
   }
+  if (e instanceof ForbiddenError) return errorResponse(403, e.message);
   if (e instanceof LinkError) return errorResponse(410, e.message);
   if (e instanceof SettingsError) return errorResponse(400, "invalid request", { issues: [{ path: e.path, message: e.message }] });
   if (e instanceof ConflictError) return errorResponse(409, e.message);

@@ -1,35 +1,30 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
+import { isPublicDemo } from "@/lib/auth/options";
 import { getSessionUser } from "@/lib/auth/session";
+import { safeReturnPath, signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { getDemoLogin } from "@/lib/queries/organizations";
-import { DemoSignIn } from "@/components/auth/demo-sign-in";
+import { SignIn } from "@/components/auth/sign-in";
+import { AuthCard } from "@/components/auth/auth-card";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default async function LoginPage() {
-  if (await getSessionUser()) redirect("/");
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const sp = await searchParams;
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const callbackUrl = safeReturnPath(one(sp.callbackUrl));
+  const error = one(sp.error);
+  if (!error && (await getSessionUser())) redirect(callbackUrl);
   const demo = await getDemoLogin(getDb()).catch(() => null);
   return (
-    <main className="flex min-h-screen items-center justify-center px-4">
-      <div className="w-full max-w-sm rounded-lg border border-zinc-200 bg-white p-8 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
-        <div className="mb-6">
-          <div className="text-lg font-semibold tracking-tight">
-            <span className="text-red-600">▲</span> Headroom
-          </div>
-          <p className="mt-1 text-sm text-zinc-500">Why your containers get OOMKilled, and the exact fix.</p>
-        </div>
-        <h1 className="mb-3 text-sm font-semibold">Sign in</h1>
-        {demo ? (
-          <DemoSignIn />
-        ) : (
-          <p className="text-sm text-zinc-500">
-            No sign-in method is configured yet. Start the app with <code className="font-mono">npm run demo</code> to get the
-            demo organization.
-          </p>
-        )}
-        <p className="mt-6 text-xs text-zinc-500">Single sign-on for your organization is configured by its owner.</p>
-      </div>
-    </main>
+    <AuthCard title="Sign in">
+      {error ? (
+        <p role="alert" className="mb-4 rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+          {signInErrorMessage(error)}
+        </p>
+      ) : null}
+      <SignIn callbackUrl={callbackUrl} demo={!!demo} publicDemo={isPublicDemo()} />
+    </AuthCard>
   );
 }

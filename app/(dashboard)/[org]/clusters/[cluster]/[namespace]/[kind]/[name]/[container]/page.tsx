@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
+import { hasRole } from "@/lib/auth/roles";
 import { getContainerView } from "@/lib/container-view";
 import { getCluster } from "@/lib/queries/clusters";
 import { containerKey } from "@/lib/query-keys";
@@ -32,7 +33,7 @@ export default async function ContainerPage({ params, searchParams }: { params: 
   qc.setQueryData(containerKey(p.org, path, initial), view);
   return (
     <HydrationBoundary state={dehydrate(qc)}>
-      <ContainerView org={p.org} path={path} initial={initial} />
+      <ContainerView org={p.org} path={path} initial={initial} canShare={hasRole(org.role, "member")} />
     </HydrationBoundary>
   );
 }
