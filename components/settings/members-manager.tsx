@@ -48,7 +48,7 @@ export function MembersManager({ org, myRole, myUserId }: { org: string; myRole:
               <div className="text-xs text-zinc-500">joined {formatAgo(m.joinedAt)} · {m.sso ? "signs in with SSO" : "not signed in with SSO yet"}</div>
             </div>
             <div className="flex items-center gap-2">
-              {mayManage(m.role) ? (
+              {mayManage(m.role) && m.userId !== myUserId ? (
                 <select
                   aria-label={`Role of ${m.email}`}
                   value={m.role}
@@ -60,7 +60,7 @@ export function MembersManager({ org, myRole, myUserId }: { org: string; myRole:
               ) : (
                 <span className="rounded bg-zinc-100 px-2 py-0.5 text-xs dark:bg-zinc-800">{m.role}</span>
               )}
-              {mayManage(m.role) ? (
+              {mayManage(m.role) && m.userId !== myUserId ? (
                 <button type="button" className="text-xs text-red-700 hover:underline dark:text-red-400" onClick={() => { if (confirm(`Remove ${m.email} from this organization?`)) void act(() => send(`${api}/members/${m.userId}`, "DELETE")); }}>
                   Remove
                 </button>
@@ -81,7 +81,7 @@ export function MembersManager({ org, myRole, myUserId }: { org: string; myRole:
           });
         }}
       >
-        <label className="min-w-0 flex-1 space-y-1">
+        <label className="w-full space-y-1 sm:w-auto sm:min-w-0 sm:flex-1">
           <span className="block text-xs font-medium">Invite by email</span>
           <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} placeholder="contractor@partner.example" className={inputClass} />
         </label>

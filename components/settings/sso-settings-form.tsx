@@ -75,11 +75,11 @@ export function SsoSettingsForm({ org, initial, callbackUrl, justTested }: { org
         <Field label="Email domains" htmlFor="sso-domains" help="People with a verified email in these domains join on first sign-in. Separate with commas." error={issueFor(error, "domains")}>
           <input id="sso-domains" className={inputClass} value={domains} onChange={(e) => setDomains(e.target.value)} placeholder="example.com" required />
         </Field>
-        <Field label="Role of new members" htmlFor="sso-role" help="Change it per person on the Members page.">
+        <Field label="Role of new members" htmlFor="sso-role" help="Viewers read; members also share incidents; admins manage. Change it per person on the Members page.">
           <select id="sso-role" className={inputClass} value={defaultRole} onChange={(e) => setDefaultRole(e.target.value)}>
-            <option value="viewer">viewer — reads</option>
-            <option value="member">member — also acknowledges incidents and shares links</option>
-            <option value="admin">admin — also manages clusters and members</option>
+            <option value="viewer">viewer</option>
+            <option value="member">member</option>
+            <option value="admin">admin</option>
           </select>
         </Field>
         <div className="flex flex-wrap items-center gap-3 sm:col-span-2">

@@ -78,6 +78,12 @@ function buildOptions(sso: SsoProviderConfig[]): NextAuthOptions {
   return {
     session: { strategy: "jwt", maxAge: SESSION_SECONDS },
     pages: { signIn: "/login", error: "/login" },
+    // one line per problem: next-auth's own logger prints whole objects, which can hold a provider's client secret
+    logger: {
+      error: (code, metadata) => console.warn(`[auth] ${code}: ${(metadata as { message?: string } | undefined)?.message ?? ""}`.slice(0, 300)),
+      warn: (code) => console.warn(`[auth] ${code}`),
+      debug: () => {},
+    },
     providers: [demoProvider, linkProvider, ...sso.map(ssoProvider)],
     callbacks: {
       async signIn({ user, account, profile }) {

@@ -1,14 +1,14 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { and, eq } from "drizzle-orm";
-import { encode } from "next-auth/jwt";
 import { createDb } from "@/db/connect";
-import { memberships, organizations, users } from "@/db/schema";
+import { incidents, memberships, organizations, users } from "@/db/schema";
 import type { Role } from "@/lib/auth/roles";
+import { sessionCookie } from "../support/sessions";
 
-// The same secret the e2e app signs its sessions with (tests/e2e/global-setup.ts).
-const SECRET = "e2e-secret-not-for-production";
 const ROLES: Role[] = ["viewer", "member", "admin", "owner"];
 const cookies: Partial<Record<Role, string>> = {};
+let incidentId = "";
+const NO_SUCH = "00000000-0000-4000-8000-000000000000";
 
 /** A session cookie for a member of acme with `role`, as next-auth would set after sign-in. */
 test.beforeAll(async () => {
@@ -19,9 +19,10 @@ test.beforeAll(async () => {
       const email = `${role}@roles.acme.example`;
       const [user] = await db.insert(users).values({ email, name: `A ${role}` }).onConflictDoUpdate({ target: users.email, set: { name: `A ${role}` } }).returning();
       await db.insert(memberships).values({ orgId: acme!.id, userId: user!.id, role }).onConflictDoUpdate({ target: [memberships.orgId, memberships.userId], set: { role } });
-      const token = await encode({ token: { uid: user!.id, sub: user!.id, email, name: `A ${role}` }, secret: SECRET });
-      cookies[role] = `next-auth.session-token=${token}`;
+      cookies[role] = (await sessionCookie(db, user!.id)).cookie;
     }
+    const [incident] = await db.select({ id: incidents.id }).from(incidents).where(eq(incidents.orgId, acme!.id)).limit(1);
+    incidentId = incident!.id;
     // the check reads the role on each request: a membership changed in the database applies at once
     const [viewer] = await db.select().from(users).where(eq(users.email, "viewer@roles.acme.example"));
     await db.update(memberships).set({ role: "viewer" }).where(and(eq(memberships.orgId, acme!.id), eq(memberships.userId, viewer!.id)));
@@ -49,7 +50,19 @@ const MUTATIONS: { name: string; least: Role; send: (r: APIRequestContext, role:
   { name: "POST add cluster", least: "admin", send: (r, role) => r.post(`${BASE}/clusters`, { ...as(r, role), data: {} }) },
   { name: "PUT cluster settings", least: "admin", send: (r, role) => r.put(`${BASE}/clusters/prod-eu/settings`, { ...as(r, role), data: {} }) },
   { name: "POST test connection", least: "admin", send: (r, role) => r.post(`${BASE}/clusters/prod-eu/settings/test`, { ...as(r, role), data: {} }) },
-  { name: "POST sync now", least: "member", send: (r, role) => r.post(`${BASE}/clusters/prod-eu/sync`, as(r, role)) },
+  { name: "POST sync now", least: "member", send: (r, role) => r.post(`${BASE}/clusters/prod-eu/sync`, { ...as(r, role), data: {} }) },
+  { name: "GET SSO settings", least: "admin", send: (r, role) => r.get(`${BASE}/sso`, as(r, role)) },
+  { name: "PUT SSO settings", least: "admin", send: (r, role) => r.put(`${BASE}/sso`, { ...as(r, role), data: {} }) },
+  { name: "PUT SSO on/off", least: "admin", send: (r, role) => r.put(`${BASE}/sso/enabled`, { ...as(r, role), data: { enabled: true } }) },
+  { name: "GET members", least: "admin", send: (r, role) => r.get(`${BASE}/members`, as(r, role)) },
+  { name: "PATCH member role", least: "admin", send: (r, role) => r.patch(`${BASE}/members/${NO_SUCH}`, { ...as(r, role), data: { role: "viewer" } }) },
+  { name: "DELETE member", least: "admin", send: (r, role) => r.delete(`${BASE}/members/${NO_SUCH}`, as(r, role)) },
+  { name: "POST invite", least: "admin", send: (r, role) => r.post(`${BASE}/invites`, { ...as(r, role), data: { email: "not an email", role: "viewer" } }) },
+  { name: "DELETE invite", least: "admin", send: (r, role) => r.delete(`${BASE}/invites/${NO_SUCH}`, as(r, role)) },
+  { name: "GET audit log", least: "admin", send: (r, role) => r.get(`${BASE}/audit`, as(r, role)) },
+  { name: "GET share links", least: "member", send: (r, role) => r.get(`${BASE}/incidents/${incidentId}/share-links`, as(r, role)) },
+  { name: "POST share link", least: "member", send: (r, role) => r.post(`${BASE}/incidents/${incidentId}/share-links`, { ...as(r, role), data: { expiresIn: "never" } }) },
+  { name: "DELETE share link", least: "member", send: (r, role) => r.delete(`${BASE}/share-links/${NO_SUCH}`, as(r, role)) },
 ];
 
 for (const m of MUTATIONS) {
@@ -86,6 +99,10 @@ test("a state-changing request from another site is refused even with the owner'
   expect((await evil.json()).error).toMatch(/cross-site request refused/);
   const crossSite = await request.post(`${BASE}/clusters`, { headers: { cookie: cookies.owner!, "sec-fetch-site": "cross-site" }, data: { name: "evil" } });
   expect(crossSite.status()).toBe(403);
-  const same = await request.post(`${BASE}/clusters/prod-eu/sync`, { headers: { cookie: cookies.owner!, origin: new URL(baseURL!).origin } });
+  // a cross-site form can POST text/plain without a preflight: mutations accept JSON only
+  const plain = await request.post(`${BASE}/clusters`, { headers: { cookie: cookies.owner!, "content-type": "text/plain" }, data: JSON.stringify({ name: "from-a-form" }) });
+  expect(plain.status()).toBe(403);
+  expect((await plain.json()).error).toMatch(/Content-Type: application\/json/);
+  const same = await request.post(`${BASE}/clusters/prod-eu/sync`, { headers: { cookie: cookies.owner!, origin: new URL(baseURL!).origin }, data: {} });
   expect(same.status()).not.toBe(403);
 });
