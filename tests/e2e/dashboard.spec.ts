@@ -1,10 +1,23 @@
 import { expect, test } from "@playwright/test";
 import { ClusterPage, LoginPage, OverviewPage } from "./pages/dashboard";
 
-test("without a session the dashboard sends you to sign in", async ({ page }) => {
-  await page.goto("/acme");
-  await expect(page).toHaveURL(/\/login$/);
-  await expect(page.getByRole("button", { name: "Continue with the demo account" })).toBeVisible();
+test("without a session a deep link sends you to sign in, and back to that page afterwards", async ({ page }) => {
+  await page.goto("/acme/incidents?status=resolved");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Facme%2Fincidents%3Fstatus%3Dresolved$/);
+  await page.getByRole("button", { name: "Continue with the demo account" }).click();
+  await page.waitForURL(/\/acme\/incidents\?status=resolved$/);
+  await expect(page.getByRole("heading", { name: "Incidents" })).toBeVisible();
+});
+
+test("a return address on another site is never followed after sign-in", async ({ page }) => {
+  for (const evil of ["https://evil.example/", "//evil.example/x", "/\\evil.example"]) {
+    await page.context().clearCookies();
+    await page.goto(`/login?callbackUrl=${encodeURIComponent(evil)}`);
+    await page.getByRole("button", { name: "Continue with the demo account" }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+    expect(new URL(page.url()).host, evil).toBe(new URL(page.url()).host);
+    expect(page.url(), evil).not.toContain("evil.example");
+  }
 });
 
 test("the demo sign-in leads to an overview of OOMKilled containers with real numbers", async ({ page }) => {
