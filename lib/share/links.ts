@@ -64,6 +64,8 @@ export async function createShareLink(db: Db, q: { orgId: string; incidentId: st
 /** The share links of one incident, newest first (never their tokens). */
 export async function listShareLinks(db: Db, q: { orgId: string; incidentId: string; now: Date }): Promise<ShareLinkView[]> {
   if (!isUuid(q.incidentId)) throw new NotFoundError("incident");
+  const [inc] = await db.select({ id: incidents.id }).from(incidents).where(and(eq(incidents.id, q.incidentId), eq(incidents.orgId, q.orgId)));
+  if (!inc) throw new NotFoundError("incident");
   const rows = await db
     .select({ id: shareLinks.id, createdAt: shareLinks.createdAt, expiresAt: shareLinks.expiresAt, revokedAt: shareLinks.revokedAt, redacted: shareLinks.redacted, viewCount: shareLinks.viewCount, lastViewedAt: shareLinks.lastViewedAt, createdBy: users.email })
     .from(shareLinks)
