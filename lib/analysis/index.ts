@@ -285,7 +285,10 @@ export function classify(s: Summary, limit: number | null, ooms: number, leak: n
 
 /** Time to the next OOMKill in the summary's words: minutes under an hour, hours under two days, then days. */
 export function inWords(hours: number): string {
-  if (hours < 1) return `in about ${Math.max(1, Math.round(hours * 60))} minutes`;
+  if (hours < 1) {
+    const minutes = Math.max(1, Math.round(hours * 60));
+    return `in about ${minutes} minute${minutes === 1 ? "" : "s"}`;
+  }
   if (hours < 48) return `in about ${Math.round(hours)} hour${Math.round(hours) === 1 ? "" : "s"}`;
   return `in about ${Math.round(hours / 24)} days`;
 }

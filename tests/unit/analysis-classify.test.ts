@@ -52,7 +52,7 @@ describe("classify", () => {
 
 describe("the summary's time to OOM", () => {
   it.each([
-    [0.001, "in about 1 minutes"], [0.5, "in about 30 minutes"], [0.999, "in about 60 minutes"], [1, "in about 1 hour"], [1.4, "in about 1 hour"],
+    [0.001, "in about 1 minute"], [1.5 / 60, "in about 2 minutes"], [0.5, "in about 30 minutes"], [0.999, "in about 60 minutes"], [1, "in about 1 hour"], [1.4, "in about 1 hour"],
     [2, "in about 2 hours"], [47.9, "in about 48 hours"], [48, "in about 2 days"], [100, "in about 4 days"],
   ])("%s h reads %s", (h, text) => expect(inWords(h)).toBe(text));
 });
