@@ -28,14 +28,14 @@ export const newClusterInput = z.object({
 
 
 /** Creates a Prometheus-backed cluster (settings come next). */
-export async function createCluster(db: Db, q: { orgId: string; userId: string; input: z.infer<typeof newClusterInput> }) {
+export async function createCluster(db: Db, q: { orgId: string; userId: string; ip?: string | null; input: z.infer<typeof newClusterInput> }) {
   const [row] = await db
     .insert(clusters)
     .values({ orgId: q.orgId, slug: q.input.name, name: q.input.name, provider: q.input.provider || null, region: q.input.region || null, connectionMode: "direct", metricsKind: "prometheus", pricePerGibMonth: q.input.pricePerGibMonth, currency: q.input.currency })
     .onConflictDoNothing()
     .returning();
   if (!row) throw new ConflictError(`a cluster named "${q.input.name}" already exists`);
-  await db.insert(auditLog).values({ orgId: q.orgId, actorUserId: q.userId, action: "cluster.create", targetType: "cluster", targetId: row.id, data: { name: row.name } });
+  await db.insert(auditLog).values({ orgId: q.orgId, actorUserId: q.userId, action: "cluster.create", targetType: "cluster", targetId: row.id, data: { name: row.name }, ip: q.ip ?? null });
   return row;
 }
 
@@ -62,12 +62,12 @@ export async function getSettings(db: Db, q: { orgId: string; slug: string }): P
  * cluster whose endpoint was never saved is tested from the form alone. `policy`: the operator's
  * outbound policy unless a test gives its own (with its resolver).
  */
-export async function testSettings(db: Db, q: { orgId: string; slug: string; input: PrometheusSettingsInput; userId?: string; policy?: OutboundPolicy }): Promise<ConnectionReport | null> {
+export async function testSettings(db: Db, q: { orgId: string; slug: string; input: PrometheusSettingsInput; userId?: string; ip?: string | null; policy?: OutboundPolicy }): Promise<ConnectionReport | null> {
   const row = await clusterRow(db, q.orgId, q.slug);
   if (!row) return null;
   const cfg = effectiveConfig(row, q.input, secretKeyFromEnv());
   // who sent the stored credentials where is worth a trace, even when nothing is saved
-  await db.insert(auditLog).values({ orgId: q.orgId, actorUserId: q.userId ?? null, action: "cluster.prometheus.test", targetType: "cluster", targetId: row.id, data: { url: cfg.url, auth: cfg.auth.kind } });
+  await db.insert(auditLog).values({ orgId: q.orgId, actorUserId: q.userId ?? null, action: "cluster.prometheus.test", targetType: "cluster", targetId: row.id, data: { url: cfg.url, auth: cfg.auth.kind }, ip: q.ip ?? null });
   return testConnection({ url: cfg.url, auth: cfg.auth, headers: cfg.headers, caPem: cfg.caPem, skipVerify: cfg.skipVerify, labels: { clusterLabel: cfg.clusterLabel, clusterValue: cfg.clusterLabelValue, ...(cfg.labelNames ?? {}) }, policy: q.policy ?? policyFromEnv() });
 }
 
@@ -89,7 +89,7 @@ async function guardUrl(url: string, policy: OutboundPolicy) {
  * guard first, DNS answer included (`policy`: the operator's, from the environment, unless a test
  * gives its own): a URL that would be refused at the first sync is refused when it is typed.
  */
-export async function saveSettings(db: Db, q: { orgId: string; userId: string; slug: string; input: PrometheusSettingsInput; policy?: OutboundPolicy }): Promise<SettingsView | null> {
+export async function saveSettings(db: Db, q: { orgId: string; userId: string; ip?: string | null; slug: string; input: PrometheusSettingsInput; policy?: OutboundPolicy }): Promise<SettingsView | null> {
   const row = await clusterRow(db, q.orgId, q.slug);
   if (!row) return null;
   if (row.metricsKind === "demo") throw new ConflictError("this is a simulated demo cluster; add a cluster to connect a real Prometheus");
@@ -107,7 +107,7 @@ export async function saveSettings(db: Db, q: { orgId: string; userId: string; s
     .where(and(eq(clusters.id, row.id), eq(clusters.orgId, q.orgId)))
     .returning();
   await db.insert(auditLog).values({
-    orgId: q.orgId, actorUserId: q.userId, action: "cluster.prometheus.update", targetType: "cluster", targetId: row.id,
+    orgId: q.orgId, actorUserId: q.userId, ip: q.ip ?? null, action: "cluster.prometheus.update", targetType: "cluster", targetId: row.id,
     // what changed, never a secret
     data: { url: cfg.url, auth: cfg.auth.kind, headers: Object.keys(cfg.headers), clusterLabel: cfg.clusterLabel, labelNames: cfg.labelNames, skipVerify: cfg.skipVerify, ca: cfg.caPem !== null },
   });

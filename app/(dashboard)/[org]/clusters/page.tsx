@@ -1,3 +1,4 @@
+import { clusterForRole } from "@/lib/clusters/visibility";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
@@ -16,7 +17,7 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
   const db = getDb();
   const { org } = await requireOrg(slug);
   const now = new Date();
-  const clusters = await listClusters(db, { orgId: org.id, now });
+  const clusters = (await listClusters(db, { orgId: org.id, now })).map((c) => clusterForRole(c, org.role));
   return (
     <div className="mx-auto max-w-7xl space-y-5">
       <div className="flex items-center justify-between">

@@ -1,3 +1,4 @@
+import { clusterForRole } from "@/lib/clusters/visibility";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -21,7 +22,8 @@ export default async function ClusterPage({ params, searchParams }: { params: Pr
   const db = getDb();
   const { org } = await requireOrg(slug);
   const now = new Date();
-  const cluster = await getCluster(db, { orgId: org.id, slug: decodeURIComponent(clusterSlug), now });
+  const found = await getCluster(db, { orgId: org.id, slug: decodeURIComponent(clusterSlug), now });
+  const cluster = found && clusterForRole(found, org.role);
   if (!cluster) notFound();
   const parsed = listWorkloadsQuery.safeParse(await searchParams);
   const initial = parsed.success ? parsed.data : listWorkloadsQuery.parse({});

@@ -1,3 +1,4 @@
+import { clusterForRole } from "@/lib/clusters/visibility";
 import { withOrg } from "@/lib/auth/with-org";
 import { NotFoundError } from "@/lib/http/errors";
 import { getCluster } from "@/lib/queries/clusters";
@@ -6,5 +7,5 @@ import { getCluster } from "@/lib/queries/clusters";
 export const GET = withOrg<{ cluster: string }>({ role: "viewer" }, async ({ db, org, params }) => {
   const cluster = await getCluster(db, { orgId: org.id, slug: params.cluster, now: new Date() });
   if (!cluster) throw new NotFoundError("cluster");
-  return Response.json(cluster);
+  return Response.json(clusterForRole(cluster, org.role));
 });

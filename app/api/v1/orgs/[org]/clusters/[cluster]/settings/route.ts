@@ -12,9 +12,9 @@ export const GET = withOrg<{ cluster: string }>({ role: "admin" }, async ({ db, 
 });
 
 // PUT /api/v1/orgs/[org]/clusters/[cluster]/settings — save the endpoint; empty secret fields keep the stored ones (admin)
-export const PUT = withOrg<{ cluster: string }>({ role: "admin" }, async ({ req, db, org, user, params }) => {
+export const PUT = withOrg<{ cluster: string }>({ role: "admin" }, async ({ req, db, org, user, actor, params }) => {
   const input = prometheusSettingsInput.parse(await readJson(req));
-  const view = await saveSettings(db, { orgId: org.id, userId: user.id, slug: params.cluster, input });
+  const view = await saveSettings(db, { orgId: org.id, userId: user.id, ip: actor.ip, slug: params.cluster, input });
   if (!view) throw new NotFoundError("cluster");
   return Response.json(view);
 });

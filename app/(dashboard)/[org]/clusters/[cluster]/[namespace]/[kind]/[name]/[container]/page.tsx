@@ -1,3 +1,4 @@
+import { containerViewForRole } from "@/lib/clusters/visibility";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
@@ -30,7 +31,7 @@ export default async function ContainerPage({ params, searchParams }: { params: 
   const view = await getContainerView(db, { orgId: org.id, cluster, namespace: path.namespace, kind: path.kind, name: path.name, container: path.container, now: Math.floor(now.getTime() / 1000), ...initial });
   if (!view) notFound();
   const qc = new QueryClient();
-  qc.setQueryData(containerKey(p.org, path, initial), view);
+  qc.setQueryData(containerKey(p.org, path, initial), containerViewForRole(view, org.role));
   return (
     <HydrationBoundary state={dehydrate(qc)}>
       <ContainerView org={p.org} path={path} initial={initial} canShare={hasRole(org.role, "member")} />

@@ -1,3 +1,4 @@
+import { containerViewForRole } from "@/lib/clusters/visibility";
 import { withOrg } from "@/lib/auth/with-org";
 import { getContainerView } from "@/lib/container-view";
 import { NotFoundError } from "@/lib/http/errors";
@@ -18,5 +19,5 @@ export const GET = withOrg<Params>({ role: "viewer" }, async ({ db, org, params,
     now: Math.floor(now.getTime() / 1000), ...query,
   });
   if (!view) throw new NotFoundError("container");
-  return Response.json(view);
+  return Response.json(containerViewForRole(view, org.role));
 });

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { clusterForRole, containerViewForRole, scrubEndpoints } from "@/lib/clusters/visibility";
+
+const err = "https://prom.internal.example:9090/api/v1/query: HTTP 401 unauthorized (check the credentials); via http://10.0.0.5/proxy";
+
+describe("what a viewer sees of sync and metrics errors", () => {
+  it("every URL is hidden, the rest of the message kept", () => {
+    expect(scrubEndpoints(err)).toBe("[endpoint hidden]: HTTP 401 unauthorized (check the credentials); via [endpoint hidden]");
+  });
+  it("viewers get the scrubbed message, members and up the whole one", () => {
+    expect(clusterForRole({ lastSyncError: err }, "viewer").lastSyncError).not.toContain("prom.internal");
+    expect(containerViewForRole({ metricsError: err }, "viewer").metricsError).not.toContain("10.0.0.5");
+    for (const role of ["member", "admin", "owner"] as const) {
+      expect(clusterForRole({ lastSyncError: err }, role).lastSyncError).toBe(err);
+      expect(containerViewForRole({ metricsError: err }, role).metricsError).toBe(err);
+    }
+    expect(clusterForRole({ lastSyncError: null }, "viewer").lastSyncError).toBeNull();
+  });
+});
