@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { summarize, summarizeAll } from "@/lib/analysis/stats";
+import { clamp01, fitLine, quantile, summarize, summarizeAll } from "@/lib/analysis/stats";
 import { generateSeries, SCENARIO_KINDS } from "@/lib/scenarios";
 
 const NOW = Date.UTC(2026, 10, 28) / 1000;
@@ -54,5 +54,42 @@ describe("summarize: nearest-rank percentiles by selection equal those of a full
     const { mean: _m, ...rest } = summary;
     expect(rest).toEqual(bySort(pooled));
     expect(maxes).toEqual(pods.map((p) => bySort(p).max));
+  });
+});
+
+describe("the small pieces of the statistics", () => {
+  it("fitLine: the least-squares line, its intercept and r², over a range of the points", () => {
+    const x = Float64Array.of(0, 1, 2, 3);
+    expect(fitLine(x, Float64Array.of(3, 5, 7, 9))).toEqual({ slope: 2, intercept: 3, r2: 1 });
+    expect(fitLine(x, Float64Array.of(100, 5, 7, 100), 1, 3)).toEqual({ slope: 2, intercept: 3, r2: 1 });
+    // (0,0) (1,2) (2,1): sxy 1, sxx 2, syy 2: slope 0.5 through the means (1, 1), r² = 1 / (2 x 2)
+    expect(fitLine(Float64Array.of(0, 1, 2), Float64Array.of(0, 2, 1))).toEqual({ slope: 0.5, intercept: 0.5, r2: 0.25 });
+    // falling
+    expect(fitLine(Float64Array.of(0, 1, 2), Float64Array.of(4, 2, 0))).toEqual({ slope: -2, intercept: 4, r2: 1 });
+  });
+
+  it("fitLine without a line to fit: flat, vertical, one point, none", () => {
+    expect(fitLine(Float64Array.of(0, 1, 2), Float64Array.of(7, 7, 7))).toEqual({ slope: 0, intercept: 7, r2: 0 });
+    expect(fitLine(Float64Array.of(5, 5, 5), Float64Array.of(1, 2, 3))).toEqual({ slope: 0, intercept: 2, r2: 0 });
+    expect(fitLine(Float64Array.of(0, 1, 2), Float64Array.of(4, 8, 9), 1, 2)).toEqual({ slope: 0, intercept: 8, r2: 0 });
+    expect(fitLine(Float64Array.of(0, 1), Float64Array.of(4, 8), 1, 1)).toEqual({ slope: 0, intercept: 0, r2: 0 });
+  });
+
+  it("quantile: nearest rank, and NaN for no values", () => {
+    expect(quantile(Float64Array.of(5, 1, 3), 0.5)).toBe(3);
+    expect(quantile(Float64Array.of(5, 1, 3), 0)).toBe(1);
+    expect(quantile(Float64Array.of(5, 1, 3), 0.34)).toBe(3);
+    expect(quantile(Float64Array.of(5, 1, 3), 0.33)).toBe(1);
+    expect(quantile(Float64Array.of(5, 1, 3), 1)).toBe(5);
+    expect(quantile(new Float64Array(0), 0.5)).toBeNaN();
+  });
+
+  it("summarizeAll: zeros for no samples, and each part's own peak", () => {
+    expect(summarizeAll([])).toEqual({ summary: { mean: 0, p50: 0, p95: 0, p99: 0, max: 0 }, maxes: [] });
+    expect(summarizeAll([new Float64Array(0), Float64Array.of(2, 4), Float64Array.of(9)])).toEqual({ summary: { mean: 5, p50: 4, p95: 9, p99: 9, max: 9 }, maxes: [-Infinity, 4, 9] });
+  });
+
+  it("clamp01", () => {
+    expect([-0.5, 0, 0.3, 1, 1.5].map(clamp01)).toEqual([0, 0, 0.3, 1, 1]);
   });
 });
