@@ -5,6 +5,7 @@ import { MemoryChart } from "@/components/charts/memory-chart";
 import { Verdict } from "@/components/containers/verdict";
 import { RecommendationPanel } from "@/components/containers/recommendation";
 import { FixPanel } from "@/components/containers/fix";
+import { FindingsList } from "@/components/containers/findings";
 
 const day = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
@@ -42,6 +43,7 @@ export function SharedIncident({ s }: { s: ShareSnapshot }) {
         </Card>
       ) : null}
       {a.recommendation ? <Card title="The fix"><FixPanel a={a} /></Card> : null}
+      {a.findings.length ? <Card title="Findings"><FindingsList findings={a.findings} /></Card> : null}
       <p className="pb-6 text-center text-xs text-zinc-500">Headroom: why Kubernetes containers get OOMKilled, and the exact fix.</p>
     </main>
   );
