@@ -83,11 +83,11 @@ export function MembersManager({ org, myRole, myUserId }: { org: string; myRole:
       >
         <label className="w-full space-y-1 sm:w-auto sm:min-w-0 sm:flex-1">
           <span className="block text-xs font-medium">Invite by email</span>
-          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} placeholder="contractor@partner.example" className={inputClass} />
+          <input type="email" required aria-label="Email to invite" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="contractor@partner.example" className={inputClass} />
         </label>
         <label className="space-y-1">
           <span className="block text-xs font-medium">Role</span>
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)} className={`${inputClass} w-28`}>
+          <select aria-label="Role of the invited person" value={role} onChange={(e) => setRole(e.target.value as Role)} className={`${inputClass} w-28`}>
             {assignable.filter((r) => r !== "owner").map((r) => <option key={r} value={r}>{r}</option>)}
           </select>
         </label>
