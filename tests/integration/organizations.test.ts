@@ -12,6 +12,7 @@ import { changeMemberRole, createInvite, removeMember } from "@/lib/orgs/members
 import { createOrganization } from "@/lib/orgs/organizations";
 import { resolveSsoSignIn, SignInRefused } from "@/lib/orgs/sso-sign-in";
 import { listSsoProviders, saveSsoSettings, setSsoEnabled, type SsoProviderConfig } from "@/lib/orgs/sso";
+import { getHomeOrg, getPublicDemoVisitor, setLastOrg } from "@/lib/queries/organizations";
 import { consumeRateLimit, RateLimitedError } from "@/lib/security/rate-limit";
 import { hashToken } from "@/lib/security/tokens";
 import { startIdp, type RunningIdp } from "../support/oidc-provider";
@@ -209,5 +210,31 @@ describe("rate limits", () => {
     } finally {
       await other.$client.end();
     }
+  });
+});
+
+describe("the demo on the internet, and the organization / opens", () => {
+  it("HEADROOM_PUBLIC_DEMO visitors are viewers of the demo organization, whatever their row said before", async () => {
+    // the demo organization of this database (another suite may have seeded one first)
+    await db.insert(organizations).values({ slug: "demo-public-test", name: "Demo", isDemo: true });
+    const visitor = await getPublicDemoVisitor(db);
+    expect(visitor).not.toBeNull();
+    const [org] = await db.select().from(organizations).where(eq(organizations.slug, visitor!.orgSlug));
+    expect(org!.isDemo).toBe(true);
+    expect(await roleOf(org!.id, visitor!.userId)).toBe("viewer");
+    await db.update(memberships).set({ role: "owner" }).where(eq(memberships.userId, visitor!.userId));
+    const again = await getPublicDemoVisitor(db);
+    expect(again!.userId).toBe(visitor!.userId);
+    expect(await roleOf(org!.id, visitor!.userId)).toBe("viewer");
+  });
+
+  it("/ opens the organization the user last worked in, while they still belong to it", async () => {
+    const richard = await userByEmail("richard@piedpiper.example");
+    const [hooli] = await db.select().from(organizations).where(eq(organizations.slug, "hooli"));
+    await db.insert(memberships).values({ orgId: hooli!.id, userId: richard!.id, role: "viewer" }).onConflictDoNothing();
+    await setLastOrg(db, { userId: richard!.id, orgId: hooli!.id });
+    expect(await getHomeOrg(db, { userId: richard!.id })).toBe("hooli");
+    await db.delete(memberships).where(and(eq(memberships.orgId, hooli!.id), eq(memberships.userId, richard!.id)));
+    expect(await getHomeOrg(db, { userId: richard!.id })).toBe("pied-piper");
   });
 });
