@@ -41,6 +41,17 @@ export function responseForError(e: unknown): Response {
   if (e instanceof SecretKeyError) return errorResponse(503, e.message);
   // the cluster's Prometheus failed: a gateway problem, said in words, never a 500
   if (e instanceof PrometheusError) return errorResponse(502, e.message, { kind: e.kind });
-  console.error("[api] unhandled error", e);
+  console.error(`[api] unhandled error: ${describeForLog(e)}`);
   return errorResponse(500, "internal error");
+}
+
+/**
+ * One line for the server log: the error's class, its message without the query parameters a
+ * database error carries (they can hold tokens or personal data), and its code. Never the request.
+ */
+export function describeForLog(e: unknown): string {
+  if (!(e instanceof Error)) return typeof e;
+  const message = e.message.split(/\nparams:|\bparams:/)[0]!.replace(/\s+/g, " ").slice(0, 300);
+  const cause = e.cause instanceof Error ? ` (cause: ${e.cause.name}${(e.cause as { code?: string }).code ? ` ${(e.cause as { code?: string }).code}` : ""})` : "";
+  return `${e.name}: ${message}${cause}`;
 }

@@ -54,3 +54,14 @@ describe("npm run org's command line", () => {
     expect(() => publicUrl({ NEXTAUTH_URL: "ftp://x" })).toThrow(OrgUsageError);
   });
 });
+
+describe("the server log", () => {
+  it("names a database error without the query's parameters", async () => {
+    const { describeForLog } = await import("@/lib/http/errors");
+    const e = new Error('Failed query: insert into "share_links" ("token_hash") values ($1)\nparams: 9f86d081884c7d659a2feaa0c55ad015', { cause: Object.assign(new Error("duplicate key"), { code: "23505" }) });
+    const line = describeForLog(e);
+    expect(line).toContain("Failed query: insert into");
+    expect(line).toContain("23505");
+    expect(line).not.toContain("9f86d081884c7d659a2feaa0c55ad015");
+  });
+});
