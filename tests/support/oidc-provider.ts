@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import net, { type AddressInfo } from "node:net";
 import Provider, { type Configuration } from "oidc-provider";
 
@@ -20,6 +21,12 @@ export interface RunningIdp {
  * signed in through its own login form ("login" is the account id, any password). Consent is implied
  * so the test goes straight back to the app. Email claims ride in the ID token, as most IdPs do.
  */
+/** A fresh RS256 key as a private JWK. */
+function signingKey() {
+  const { privateKey } = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  return { ...(privateKey.export({ format: "jwk" }) as Record<string, string>), kid: crypto.randomUUID(), use: "sig", alg: "RS256" };
+}
+
 export async function startIdp(opts: { redirectUri: string; accounts: Record<string, IdpAccount>; clientId?: string }): Promise<RunningIdp> {
   const clientId = opts.clientId ?? "headroom";
   const clientSecret = `secret-${Math.random().toString(36).slice(2)}`;
@@ -30,6 +37,9 @@ export async function startIdp(opts: { redirectUri: string; accounts: Record<str
     features: { devInteractions: { enabled: true } },
     pkce: { required: () => true },
     cookies: { keys: ["oidc-test-cookie-key"] },
+    // explicit lifetimes and a signing key of its own: what a real deployment sets (and no quick-start notices)
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Grant: 600, Session: 600 },
+    jwks: { keys: [signingKey()] },
     async findAccount(_ctx, id) {
       const a = opts.accounts[id];
       if (!a) return undefined;
