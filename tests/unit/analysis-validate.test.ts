@@ -49,7 +49,7 @@ describe("the container", () => {
   });
 
   it("env: an object of strings", () => {
-    for (const env of [["A=1"], { A: 1 }, "A=1"]) expect(refused(container({ env }))).toBe("container.env | container.env: must be an object of strings");
+    for (const env of [["A=1"], { A: 1 }, { A: "1", B: 2 }, "A=1"]) expect(refused(container({ env }))).toBe("container.env | container.env: must be an object of strings");
     expect(parseAnalysisInput(container({ env: { A: "1" } })).container.env).toEqual({ A: "1" });
     expect(parseAnalysisInput(container({ env: null })).container.env).toBeNull();
     expect(refused(container({ env: { "A B": "1" } }))).toBe("container.env.A B | container.env.A B: is not a valid environment variable name");
