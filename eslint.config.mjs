@@ -5,7 +5,7 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", ".data/**", "node_modules/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "agents/**/dist/**", ".stryker-tmp*/**", "reports/**"],
+    ignores: [".next/**", ".data/**", "node_modules/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "agents/**/dist/**", ".stryker-tmp*/**", "reports/**", "stryker.tmp-*", "vitest.tmp-*"],
   },
   {
     rules: {
