@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, varchar } from "drizzle-orm/pg-core";
 import { organizations, users } from "./orgs";
 import { clusters } from "./inventory";
 import { incidents } from "./incidents";
@@ -62,3 +62,16 @@ export const rateLimits = pgTable("rate_limits", {
   points: integer("points").notNull().default(0),
   expire: bigint("expire", { mode: "number" }),
 });
+
+/** Agent batches already stored, by their Idempotency-Key: a replay stores nothing twice, the same key with another payload is refused. */
+export const ingestBatches = pgTable(
+  "ingest_batches",
+  {
+    clusterId: uuid("cluster_id").notNull().references(() => clusters.id, { onDelete: "cascade" }),
+    key: varchar("key", { length: 200 }).notNull(),
+    payloadHash: text("payload_hash").notNull(),
+    result: jsonb("result").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.clusterId, t.key] })],
+);

@@ -22,6 +22,10 @@ export const oomEvents = pgTable(
     finishedAt: timestamp("finished_at", { withTimezone: true }).notNull(),
     restartCount: integer("restart_count").notNull().default(0),
     node: text("node"),
+    /** main, init or sidecar (a native sidecar: an init container with restartPolicy Always) */
+    containerKind: text("container_kind").notNull().default("main"),
+    /** the kubelet's words, e.g. an eviction's "The node was low on resource: memory…" */
+    message: text("message"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

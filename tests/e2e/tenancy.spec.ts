@@ -88,6 +88,13 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   },
   "app/api/v1/orgs/[org]/invites/route.ts": { crossOrg: () => [{ method: "POST", url: "/api/v1/orgs/globex/invites", data: { email: "x@y.example", role: "viewer" } }], signedOut: "401" },
   "app/api/v1/orgs/[org]/invites/[invite]/route.ts": { crossOrg: () => [{ method: "DELETE", url: `/api/v1/orgs/acme/invites/${g.invite}` }], signedOut: "401" },
+  "app/api/v1/orgs/[org]/clusters/[cluster]/agent-tokens/route.ts": {
+    crossOrg: () => [get("/api/v1/orgs/acme/clusters/globex-prod/agent-tokens"), { method: "POST", url: "/api/v1/orgs/globex/clusters/globex-prod/agent-tokens", data: { name: "x" } }],
+    signedOut: "401",
+  },
+  "app/api/v1/orgs/[org]/clusters/[cluster]/agent-tokens/[token]/route.ts": { crossOrg: () => [{ method: "DELETE", url: `/api/v1/orgs/acme/clusters/globex-prod/agent-tokens/${g.invite}` }], signedOut: "401" },
+  // agents authenticate with their token, never a session: covered by tests/e2e/ingest.spec.ts (a token reaches only its cluster)
+  "app/api/v1/ingest/route.ts": { crossOrg: () => [], signedOut: "public" },
   "app/api/v1/orgs/[org]/audit/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/audit")], signedOut: "401" },
   "app/api/v1/orgs/[org]/sso/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/sso"), { method: "PUT", url: "/api/v1/orgs/globex/sso", data: {} }], signedOut: "401" },
   "app/api/v1/orgs/[org]/sso/enabled/route.ts": { crossOrg: () => [{ method: "PUT", url: "/api/v1/orgs/globex/sso/enabled", data: { enabled: false } }], signedOut: "401" },

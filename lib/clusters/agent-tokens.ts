@@ -1,0 +1,80 @@
+import "server-only";
+import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db/connect";
+import { agentTokens, clusters } from "@/db/schema";
+import { NotFoundError } from "@/lib/http/errors";
+import { writeAudit, type AuditActor } from "@/lib/orgs/audit";
+import { hashToken, newToken } from "@/lib/security/tokens";
+
+export const createAgentTokenSchema = z.object({ name: z.string().trim().min(1, "a name, e.g. the agent's namespace or cluster").max(60) });
+
+export interface AgentTokenView {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+const PREFIX = "hra_";
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+async function clusterId(db: Db, orgId: string, slug: string): Promise<string> {
+  const [c] = await db.select({ id: clusters.id }).from(clusters).where(and(eq(clusters.orgId, orgId), eq(clusters.slug, slug)));
+  if (!c) throw new NotFoundError("cluster");
+  return c.id;
+}
+
+/** A new agent token for a cluster: returned once (`hra_` + 43 characters), stored as its SHA-256 with a short prefix to recognise it. */
+export async function createAgentToken(db: Db, q: { orgId: string; cluster: string; input: unknown; actor: AuditActor }): Promise<{ id: string; token: string; prefix: string }> {
+  const { name } = createAgentTokenSchema.parse(q.input);
+  const cid = await clusterId(db, q.orgId, q.cluster);
+  const token = `${PREFIX}${newToken()}`;
+  const prefix = token.slice(0, 10);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(agentTokens).values({ orgId: q.orgId, clusterId: cid, name, prefix, tokenHash: hashToken(token) }).returning({ id: agentTokens.id });
+    await writeAudit(tx, { orgId: q.orgId, actor: q.actor, action: "agent_token.created", targetType: "cluster", targetId: cid, data: { tokenId: row!.id, name, prefix } });
+    return { id: row!.id, token, prefix };
+  });
+}
+
+/** The cluster's agent tokens, newest first (never the tokens themselves). */
+export async function listAgentTokens(db: Db, q: { orgId: string; cluster: string }): Promise<AgentTokenView[]> {
+  const cid = await clusterId(db, q.orgId, q.cluster);
+  const rows = await db.select().from(agentTokens).where(and(eq(agentTokens.orgId, q.orgId), eq(agentTokens.clusterId, cid))).orderBy(desc(agentTokens.createdAt));
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt), revokedAt: iso(r.revokedAt) }));
+}
+
+/** Revokes a token of this cluster: the agent's next batch gets a 401. */
+export async function revokeAgentToken(db: Db, q: { orgId: string; cluster: string; id: string; actor: AuditActor; now: Date }) {
+  if (!isUuid(q.id)) throw new NotFoundError("agent token");
+  const cid = await clusterId(db, q.orgId, q.cluster);
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(agentTokens)
+      .set({ revokedAt: q.now })
+      .where(and(eq(agentTokens.id, q.id), eq(agentTokens.orgId, q.orgId), eq(agentTokens.clusterId, cid), isNull(agentTokens.revokedAt)))
+      .returning({ name: agentTokens.name });
+    if (!row) throw new NotFoundError("agent token");
+    await writeAudit(tx, { orgId: q.orgId, actor: q.actor, action: "agent_token.revoked", targetType: "cluster", targetId: cid, data: { tokenId: q.id, name: row.name } });
+  });
+}
+
+/** The organization and cluster a live agent token belongs to, or null; notes when it was last used (at most once a minute). */
+export async function authenticateAgent(db: Db, q: { token: string; now: Date }): Promise<{ orgId: string; clusterId: string; tokenId: string } | null> {
+  if (!q.token.startsWith(PREFIX) || q.token.length !== PREFIX.length + 43) return null;
+  const [row] = await db
+    .select({ id: agentTokens.id, orgId: agentTokens.orgId, clusterId: agentTokens.clusterId, lastUsedAt: agentTokens.lastUsedAt })
+    .from(agentTokens)
+    .where(and(eq(agentTokens.tokenHash, hashToken(q.token)), isNull(agentTokens.revokedAt)));
+  if (!row) return null;
+  const minuteAgo = new Date(q.now.getTime() - 60_000);
+  await db
+    .update(agentTokens)
+    .set({ lastUsedAt: q.now })
+    .where(and(eq(agentTokens.id, row.id), or(isNull(agentTokens.lastUsedAt), lt(agentTokens.lastUsedAt, minuteAgo))));
+  return { orgId: row.orgId, clusterId: row.clusterId, tokenId: row.id };
+}
