@@ -9,6 +9,8 @@ import { formatAgo } from "@/lib/format";
 import { clusterHref } from "@/lib/links";
 import { Card, EmptyState, ErrorState } from "@/components/ui/card";
 import { PrometheusSettingsForm } from "@/components/clusters/prometheus-settings-form";
+import { AgentTokens } from "@/components/clusters/agent-tokens";
+import { publicUrlFromEnv } from "@/lib/http/public-url";
 
 type Params = { org: string; cluster: string };
 
@@ -43,6 +45,9 @@ export default async function ClusterSettingsPage({ params }: { params: Promise<
       ) : (
         <ErrorState title="Admins change settings">Ask an owner or admin of {org.name}.</ErrorState>
       )}
+      {hasRole(org.role, "admin") ? (
+        <Card title="In-cluster agent"><AgentTokens org={p.org} cluster={slug} appUrl={publicUrlFromEnv() || "https://headroom.example.com"} /></Card>
+      ) : null}
     </div>
   );
 }
