@@ -32,10 +32,18 @@ export interface PodArrays {
 export function analyzeInput(input: AnalysisInput): AnalysisOutput {
   // a mutated `?? []` holding a string is equivalent: a string has no numeric `at`, so the filter on `at <= now` drops it
   const pods: PodArrays[] = input.pods
-    // Stryker disable next-line ArrayDeclaration: see above
-    ? input.pods.map((p) => ({ name: p.name, ...toArrays(p.series.workingSet), terminations: p.terminations ?? [] }))
-    // Stryker disable next-line ArrayDeclaration: see above
-    : [{ name: input.container.pod ?? input.container.name, ...toArrays(input.series!.workingSet), terminations: input.terminations ?? [] }];
+    ? input.pods.map((p) => ({
+        name: p.name,
+        ...toArrays(p.series.workingSet),
+        // Stryker disable next-line ArrayDeclaration: see above
+        terminations: p.terminations ?? [],
+      }))
+    : [{
+        name: input.container.pod ?? input.container.name,
+        ...toArrays(input.series!.workingSet),
+        // Stryker disable next-line ArrayDeclaration: see above
+        terminations: input.terminations ?? [],
+      }];
   return analyzeContainer({ now: input.now, container: input.container, pods, pricing: input.pricing });
 }
 
@@ -307,8 +315,8 @@ function summarize1(pattern: Pattern, s: Summary, limit: number | null, ooms: nu
         // Stryker disable next-line ConditionalExpression: see above
         growth.bytesPerHour !== null
           ? `Memory grows ${mib(growth.bytesPerHour)}/h and never plateaus`
-          // Stryker disable next-line StringLiteral: see above
-          : "Memory grows in every restart cycle and never plateaus";
+          : // Stryker disable next-line StringLiteral: see above
+            "Memory grows in every restart cycle and never plateaus";
       return growth.hours !== null ? `${rate}; next OOMKill ${inWords(growth.hours)}.` : `${rate}: a leak (${kills} in ${span}).`;
     }
     case "limit_too_low":
