@@ -1,0 +1,99 @@
+import crypto from "node:crypto";
+import { gzipSync } from "node:zlib";
+import type { IngestTermination } from "@/lib/schemas/ingest";
+
+export type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: Buffer }) => Promise<{ status: number; text(): Promise<string> }>;
+
+/** The app refused the token (401/403): the agent stops, retrying cannot help. */
+export class FatalPushError extends Error {}
+
+export interface PusherStats {
+  sent: number;
+  batches: number;
+  retries: number;
+  dropped: number;
+  buffered: number;
+}
+
+/**
+ * A bounded buffer of terminations sent in gzip batches, each with its own Idempotency-Key kept
+ * across retries (a replay stores nothing twice). 429 and 5xx and network errors are retried with
+ * exponential backoff and jitter; 401/403 stop the agent; 413 halves the batch. When the buffer is
+ * full the oldest terminations are dropped and counted.
+ */
+export class Pusher {
+  private buffer: IngestTermination[] = [];
+  readonly stats: PusherStats = { sent: 0, batches: 0, retries: 0, dropped: 0, buffered: 0 };
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly opts: { url: string; token: string; maxBatch: number; maxBuffer: number; version: string },
+    private readonly fetchFn: Fetch = (url, init) => fetch(url, { ...init, body: new Uint8Array(init.body) }),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  add(items: IngestTermination[]) {
+    this.buffer.push(...items);
+    const over = this.buffer.length - this.opts.maxBuffer;
+    if (over > 0) {
+      this.buffer.splice(0, over);
+      this.stats.dropped += over;
+    }
+    this.stats.buffered = this.buffer.length;
+  }
+
+  /** Sends everything buffered, batch by batch; resolves when the buffer is empty (or throws a FatalPushError). */
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  private async drain() {
+    let size = this.opts.maxBatch;
+    while (this.buffer.length) {
+      const batch = this.buffer.slice(0, size);
+      const r = await this.send(batch);
+      if (r === "too-large" && size > 1) {
+        size = Math.max(1, Math.floor(size / 2));
+        continue;
+      }
+      this.buffer.splice(0, batch.length);
+      this.stats.buffered = this.buffer.length;
+      if (r === "sent") this.stats.sent += batch.length;
+      else this.stats.dropped += batch.length;
+    }
+  }
+
+  private async send(terminations: IngestTermination[]): Promise<"sent" | "too-large" | "refused"> {
+    const key = crypto.randomUUID();
+    const body = gzipSync(JSON.stringify({ agent: { version: this.opts.version, memoryBytes: process.memoryUsage().rss }, terminations }));
+    for (let attempt = 0; ; attempt++) {
+      let status = 0;
+      try {
+        const res = await this.fetchFn(`${this.opts.url}/api/v1/ingest`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${this.opts.token}`, "content-type": "application/json", "content-encoding": "gzip", "idempotency-key": key },
+          body,
+        });
+        status = res.status;
+        if (status >= 200 && status < 300) {
+          this.stats.batches++;
+          return "sent";
+        }
+        if (status === 401 || status === 403) throw new FatalPushError(`Headroom refused the agent token (HTTP ${status}): create a new one in the cluster's settings`);
+        if (status === 413) return "too-large";
+        // a batch the app will never accept (400, 422): logged and dropped, not retried forever
+        if (status >= 400 && status < 500 && status !== 429) {
+          console.error(`[collector] batch refused: HTTP ${status} ${(await res.text()).slice(0, 300)}`);
+          return "refused";
+        }
+      } catch (e) {
+        if (e instanceof FatalPushError) throw e;
+      }
+      this.stats.retries++;
+      // exponential backoff with full jitter, capped at 30 s
+      await this.sleep(Math.round(this.random() * Math.min(30_000, 250 * 2 ** Math.min(attempt, 7))));
+    }
+  }
+}
