@@ -10,7 +10,8 @@ export class RateLimitedError extends Error {
 
 /** The limits, per client address (sign-in and link lookups) or per organization (connection tests, tokens). */
 export const RATE_LIMITS = {
-  signin: { points: 10, duration: 60 },
+  // generous enough for an office behind one NAT address signing in after a meeting; a password-guessing rate it is not
+  signin: { points: 30, duration: 60 },
   "link-lookup": { points: 30, duration: 60 },
   "share-lookup": { points: 60, duration: 60 },
   "test-connection": { points: 10, duration: 60 },

@@ -13,7 +13,7 @@ import { createOrganization } from "@/lib/orgs/organizations";
 import { resolveSsoSignIn, SignInRefused } from "@/lib/orgs/sso-sign-in";
 import { listSsoProviders, saveSsoSettings, setSsoEnabled, type SsoProviderConfig } from "@/lib/orgs/sso";
 import { getHomeOrg, getPublicDemoVisitor, setLastOrg } from "@/lib/queries/organizations";
-import { consumeRateLimit, RateLimitedError } from "@/lib/security/rate-limit";
+import { consumeRateLimit, RATE_LIMITS, RateLimitedError } from "@/lib/security/rate-limit";
 import { hashToken } from "@/lib/security/tokens";
 import { startIdp, type RunningIdp } from "../support/oidc-provider";
 
@@ -201,7 +201,7 @@ describe("rate limits", () => {
   it("are counted in Postgres, so two app replicas share one budget", async () => {
     const other = createDb(inject("databaseUrl"), 1);
     try {
-      for (let i = 0; i < 10; i++) await consumeRateLimit(i % 2 ? db.$client : other.$client, "signin", "192.0.2.44");
+      for (let i = 0; i < RATE_LIMITS.signin.points; i++) await consumeRateLimit(i % 2 ? db.$client : other.$client, "signin", "192.0.2.44");
       const e = await consumeRateLimit(other.$client, "signin", "192.0.2.44").catch((x: unknown) => x);
       expect(e).toBeInstanceOf(RateLimitedError);
       expect((e as RateLimitedError).retryAfterSeconds).toBeGreaterThan(0);

@@ -115,6 +115,8 @@ export class FakeKube {
   private watch(ns: string | null, u: URL, res: http.ServerResponse) {
     const from = Number(u.searchParams.get("resourceVersion") || this.rv);
     res.writeHead(200, { "content-type": "application/json", "transfer-encoding": "chunked" });
+    // the API server answers a watch's headers at once, before any event
+    res.flushHeaders();
     const oldest = this.events[0]?.rv ?? this.rv + 1;
     if (from < oldest - 1 && from < this.rv) {
       res.write(`${JSON.stringify({ type: "ERROR", object: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `too old resource version: ${from} (${oldest - 1})`, reason: "Expired", code: 410 } })}\n`);
