@@ -62,7 +62,7 @@ describe("the agent's bundle", () => {
     const help = spawnSync("node", [file, "--help"], { encoding: "utf8", cwd: "/" });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain("HEADROOM_TOKEN");
-    const bad = spawnSync("node", [file, "--url", "https://h.example", "--token", "nope"], { encoding: "utf8", cwd: "/", env: { PATH: process.env.PATH ?? "" } as NodeJS.ProcessEnv });
+    const bad = spawnSync("node", [file, "--url", "https://h.example", "--token", "nope"], { encoding: "utf8", cwd: "/", env: { ...process.env, HEADROOM_URL: undefined, HEADROOM_TOKEN: undefined } });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^error: HEADROOM_TOKEN/);
   });
