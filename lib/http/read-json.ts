@@ -10,9 +10,9 @@ export class BodyError extends Error {
 
 export const MAX_JSON_BYTES = 1024 * 1024;
 
-/** The request body parsed as JSON, read at most `maxBytes` (a stream is cut off there, whatever Content-Length said). */
-export async function readJson(req: Request, maxBytes = MAX_JSON_BYTES): Promise<unknown> {
-  if (!req.body) return {};
+/** The request body's bytes, read at most `maxBytes` (a stream is cut off there, whatever Content-Length said): a 413 BodyError past it. */
+export async function readBodyBytes(req: Request, maxBytes: number): Promise<Buffer> {
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -26,10 +26,16 @@ export async function readJson(req: Request, maxBytes = MAX_JSON_BYTES): Promise
     }
     chunks.push(value);
   }
-  if (size === 0) return {};
+  return Buffer.concat(chunks);
+}
+
+/** The request body parsed as JSON, read at most `maxBytes`. */
+export async function readJson(req: Request, maxBytes = MAX_JSON_BYTES): Promise<unknown> {
+  const bytes = await readBodyBytes(req, maxBytes);
+  if (bytes.length === 0) return {};
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new BodyError(400, "request body is not valid UTF-8");
   }

@@ -3,9 +3,9 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { createDb } from "@/db/connect";
-import { clusters, memberships, oomEvents, organizations, users } from "@/db/schema";
+import { clusters, oomEvents } from "@/db/schema";
 import { FakeKube } from "../support/fake-kube";
-import { sessionCookie } from "../support/sessions";
+import { memberCookie } from "../support/sessions";
 
 // The agent end to end: headroom-collector watches a (fake, faithful) Kubernetes API server and
 // pushes to the real app; a pod driven Running → OOMKilled → CrashLoopBackOff → Running gives one
@@ -20,15 +20,7 @@ let agentExit: Promise<number | null>;
 let agentLog = "";
 
 test.beforeAll(async () => {
-  const db = createDb(process.env.E2E_DATABASE_URL!, 1);
-  try {
-    const [acme] = await db.select().from(organizations).where(eq(organizations.slug, "acme"));
-    const [u] = await db.insert(users).values({ email: "admin@agent.acme.example", name: "Agent Admin" }).onConflictDoUpdate({ target: users.email, set: { name: "Agent Admin" } }).returning();
-    await db.insert(memberships).values({ orgId: acme!.id, userId: u!.id, role: "admin" }).onConflictDoNothing();
-    admin = (await sessionCookie(db, u!.id)).cookie;
-  } finally {
-    await db.$client.end();
-  }
+  admin = await memberCookie(process.env.E2E_DATABASE_URL!, { slug: "acme", email: "admin@agent.acme.example", name: "Agent Admin", role: "admin" });
   kube = await new FakeKube("kube-token-for-the-agent").start();
 });
 

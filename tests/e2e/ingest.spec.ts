@@ -2,8 +2,8 @@ import { gzipSync } from "node:zlib";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { eq } from "drizzle-orm";
 import { createDb } from "@/db/connect";
-import { agentTokens, clusters, memberships, oomEvents, organizations, users } from "@/db/schema";
-import { sessionCookie } from "../support/sessions";
+import { agentTokens, clusters, oomEvents } from "@/db/schema";
+import { memberCookie } from "../support/sessions";
 
 // The ingest API as an agent uses it: a per-cluster token created by an admin, gzip batches with an
 // Idempotency-Key, every termination kind recorded as itself, and bad batches refused with nothing stored.
@@ -12,15 +12,7 @@ let admin = "";
 const CLUSTER = "/api/v1/orgs/acme/clusters/prod-us";
 
 test.beforeAll(async () => {
-  const db = createDb(process.env.E2E_DATABASE_URL!, 1);
-  try {
-    const [acme] = await db.select().from(organizations).where(eq(organizations.slug, "acme"));
-    const [u] = await db.insert(users).values({ email: "admin@ingest.acme.example", name: "Ingest Admin" }).onConflictDoUpdate({ target: users.email, set: { name: "Ingest Admin" } }).returning();
-    await db.insert(memberships).values({ orgId: acme!.id, userId: u!.id, role: "admin" }).onConflictDoNothing();
-    admin = (await sessionCookie(db, u!.id)).cookie;
-  } finally {
-    await db.$client.end();
-  }
+  admin = await memberCookie(process.env.E2E_DATABASE_URL!, { slug: "acme", email: "admin@ingest.acme.example", name: "Ingest Admin", role: "admin" });
 });
 
 const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();

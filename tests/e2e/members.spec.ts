@@ -1,8 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { eq } from "drizzle-orm";
-import { createDb } from "@/db/connect";
-import { memberships, organizations, users } from "@/db/schema";
-import { sessionCookie } from "../support/sessions";
+import { memberCookie } from "../support/sessions";
 
 // An owner invites someone from outside, who joins through the link; the owner changes their role,
 // sees it in the audit log, and removes them: effective on their next request.
@@ -10,15 +7,7 @@ import { sessionCookie } from "../support/sessions";
 let ownerCookie = "";
 
 test.beforeAll(async () => {
-  const db = createDb(process.env.E2E_DATABASE_URL!, 1);
-  try {
-    const [acme] = await db.select().from(organizations).where(eq(organizations.slug, "acme"));
-    const [owner] = await db.insert(users).values({ email: "owner@members.acme.example", name: "Members Owner" }).onConflictDoUpdate({ target: users.email, set: { name: "Members Owner" } }).returning();
-    await db.insert(memberships).values({ orgId: acme!.id, userId: owner!.id, role: "owner" }).onConflictDoNothing();
-    ownerCookie = (await sessionCookie(db, owner!.id)).cookie;
-  } finally {
-    await db.$client.end();
-  }
+  ownerCookie = await memberCookie(process.env.E2E_DATABASE_URL!, { slug: "acme", email: "owner@members.acme.example", name: "Members Owner", role: "owner" });
 });
 
 test("an invitation link lets an outsider join once, with its role; role change and removal apply at once and are audited", async ({ browser, baseURL }) => {

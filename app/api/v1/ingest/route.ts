@@ -4,27 +4,10 @@ import { getDb } from "@/db/client";
 import { authenticateAgent } from "@/lib/clusters/agent-tokens";
 import { errorResponse, responseForError } from "@/lib/http/errors";
 import { IdempotencyConflictError, ingestBatch } from "@/lib/ingest/store";
+import { readBodyBytes } from "@/lib/http/read-json";
 
 const MAX_WIRE_BYTES = 10 * 1024 * 1024;
 const MAX_JSON_BYTES = 32 * 1024 * 1024;
-
-async function readBody(req: NextRequest): Promise<Buffer | Response> {
-  if (!req.body) return Buffer.alloc(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_WIRE_BYTES) {
-      await reader.cancel().catch(() => {});
-      return errorResponse(413, `batch too large (at most ${MAX_WIRE_BYTES} bytes on the wire): send smaller batches`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
 
 // POST /api/v1/ingest — an agent's batch (Authorization: Bearer <agent token>; gzip allowed; Idempotency-Key per batch)
 export async function POST(req: NextRequest): Promise<Response> {
@@ -34,8 +17,7 @@ export async function POST(req: NextRequest): Promise<Response> {
     const agent = auth ? await authenticateAgent(db, { token: auth, now: new Date() }) : null;
     if (!agent) return Response.json({ error: "a valid agent token is required (Authorization: Bearer hra_…); it may have been revoked" }, { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="headroom-ingest"' } });
     if (!/^application\/json\s*(;|$)/i.test(req.headers.get("content-type") ?? "")) return errorResponse(415, "batches are JSON: Content-Type: application/json");
-    const wire = await readBody(req);
-    if (wire instanceof Response) return wire;
+    const wire = await readBodyBytes(req, MAX_WIRE_BYTES);
     let raw: string;
     const encoding = (req.headers.get("content-encoding") ?? "identity").toLowerCase();
     if (encoding === "gzip") {
