@@ -1,6 +1,6 @@
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, gte } from "drizzle-orm";
+import { and, eq, gte, inArray } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { ingestBatches, oomEvents, workloads } from "@/db/schema";
 import { syncIncidents } from "@/lib/inventory/store";
@@ -39,44 +39,58 @@ export async function ingestBatch(db: Db, q: { orgId: string; clusterId: string;
   }
   const killsByContainer = new Map<string, { workloadId: string; container: string }>();
   const result = await db.transaction(async (tx) => {
+    // the workloads the batch names, upserted in one statement
+    const wkey = (ns: string, kind: string, name: string) => `${ns}/${kind}/${name}`;
+    const distinct = new Map(batch.terminations.map((t) => [wkey(t.namespace, t.workloadKind, t.workloadName), t]));
     const workloadIds = new Map<string, string>();
+    const named = [...distinct.values()];
+    for (let i = 0; i < named.length; i += 1000) {
+      const rows = await tx
+        .insert(workloads)
+        .values(named.slice(i, i + 1000).map((t) => ({ orgId: q.orgId, clusterId: q.clusterId, namespace: t.namespace, kind: t.workloadKind, name: t.workloadName })))
+        .onConflictDoUpdate({ target: [workloads.clusterId, workloads.namespace, workloads.kind, workloads.name], set: { updatedAt: q.now } })
+        .returning({ id: workloads.id, namespace: workloads.namespace, kind: workloads.kind, name: workloads.name });
+      for (const r of rows) workloadIds.set(wkey(r.namespace, r.kind, r.name), r.id);
+    }
+    // the terminations in one statement per thousand; the unique occurrence index drops what is already stored
     let stored = 0;
-    for (const t of batch.terminations) {
-      const wkey = `${t.namespace}/${t.workloadKind}/${t.workloadName}`;
-      let workloadId = workloadIds.get(wkey);
-      if (!workloadId) {
-        const [w] = await tx
-          .insert(workloads)
-          .values({ orgId: q.orgId, clusterId: q.clusterId, namespace: t.namespace, kind: t.workloadKind, name: t.workloadName })
-          .onConflictDoUpdate({ target: [workloads.clusterId, workloads.namespace, workloads.kind, workloads.name], set: { updatedAt: q.now } })
-          .returning({ id: workloads.id });
-        workloadId = w!.id;
-        workloadIds.set(wkey, workloadId);
-      }
-      const inserted = await tx
+    for (let i = 0; i < batch.terminations.length; i += 1000) {
+      const rows = await tx
         .insert(oomEvents)
-        .values({
-          orgId: q.orgId, clusterId: q.clusterId, workloadId, namespace: t.namespace, podName: t.pod, podUid: t.podUid, containerName: t.container,
-          containerKind: t.containerKind, reason: t.reason, exitCode: t.exitCode, finishedAt: new Date(t.finishedAt), restartCount: t.restartCount, node: t.node, message: t.message,
-        })
+        .values(
+          batch.terminations.slice(i, i + 1000).map((t) => ({
+            orgId: q.orgId, clusterId: q.clusterId, workloadId: workloadIds.get(wkey(t.namespace, t.workloadKind, t.workloadName))!, namespace: t.namespace, podName: t.pod, podUid: t.podUid,
+            containerName: t.container, containerKind: t.containerKind, reason: t.reason, exitCode: t.exitCode, finishedAt: new Date(t.finishedAt), restartCount: t.restartCount, node: t.node, message: t.message,
+          })),
+        )
         .onConflictDoNothing()
-        .returning({ id: oomEvents.id });
-      if (inserted.length) {
-        stored++;
-        if (t.reason === "OOMKilled") killsByContainer.set(`${workloadId}|${t.container}`, { workloadId, container: t.container });
-      }
+        .returning({ workloadId: oomEvents.workloadId, container: oomEvents.containerName, reason: oomEvents.reason });
+      stored += rows.length;
+      for (const r of rows) if (r.reason === "OOMKilled" && r.workloadId) killsByContainer.set(`${r.workloadId}|${r.container}`, { workloadId: r.workloadId, container: r.container });
     }
     return { stored, duplicates: batch.terminations.length - stored };
   });
-  // each container that was OOMKilled: its incidents brought in line with all of its kills of the last 30 days
+  // each container that was OOMKilled: its incidents brought in line with all of its kills of the last 30 days (read in one query)
   let incidentsOpened = 0;
   const nowSec = Math.floor(q.now.getTime() / 1000);
-  for (const { workloadId, container } of killsByContainer.values()) {
+  const targets = [...killsByContainer.values()];
+  if (targets.length) {
     const rows = await db
-      .select({ at: oomEvents.finishedAt })
+      .select({ workloadId: oomEvents.workloadId, container: oomEvents.containerName, at: oomEvents.finishedAt })
       .from(oomEvents)
-      .where(and(eq(oomEvents.orgId, q.orgId), eq(oomEvents.workloadId, workloadId), eq(oomEvents.containerName, container), eq(oomEvents.reason, "OOMKilled"), gte(oomEvents.finishedAt, new Date((nowSec - INCIDENT_WINDOW_SECONDS) * 1000))));
-    incidentsOpened += await syncIncidents(db, { orgId: q.orgId, clusterId: q.clusterId, workloadId, container, kills: rows.map((r) => Math.floor(r.at.getTime() / 1000)).sort((a, b) => a - b), now: nowSec });
+      .where(and(
+        eq(oomEvents.orgId, q.orgId), eq(oomEvents.reason, "OOMKilled"), gte(oomEvents.finishedAt, new Date((nowSec - INCIDENT_WINDOW_SECONDS) * 1000)),
+        inArray(oomEvents.workloadId, [...new Set(targets.map((t) => t.workloadId))]),
+      ));
+    const kills = new Map<string, number[]>();
+    for (const r of rows) {
+      const k = `${r.workloadId}|${r.container}`;
+      if (killsByContainer.has(k)) (kills.get(k) ?? kills.set(k, []).get(k)!).push(Math.floor(r.at.getTime() / 1000));
+    }
+    for (const { workloadId, container } of targets) {
+      const times = (kills.get(`${workloadId}|${container}`) ?? []).sort((a, b) => a - b);
+      incidentsOpened += await syncIncidents(db, { orgId: q.orgId, clusterId: q.clusterId, workloadId, container, kills: times, now: nowSec });
+    }
   }
   const out: IngestResult = { ...result, incidentsOpened };
   if (q.idempotencyKey) await db.insert(ingestBatches).values({ clusterId: q.clusterId, key: q.idempotencyKey, payloadHash, result: out }).onConflictDoNothing();
