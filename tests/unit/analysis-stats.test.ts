@@ -34,6 +34,11 @@ describe("summarize: nearest-rank percentiles by selection equal those of a full
       Float64Array.from({ length: 20_000 }, (_, i) => (i === 5 ? 1e15 : i % 16 === 7 ? -1e12 - i : 500 + (i % 97))),
       // many values above and below the guessed range pile into the edge bins, where the ranks fall
       Float64Array.from({ length: 9_000 }, (_, i) => (i % 16 === 0 ? 1000 : i % 2 ? 2000 + i : -i)),
+      // only negative values (a range whose ends add up below 0), and a range of width 1 with most values at its ends
+      Float64Array.from({ length: 5_000 }, (_, i) => -1 - ((i * 7919) % 5_000)),
+      Float64Array.from({ length: 4_000 }, (_, i) => (i % 3 === 0 ? 0.5 : i % 3 === 1 ? 0 : 1)),
+      // 200 spread values then 2000 zeros: p95 and p99 each alone in its bin, right after the zeros' region
+      Float64Array.from({ length: 2_200 }, (_, i) => (i < 200 ? (i + 1) * 1000 : 0)),
     ];
     for (const values of cases) {
       const { mean, ...rest } = summarize(values);
@@ -61,6 +66,8 @@ describe("the small pieces of the statistics", () => {
   it("fitLine: the least-squares line, its intercept and r², over a range of the points", () => {
     const x = Float64Array.of(0, 1, 2, 3);
     expect(fitLine(x, Float64Array.of(3, 5, 7, 9))).toEqual({ slope: 2, intercept: 3, r2: 1 });
+    // two points are a line
+    expect(fitLine(Float64Array.of(0, 1), Float64Array.of(4, 8))).toEqual({ slope: 4, intercept: 4, r2: 1 });
     expect(fitLine(x, Float64Array.of(100, 5, 7, 100), 1, 3)).toEqual({ slope: 2, intercept: 3, r2: 1 });
     // (0,0) (1,2) (2,1): sxy 1, sxx 2, syy 2: slope 0.5 through the means (1, 1), r² = 1 / (2 x 2)
     expect(fitLine(Float64Array.of(0, 1, 2), Float64Array.of(0, 2, 1))).toEqual({ slope: 0.5, intercept: 0.5, r2: 0.25 });
@@ -87,6 +94,11 @@ describe("the small pieces of the statistics", () => {
   it("summarizeAll: zeros for no samples, and each part's own peak", () => {
     expect(summarizeAll([])).toEqual({ summary: { mean: 0, p50: 0, p95: 0, p99: 0, max: 0 }, maxes: [] });
     expect(summarizeAll([new Float64Array(0), Float64Array.of(2, 4), Float64Array.of(9)])).toEqual({ summary: { mean: 5, p50: 4, p95: 9, p99: 9, max: 9 }, maxes: [-Infinity, 4, 9] });
+    // the peak in the first part, few samples and many
+    expect(summarizeAll([Float64Array.of(9, 1), Float64Array.of(2)]).summary.max).toBe(9);
+    const big = summarizeAll([Float64Array.from({ length: 1_500 }, (_, i) => i), Float64Array.from({ length: 1_000 }, (_, i) => i % 7)]);
+    expect(big.summary.max).toBe(1_499);
+    expect(big.maxes).toEqual([1_499, 6]);
   });
 
   it("clamp01", () => {
