@@ -24,9 +24,11 @@ function select(a: Float64Array, k: number): number {
       }
     }
     if (k <= j) hi = j;
-    // between j and i every element equals the pivot: searching [i, hi] leaves a[k] as it is, the pivot, the answer
-    // Stryker disable next-line ConditionalExpression: see above
-    else if (k >= i) lo = i;
+    else if (
+      // between j and i every element equals the pivot: searching [i, hi] leaves a[k] as it is, the pivot, the answer
+      // Stryker disable next-line ConditionalExpression: see above
+      k >= i
+    ) lo = i;
     else return a[k]!;
   }
   return a[k]!;
