@@ -2,7 +2,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, eq, gte, inArray } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { ingestBatches, oomEvents, workloads } from "@/db/schema";
+import { containers, ingestBatches, oomEvents, workloads } from "@/db/schema";
 import { syncIncidents } from "@/lib/inventory/store";
 import { ingestBatchSchema } from "@/lib/schemas/ingest";
 
@@ -51,6 +51,16 @@ export async function ingestBatch(db: Db, q: { orgId: string; clusterId: string;
         .onConflictDoUpdate({ target: [workloads.clusterId, workloads.namespace, workloads.kind, workloads.name], set: { updatedAt: q.now } })
         .returning({ id: workloads.id, namespace: workloads.namespace, kind: workloads.kind, name: workloads.name });
       for (const r of rows) workloadIds.set(wkey(r.namespace, r.kind, r.name), r.id);
+    }
+    // the containers the kills name, so their pages exist before any spec is known (pod-level events name none)
+    const named2 = new Map<string, { workloadId: string; name: string }>();
+    for (const t of batch.terminations) {
+      const workloadId = workloadIds.get(wkey(t.namespace, t.workloadKind, t.workloadName))!;
+      if (t.container) named2.set(`${workloadId}|${t.container}`, { workloadId, name: t.container });
+    }
+    const containerRows = [...named2.values()];
+    for (let i = 0; i < containerRows.length; i += 1000) {
+      await tx.insert(containers).values(containerRows.slice(i, i + 1000).map((c) => ({ orgId: q.orgId, workloadId: c.workloadId, name: c.name }))).onConflictDoNothing();
     }
     // the terminations in one statement per thousand; the unique occurrence index drops what is already stored
     let stored = 0;

@@ -62,6 +62,10 @@ test("kill → incident in the API within seconds; nothing doubled, nothing lost
   kube.putPod(pod("shop-6f7c9-abcde", { containerStatuses: [{ name: "app", restartCount: 1, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: terminated("OOMKilled", 137, kill1) }, { name: "proxy", restartCount: 0, state: { running: {} } }] }));
   await expect.poll(async () => (await incidentsOf(request)).map((i) => `${i.workloadKind}/${i.workloadName}/${i.container}:${i.oomCount}`), { timeout: 15_000, intervals: [100] }).toEqual(["Deployment/shop/app:1"]);
   console.log(`detection: container status change → incident readable in ${Date.now() - t0} ms`);
+  // the incident's container page exists before any spec or history is known: it says what is missing
+  const pageRes = await request.get("/acme/clusters/agent-lab/shop/deployment/shop/app", { headers: { cookie: admin } });
+  expect(pageRes.status()).toBe(200);
+  expect(await pageRes.text()).toContain("No memory history");
   kube.putPod(pod("shop-6f7c9-abcde", { containerStatuses: [{ name: "app", restartCount: 1, state: { running: {} }, lastState: terminated("OOMKilled", 137, kill1) }, { name: "proxy", restartCount: 1, state: { running: {} }, lastState: terminated("Error", 137, minutesAgo(1)) }] }));
 
   // the API server compacts its history and drops every watch: the agent relists and carries on

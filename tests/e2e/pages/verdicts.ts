@@ -57,8 +57,11 @@ export class ContainerPage {
   recommendation() {
     return this.page.getByRole("region", { name: "Recommendation" });
   }
-  /** The verdict's "Next OOMKill" figure: `~12 min`, or `—` without a prediction. */
+  /** The verdict's "Next OOMKill" figure: `~12 min`, or `—` without a prediction (also when the page has no verdict: no memory history). */
   async nextOomKill(): Promise<string> {
+    // a container without memory history (known only from an agent's kills) shows why instead of a verdict
+    await this.verdict().or(this.page.getByText(/^No memory history$|^No samples for this container/)).first().waitFor();
+    if ((await this.verdict().count()) === 0) return "—";
     return (await this.verdict().getByText("Next OOMKill", { exact: true }).locator("xpath=following-sibling::dd").innerText()).trim();
   }
 }
