@@ -16,6 +16,7 @@ import { RecommendationPanel } from "./recommendation";
 import { FindingsList } from "./findings";
 import { FixPanel } from "./fix";
 import { SharePanel } from "@/components/share/share-panel";
+import { IncidentActions } from "@/components/incidents/incident-actions";
 
 export function useContainerQuery(org: string, c: ContainerKey, q: ContainerViewQuery) {
   return useQuery({
@@ -51,6 +52,7 @@ export function ContainerView({ org, path, initial, canShare = false }: { org: s
           {v.incident ? (
             <span className="flex items-center gap-1.5 text-xs text-zinc-500">
               <StatusBadge status={v.incident.status} /> incident · {v.incident.oomCount} OOMKills since {formatAgo(v.incident.firstSeenAt, v.now * 1000)}
+              {canShare ? <IncidentActions org={org} incidentId={v.incident.id} status={v.incident.status} /> : null}
             </span>
           ) : null}
         </div>

@@ -63,6 +63,7 @@ const MUTATIONS: { name: string; least: Role; send: (r: APIRequestContext, role:
   { name: "POST agent token", least: "admin", send: (r, role) => r.post(`${BASE}/clusters/prod-eu/agent-tokens`, { ...as(r, role), data: { name: "" } }) },
   { name: "DELETE agent token", least: "admin", send: (r, role) => r.delete(`${BASE}/clusters/prod-eu/agent-tokens/${NO_SUCH}`, as(r, role)) },
   { name: "GET audit log", least: "admin", send: (r, role) => r.get(`${BASE}/audit`, as(r, role)) },
+  { name: "PATCH incident status", least: "member", send: (r, role) => r.patch(`${BASE}/incidents/${incidentId}`, { ...as(r, role), data: { status: "bogus" } }) },
   { name: "GET share links", least: "member", send: (r, role) => r.get(`${BASE}/incidents/${incidentId}/share-links`, as(r, role)) },
   { name: "POST share link", least: "member", send: (r, role) => r.post(`${BASE}/incidents/${incidentId}/share-links`, { ...as(r, role), data: { expiresIn: "never" } }) },
   { name: "DELETE share link", least: "member", send: (r, role) => r.delete(`${BASE}/share-links/${NO_SUCH}`, as(r, role)) },

@@ -76,6 +76,7 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   },
   "app/api/v1/orgs/[org]/clusters/[cluster]/settings/test/route.ts": { crossOrg: () => [{ method: "POST", url: "/api/v1/orgs/globex/clusters/globex-prod/settings/test", data: {} }], signedOut: "401" },
   "app/api/v1/orgs/[org]/clusters/[cluster]/sync/route.ts": { crossOrg: () => [{ method: "POST", url: "/api/v1/orgs/acme/clusters/globex-prod/sync", data: {} }], signedOut: "401" },
+  "app/api/v1/orgs/[org]/incidents/[incident]/route.ts": { crossOrg: () => [{ method: "PATCH", url: `/api/v1/orgs/acme/incidents/${g.incident}`, data: { status: "acknowledged" } }], signedOut: "401" },
   "app/api/v1/orgs/[org]/incidents/[incident]/share-links/route.ts": {
     crossOrg: () => [get(`/api/v1/orgs/acme/incidents/${g.incident}/share-links`), { method: "POST", url: `/api/v1/orgs/acme/incidents/${g.incident}/share-links`, data: {} }],
     signedOut: "401",
