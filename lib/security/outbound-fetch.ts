@@ -9,7 +9,7 @@ export class OutboundFetchError extends Error {}
  * DNS check), no redirects, a size cap and a timeout. Errors say what went wrong in one short line
  * and never echo the foreign server's body.
  */
-export function guardedGetJson(raw: string, policy: OutboundPolicy, opts: { timeoutMs?: number; maxBytes?: number } = {}): Promise<unknown> {
+export async function guardedGetJson(raw: string, policy: OutboundPolicy, opts: { timeoutMs?: number; maxBytes?: number } = {}): Promise<unknown> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const maxBytes = opts.maxBytes ?? 256 * 1024;
   const url = checkUrl(raw, policy);
