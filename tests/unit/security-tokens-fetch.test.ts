@@ -36,6 +36,13 @@ describe("guardedGetJson (an identity provider's discovery document)", () => {
       if (req.url === "/error") return res.writeHead(500).end("<html>stack trace with secrets</html>");
       if (req.url === "/big") return res.writeHead(200).end(`"${"x".repeat(2000)}"`);
       if (req.url === "/html") return res.writeHead(200).end("<html>not json</html>");
+      if (req.url === "/echo") return res.writeHead(200).end(JSON.stringify({ method: req.method, accept: req.headers.accept }));
+      if (req.url === "/bad") return res.writeHead(400).end("{}");
+      if (req.url === "/cut") {
+        res.writeHead(200, { "content-length": "100" });
+        res.write('{"partial":');
+        return void setTimeout(() => res.socket?.destroy(), 20);
+      }
       if (req.url === "/slow") return void setTimeout(() => res.writeHead(200).end("{}"), 2000);
       res.writeHead(404).end();
     });
@@ -60,6 +67,27 @@ describe("guardedGetJson (an identity provider's discovery document)", () => {
     expect(await guardedGetJson(`${base}/big`, LOOPBACK, { maxBytes: 3000 })).toHaveLength(2000);
     await expect(guardedGetJson(`${base}/html`, LOOPBACK)).rejects.toThrow("did not answer JSON");
     await expect(guardedGetJson(`${base}/slow`, LOOPBACK, { timeoutMs: 200 })).rejects.toThrow("did not answer within 0.2 s");
+  });
+  it("asks for JSON with a GET, over TLS for an https URL", async () => {
+    expect(await guardedGetJson(`${base}/echo`, LOOPBACK)).toEqual({ method: "GET", accept: "application/json" });
+    // this server speaks plain http: an https URL must not be read over it
+    await expect(guardedGetJson(`${base.replace("http:", "https:")}/ok`, LOOPBACK)).rejects.toBeInstanceOf(OutboundFetchError);
+  });
+  it("notes redirects only for 3xx, and reads an answer of exactly the cap", async () => {
+    const e = (await guardedGetJson(`${base}/bad`, LOOPBACK).catch((x: unknown) => x)) as Error;
+    expect(e.message).toBe(`127.0.0.1:${base.split(":")[2]} answered HTTP 400`);
+    expect(await guardedGetJson(`${base}/big`, LOOPBACK, { maxBytes: 2002 })).toHaveLength(2000);
+  });
+  it("refuses at connect time a name that resolves to a refused address, and says when a name does not resolve", async () => {
+    const port = base.split(":")[2];
+    const toLoopback = { allowLoopback: false, allowPrivate: false, lookup: ((_h: string, _o: unknown, cb: (e: null, a: { address: string; family: number }[]) => void) => cb(null, [{ address: "127.0.0.1", family: 4 }])) as never };
+    await expect(guardedGetJson(`http://idp.example:${port}/ok`, toLoopback)).rejects.toThrow(/idp\.example resolves to 127\.0\.0\.1 is a loopback address/);
+    const missing = (code: string) => ({ allowLoopback: true, allowPrivate: false, lookup: ((_h: string, _o: unknown, cb: (e: NodeJS.ErrnoException) => void) => cb(Object.assign(new Error(code), { code }))) as never });
+    await expect(guardedGetJson(`http://idp.example:${port}/ok`, missing("ENOTFOUND"))).rejects.toThrow(/^idp\.example not found$/);
+    await expect(guardedGetJson(`http://idp.example:${port}/ok`, missing("EAI_AGAIN"))).rejects.toThrow(new RegExp(`^idp\\.example:${port}: EAI_AGAIN$`));
+  });
+  it("says when the answer breaks off", async () => {
+    await expect(guardedGetJson(`${base}/cut`, LOOPBACK)).rejects.toThrow(/the answer broke off$/);
   });
   it("says when nothing listens", async () => {
     await expect(guardedGetJson("http://127.0.0.1:9/x", LOOPBACK)).rejects.toThrow("connection refused by 127.0.0.1:9");
