@@ -1,5 +1,5 @@
 "use client";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { AgentTokenView } from "@/lib/clusters/agent-tokens";
 import { shellJoin } from "@/lib/analysis/shell";
@@ -8,6 +8,7 @@ import { buttonClass, inputClass, issueFor, send } from "@/components/clusters/f
 import { CopyButton } from "@/components/ui/copy-button";
 import { ErrorState, Skeleton } from "@/components/ui/card";
 import { fetchJson } from "@/components/ui/table";
+import { useAction } from "@/components/ui/use-action";
 
 /** The commands that put the token in the agent's Secret, every word quoted for the shell. */
 const secretCommand = (appUrl: string, token: string) =>
@@ -18,22 +19,12 @@ const secretCommand = (appUrl: string, token: string) =>
 
 /** The cluster's agent tokens: create one (shown once), see when each was last used, revoke. */
 export function AgentTokens({ org, cluster, appUrl }: { org: string; cluster: string; appUrl: string }) {
-  const qc = useQueryClient();
   const api = `/api/v1/orgs/${encodeURIComponent(org)}/clusters/${encodeURIComponent(cluster)}/agent-tokens`;
   const key = ["agent-tokens", org, { cluster }] as const;
   const q = useQuery({ queryKey: key, queryFn: () => fetchJson<{ tokens: AgentTokenView[] }>(api) });
   const [name, setName] = useState("collector");
   const [created, setCreated] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const act = async (fn: () => Promise<unknown>) => {
-    setError(null);
-    try {
-      await fn();
-      await qc.invalidateQueries({ queryKey: key });
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const { run: act, error } = useAction(key);
   return (
     <div className="space-y-4 p-4 text-sm">
       <p className="text-zinc-500">The in-cluster agent pushes OOMKills within seconds with one of these tokens. Each token writes into this cluster only.</p>

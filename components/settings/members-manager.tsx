@@ -1,5 +1,5 @@
 "use client";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Member, PendingInvite } from "@/lib/orgs/members";
 import type { Role } from "@/lib/auth/roles";
@@ -8,32 +8,23 @@ import { buttonClass, inputClass, issueFor, send } from "@/components/clusters/f
 import { CopyButton } from "@/components/ui/copy-button";
 import { ErrorState, Skeleton } from "@/components/ui/card";
 import { fetchJson } from "@/components/ui/table";
+import { useAction } from "@/components/ui/use-action";
 
 const ROLE_ORDER: Role[] = ["viewer", "member", "admin", "owner"];
 
 /** Members with their roles (change, remove), pending invitations (revoke) and the invite form. */
 export function MembersManager({ org, myRole, myUserId }: { org: string; myRole: Role; myUserId: string }) {
-  const qc = useQueryClient();
   const api = `/api/v1/orgs/${encodeURIComponent(org)}`;
   const key = ["members", org] as const;
   const q = useQuery({ queryKey: key, queryFn: () => fetchJson<{ members: Member[]; invites: PendingInvite[] }>(`${api}/members`) });
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("member");
   const [invited, setInvited] = useState<{ url: string; email: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { run: act, error } = useAction(key);
   // admins manage viewers and members; owners everything
   const assignable = myRole === "owner" ? ROLE_ORDER : ROLE_ORDER.slice(0, 2);
   const mayManage = (r: Role) => myRole === "owner" || (myRole === "admin" && (r === "viewer" || r === "member"));
 
-  async function act(fn: () => Promise<unknown>) {
-    setError(null);
-    try {
-      await fn();
-      await qc.invalidateQueries({ queryKey: key });
-    } catch (e) {
-      setError(e);
-    }
-  }
 
   if (q.isPending) return <div className="space-y-2 p-4"><Skeleton className="h-6 w-full" /><Skeleton className="h-6 w-full" /><Skeleton className="h-6 w-2/3" /></div>;
   if (q.isError) return <ErrorState title="Could not load the members">{q.error.message}</ErrorState>;

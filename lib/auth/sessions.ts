@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { sessions, users } from "@/db/schema";
+import { isUuid } from "@/lib/http/ids";
 
 export const SESSION_SECONDS = 8 * 3600;
 
@@ -16,7 +17,7 @@ export async function createSession(db: Db, s: { userId: string; method: string;
 
 /** The user of a session that is neither revoked nor expired, or null: checked on every request. */
 export async function getLiveSessionUser(db: Db, q: { sessionId: string; now: Date }): Promise<{ id: string; email: string; name: string } | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(q.sessionId)) return null;
+  if (!isUuid(q.sessionId)) return null;
   const [row] = await db
     .select({ id: users.id, email: users.email, name: users.name })
     .from(sessions)
@@ -28,7 +29,7 @@ export async function getLiveSessionUser(db: Db, q: { sessionId: string; now: Da
 
 /** Ends one session (sign-out). */
 export async function revokeSession(db: Db, q: { sessionId: string; now: Date }) {
-  if (!/^[0-9a-f-]{36}$/i.test(q.sessionId)) return;
+  if (!isUuid(q.sessionId)) return;
   await db.update(sessions).set({ revokedAt: q.now }).where(and(eq(sessions.id, q.sessionId), isNull(sessions.revokedAt)));
 }
 

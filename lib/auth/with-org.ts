@@ -3,7 +3,7 @@ import type { NextRequest } from "next/server";
 import { getDb } from "@/db/client";
 import type { Db } from "@/db/connect";
 import { clientIp } from "@/lib/http/client-ip";
-import { crossSiteRefusal } from "@/lib/http/csrf";
+import { mutationRefusal } from "@/lib/http/csrf";
 import type { AuditActor } from "@/lib/orgs/audit";
 import { errorResponse, responseForError } from "@/lib/http/errors";
 import { getOrgMembership, type OrgMembership } from "@/lib/queries/organizations";
@@ -23,7 +23,6 @@ export interface OrgContext<P extends Params> {
   actor: AuditActor;
 }
 
-const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
 /**
  * Wraps an org-scoped route handler: signed in (401), a member of the org (404, never 403, so a
@@ -37,11 +36,8 @@ export function withOrg<P extends Params = Params>(
 ) {
   return async (req: NextRequest, route: { params: Promise<P & { org: string }> }): Promise<Response> => {
     try {
-      const crossSite = crossSiteRefusal(req);
-      if (crossSite) return errorResponse(403, crossSite);
-      if (BODY_METHODS.has(req.method.toUpperCase()) && !/^application\/json\s*(;|$)/i.test(req.headers.get("content-type") ?? "")) {
-        return errorResponse(403, "state-changing requests must send Content-Type: application/json");
-      }
+      const refusal = mutationRefusal(req);
+      if (refusal) return errorResponse(403, refusal);
       const user = await getSessionUser();
       if (!user) return errorResponse(401, "sign in required");
       const params = await route.params;

@@ -3,7 +3,7 @@ import type { NextRequest } from "next/server";
 import { getDb } from "@/db/client";
 import type { Db } from "@/db/connect";
 import { clientIp } from "@/lib/http/client-ip";
-import { crossSiteRefusal } from "@/lib/http/csrf";
+import { mutationRefusal } from "@/lib/http/csrf";
 import { errorResponse, responseForError } from "@/lib/http/errors";
 import { consumeRateLimit, type RateLimitKind } from "@/lib/security/rate-limit";
 import { getSessionUser, type SessionUser } from "./session";
@@ -28,11 +28,8 @@ export function withPublic<P extends Record<string, string> = Record<string, str
 ) {
   return async (req: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
     try {
-      const crossSite = crossSiteRefusal(req);
-      if (crossSite) return errorResponse(403, crossSite);
-      if (["POST", "PUT", "PATCH"].includes(req.method.toUpperCase()) && !/^application\/json\s*(;|$)/i.test(req.headers.get("content-type") ?? "")) {
-        return errorResponse(403, "state-changing requests must send Content-Type: application/json");
-      }
+      const refusal = mutationRefusal(req);
+      if (refusal) return errorResponse(403, refusal);
       const db = getDb();
       const ip = clientIp(req.headers);
       await consumeRateLimit(db.$client, opts.rateLimit, ip ?? "unknown");

@@ -2,6 +2,7 @@ import { ZodError } from "zod";
 import type { Db } from "@/db/connect";
 import { ConflictError } from "@/lib/clusters/errors";
 import { createOrganization, newSetupLink } from "@/lib/orgs/organizations";
+import { configuredPublicUrl } from "@/lib/http/public-url";
 import { orgSlugSchema } from "@/lib/schemas/orgs";
 
 /** A command line that cannot run: printed as `error: …`, exit 2. */
@@ -28,16 +29,12 @@ export function parseFlags(args: string[], allowed: string[]): Record<string, st
   return out;
 }
 
-/** The app's public URL, where the links printed by this command must point. */
+/** The app's public URL, where the links printed by this command must point: NEXTAUTH_URL, else the local port. */
 export function publicUrl(env: Record<string, string | undefined> = process.env): string {
-  const raw = env.NEXTAUTH_URL ?? `http://127.0.0.1:${env.PORT ?? 3000}`;
-  try {
-    const u = new URL(raw);
-    if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error();
-    return u.origin + u.pathname.replace(/\/+$/, "");
-  } catch {
-    throw new OrgUsageError(`NEXTAUTH_URL is not an http(s) URL: ${JSON.stringify(raw)}`);
-  }
+  if (env.NEXTAUTH_URL === undefined) return `http://127.0.0.1:${env.PORT ?? 3000}`;
+  const url = configuredPublicUrl(env);
+  if (!url) throw new OrgUsageError(`NEXTAUTH_URL is not an http(s) URL: ${JSON.stringify(env.NEXTAUTH_URL)}`);
+  return url;
 }
 
 const zodMessage = (e: ZodError) => e.issues.map((i) => `--${String(i.path[0] ?? "")}: ${i.message}`).join("; ");

@@ -6,6 +6,7 @@ import { agentTokens, clusters } from "@/db/schema";
 import { NotFoundError } from "@/lib/http/errors";
 import { writeAudit, type AuditActor } from "@/lib/orgs/audit";
 import { hashToken, newToken } from "@/lib/security/tokens";
+import { isUuid } from "@/lib/http/ids";
 
 export const createAgentTokenSchema = z.object({ name: z.string().trim().min(1, "a name, e.g. the agent's namespace or cluster").max(60) });
 
@@ -19,7 +20,6 @@ export interface AgentTokenView {
 }
 
 const PREFIX = "hra_";
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 async function clusterId(db: Db, orgId: string, slug: string): Promise<string> {
   const [c] = await db.select({ id: clusters.id }).from(clusters).where(and(eq(clusters.orgId, orgId), eq(clusters.slug, slug)));

@@ -19,3 +19,20 @@ export function crossSiteRefusal(req: { method: string; headers: Headers; url: s
   }
   return originHost === host ? null : `cross-site request refused (Origin: ${origin.slice(0, 100)})`;
 }
+
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
+
+/** Whether a request declares a JSON body (`Content-Type: application/json`, with or without parameters). */
+export const isJsonRequest = (headers: Headers) => /^application\/json\s*(;|$)/i.test(headers.get("content-type") ?? "");
+
+/**
+ * Why a cookie-authenticated request must be refused before it runs (answered 403), or null: a
+ * cross-site request, or a state-changing one whose body is not declared JSON (a cross-site form
+ * can send text/plain without a preflight).
+ */
+export function mutationRefusal(req: { method: string; headers: Headers; url: string }): string | null {
+  const crossSite = crossSiteRefusal(req);
+  if (crossSite) return crossSite;
+  if (BODY_METHODS.has(req.method.toUpperCase()) && !isJsonRequest(req.headers)) return "state-changing requests must send Content-Type: application/json";
+  return null;
+}

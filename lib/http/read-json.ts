@@ -39,7 +39,11 @@ export async function readJson(req: Request, maxBytes = MAX_JSON_BYTES): Promise
   } catch {
     throw new BodyError(400, "request body is not valid UTF-8");
   }
-  // a NUL cannot be stored in Postgres text and has no business in any field
+  return parseJsonText(text);
+}
+
+/** JSON text parsed, refusing a NUL anywhere (Postgres text cannot hold one, no field needs one): a 400 BodyError otherwise. */
+export function parseJsonText(text: string): unknown {
   if (text.includes("\u0000") || text.includes("\\u0000")) throw new BodyError(400, "request body contains a NUL character");
   try {
     return JSON.parse(text);

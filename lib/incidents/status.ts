@@ -6,10 +6,10 @@ import { incidents } from "@/db/schema";
 import { ConflictError } from "@/lib/clusters/errors";
 import { NotFoundError } from "@/lib/http/errors";
 import { writeAudit, type AuditActor } from "@/lib/orgs/audit";
+import { isUuid } from "@/lib/http/ids";
 
 export const setIncidentStatusSchema = z.object({ status: z.enum(["open", "acknowledged", "resolved"]) });
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 /**
  * Acknowledges, resolves or reopens an incident of this organization, audited. A resolved incident

@@ -8,6 +8,7 @@ import { ForbiddenError, NotFoundError } from "@/lib/http/errors";
 import { changeRoleSchema, inviteSchema } from "@/lib/schemas/orgs";
 import { hashToken, newToken } from "@/lib/security/tokens";
 import { writeAudit, type AuditActor } from "./audit";
+import { isUuid } from "@/lib/http/ids";
 
 export const INVITE_SECONDS = 7 * 86_400;
 
@@ -115,7 +116,7 @@ export async function createInvite(db: Db, q: { orgId: string; actorRole: Role; 
 
 /** Revokes a pending invitation of this organization. */
 export async function revokeInvite(db: Db, q: { orgId: string; actor: AuditActor; inviteId: string; now: Date }) {
-  if (!/^[0-9a-f-]{36}$/i.test(q.inviteId)) throw new NotFoundError("invitation");
+  if (!isUuid(q.inviteId)) throw new NotFoundError("invitation");
   await db.transaction(async (tx) => {
     const [row] = await tx
       .update(invites)

@@ -11,8 +11,8 @@ import { createShareSchema, SHARE_EXPIRIES } from "@/lib/schemas/orgs";
 import { CHART_WINDOWS } from "@/lib/schemas/lists";
 import { hashToken, isTokenShaped, newToken } from "@/lib/security/tokens";
 import { buildSnapshot, type ShareSnapshot } from "./snapshot";
+import { isUuid } from "@/lib/http/ids";
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 export interface ShareLinkView {
   id: string;

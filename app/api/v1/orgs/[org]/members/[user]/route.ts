@@ -2,8 +2,8 @@ import { withOrg } from "@/lib/auth/with-org";
 import { NotFoundError } from "@/lib/http/errors";
 import { readJson } from "@/lib/http/read-json";
 import { changeMemberRole, removeMember } from "@/lib/orgs/members";
+import { isUuid } from "@/lib/http/ids";
 
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 
 // PATCH /api/v1/orgs/[org]/members/[user] — change a member's role (admin; admins and owners only by an owner)
 export const PATCH = withOrg<{ user: string }>({ role: "admin" }, async ({ req, db, org, actor, params }) => {
