@@ -92,6 +92,9 @@ test("bad batches get a 4xx that says what is wrong, and nothing is stored", asy
   }
   expect((await push(request, token, "{not json", {}, false)).status()).toBe(400);
   expect((await request.post("/api/v1/ingest", { headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-encoding": "gzip" }, data: "not gzip" })).status()).toBe(400);
+  // a gzip bomb (40 MB of zeros in a few kilobytes) is refused once it passes the decompressed cap
+  const bomb = await request.post("/api/v1/ingest", { headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-encoding": "gzip" }, data: gzipSync(Buffer.alloc(40 * 1024 * 1024, 0x20)) });
+  expect(bomb.status()).toBe(413);
   expect((await push(request, "hra_" + "x".repeat(43), { terminations: [] })).status()).toBe(401);
   expect((await request.post("/api/v1/ingest", { headers: { "content-type": "application/json" }, data: {} })).status()).toBe(401);
   // a session cookie is not an agent token
