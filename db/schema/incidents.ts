@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { organizations } from "./orgs";
+import { organizations, users } from "./orgs";
 import { clusters, workloads } from "./inventory";
 
 export const incidentStatusEnum = pgEnum("incident_status", ["open", "acknowledged", "resolved"]);
@@ -53,11 +53,41 @@ export const incidents = pgTable(
     analyzedAt: timestamp("analyzed_at", { withTimezone: true }),
     acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }),
     resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    /** how it ended: "manual" (someone resolved it) or "fix_verified" (7 days without an OOMKill after a limit/heap change) */
+    resolution: text("resolution"),
+    /** the analysis at the first kill (analysis holds the latest) */
+    firstAnalysis: jsonb("first_analysis"),
+    assigneeUserId: uuid("assignee_user_id").references(() => users.id, { onDelete: "set null" }),
+    /** notifications and the open list quiet until then */
+    snoozedUntil: timestamp("snoozed_until", { withTimezone: true }),
+    /** the container's memory spec when the incident opened: { requestBytes, limitBytes, heap } */
+    specAtOpen: jsonb("spec_at_open"),
+    /** when a limit/request/heap change was first seen after the incident opened, and the spec after it */
+    fixAppliedAt: timestamp("fix_applied_at", { withTimezone: true }),
+    specAfterFix: jsonb("spec_after_fix"),
+    /** the previous incident of the same container, when this one repeats it */
+    previousIncidentId: uuid("previous_incident_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     // at most one unresolved incident per workload container
     uniqueIndex("incidents_one_open_uq").on(t.workloadId, t.containerName).where(sql`status <> 'resolved'`),
     index("incidents_org_status_idx").on(t.orgId, t.status, t.lastSeenAt),
+    index("incidents_cluster_idx").on(t.clusterId, t.status),
+    index("incidents_assignee_idx").on(t.assigneeUserId),
   ],
+);
+
+/** Notes people leave on an incident (shown on its timeline). */
+export const incidentNotes = pgTable(
+  "incident_notes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    incidentId: uuid("incident_id").notNull().references(() => incidents.id, { onDelete: "cascade" }),
+    authorUserId: uuid("author_user_id").references(() => users.id, { onDelete: "set null" }),
+    body: text("body").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("incident_notes_incident_idx").on(t.incidentId, t.createdAt)],
 );

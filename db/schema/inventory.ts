@@ -35,6 +35,14 @@ export const clusters = pgTable(
     /** why the last sync from Prometheus failed (null when it worked), shown on the cluster's pages */
     lastSyncError: text("last_sync_error"),
     settingsUpdatedAt: timestamp("settings_updated_at", { withTimezone: true }),
+    /** direct mode: the API server, its CA, and the sealed credential (a kubeconfig or a service-account token) */
+    kubeServerUrl: text("kube_server_url"),
+    kubeCaPem: text("kube_ca_pem"),
+    kubeCredentialEnc: text("kube_credential_enc"),
+    kubeSkipVerify: boolean("kube_skip_verify").notNull().default(false),
+    /** the last read of the Kubernetes API (agent snapshot or direct sync) and why it failed */
+    kubeSyncAt: timestamp("kube_sync_at", { withTimezone: true }),
+    kubeSyncError: text("kube_sync_error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("clusters_org_slug_uq").on(t.orgId, t.slug)],
@@ -72,6 +80,10 @@ export const containers = pgTable(
     env: jsonb("env").$type<Record<string, string>>(),
     requestBytes: bigint("request_bytes", { mode: "number" }),
     limitBytes: bigint("limit_bytes", { mode: "number" }),
+    /** main, init or sidecar (native sidecar: an init container with restartPolicy Always) */
+    kind: text("kind").notNull().default("main"),
+    /** emptyDir volumes with medium Memory this container mounts: their files count against its limit */
+    memoryVolumes: jsonb("memory_volumes").$type<{ name: string; sizeLimitBytes: number | null; mountPath: string }[]>(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("containers_workload_name_uq").on(t.workloadId, t.name), index("containers_org_idx").on(t.orgId)],
@@ -93,4 +105,21 @@ export const pods = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("pods_cluster_uid_uq").on(t.clusterId, t.uid), index("pods_workload_idx").on(t.workloadId)],
+);
+
+/** The cluster's nodes as the Kubernetes API shows them (agent snapshot or direct read). */
+export const nodes = pgTable(
+  "nodes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    clusterId: uuid("cluster_id").notNull().references(() => clusters.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    allocatableMemoryBytes: bigint("allocatable_memory_bytes", { mode: "number" }),
+    capacityMemoryBytes: bigint("capacity_memory_bytes", { mode: "number" }),
+    memoryPressure: boolean("memory_pressure").notNull().default(false),
+    instanceType: text("instance_type"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("nodes_cluster_name_uq").on(t.clusterId, t.name)],
 );
