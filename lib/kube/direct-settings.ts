@@ -132,7 +132,7 @@ export function storedConnection(row: ClusterRow, key: Buffer | null): { connect
   }
 }
 
-/** The connection the form describes: a kubeconfig's, or the typed URL and token (an empty token keeps the stored one). */
+/** The connection the form describes: a kubeconfig's, or the typed URL and token (an empty token or CA keeps the stored one). */
 export function effectiveConnection(row: ClusterRow, input: KubeSettingsInput, key: Buffer | null): KubeConnection {
   if (input.kind === "kubeconfig") return connectionFromKubeconfig(input.kubeconfig, input.context);
   let credential: KubeCredential;
@@ -142,7 +142,7 @@ export function effectiveConnection(row: ClusterRow, input: KubeSettingsInput, k
     if (prev?.kind !== "token") throw new SettingsError("token", "the service-account token is required");
     credential = prev;
   }
-  return { serverUrl: input.serverUrl.replace(/\/+$/, ""), caPem: input.caPem || null, skipVerify: input.skipVerify, credential };
+  return { serverUrl: input.serverUrl.replace(/\/+$/, ""), caPem: input.caPem || row.kubeCaPem || null, skipVerify: input.skipVerify, credential };
 }
 
 /** The columns that store a connection (the credential sealed, bound to this cluster). */

@@ -10,6 +10,8 @@ import { clusterHref } from "@/lib/links";
 import { Card, EmptyState, ErrorState } from "@/components/ui/card";
 import { PrometheusSettingsForm } from "@/components/clusters/prometheus-settings-form";
 import { AgentTokens } from "@/components/clusters/agent-tokens";
+import { KubeSettingsForm } from "@/components/clusters/kube-settings-form";
+import { getKubeSettings } from "@/lib/kube/direct-manage";
 import { publicUrlFromEnv } from "@/lib/http/public-url";
 
 type Params = { org: string; cluster: string };
@@ -22,7 +24,7 @@ export default async function ClusterSettingsPage({ params }: { params: Promise<
   const p = await params;
   const { org } = await requireOrg(p.org);
   const slug = decodeURIComponent(p.cluster);
-  const view = await getSettings(getDb(), { orgId: org.id, slug });
+  const [view, kube] = await Promise.all([getSettings(getDb(), { orgId: org.id, slug }), getKubeSettings(getDb(), { orgId: org.id, slug })]);
   const now = new Date().getTime();
   if (!view) notFound();
   return (
@@ -45,6 +47,14 @@ export default async function ClusterSettingsPage({ params }: { params: Promise<
       ) : (
         <ErrorState title="Admins change settings">Ask an owner or admin of {org.name}.</ErrorState>
       )}
+      {hasRole(org.role, "admin") && kube && view.metricsKind !== "demo" ? (
+        <Card title="Kubernetes API (direct)">
+          {kube.lastSyncError ? <div className="px-4 pt-4"><ErrorState title="The last read of the API server failed">{kube.lastSyncError}</ErrorState></div> : null}
+          {kube.unreadable ? <div className="px-4 pt-4"><ErrorState title="The stored credential cannot be read">It was encrypted with another HEADROOM_SECRET_KEY. Enter it again and save.</ErrorState></div> : null}
+          {kube.lastSyncAt ? <p className="px-4 pt-4 text-sm text-zinc-500">Last read {formatAgo(kube.lastSyncAt, now)}.</p> : null}
+          <KubeSettingsForm org={p.org} cluster={slug} initial={kube} />
+        </Card>
+      ) : null}
       {hasRole(org.role, "admin") ? (
         <Card title="In-cluster agent"><AgentTokens org={p.org} cluster={slug} appUrl={publicUrlFromEnv() || "https://headroom.example.com"} /></Card>
       ) : null}
