@@ -75,6 +75,11 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
     signedOut: "401",
   },
   "app/api/v1/orgs/[org]/clusters/[cluster]/settings/test/route.ts": { crossOrg: () => [{ method: "POST", url: "/api/v1/orgs/globex/clusters/globex-prod/settings/test", data: {} }], signedOut: "401" },
+  "app/api/v1/orgs/[org]/clusters/[cluster]/kubernetes/route.ts": {
+    crossOrg: () => [get("/api/v1/orgs/acme/clusters/globex-prod/kubernetes"), { method: "PUT", url: "/api/v1/orgs/acme/clusters/globex-prod/kubernetes", data: { kind: "token", serverUrl: "https://k8s.example.com", token: "t" } }, { method: "DELETE", url: "/api/v1/orgs/globex/clusters/globex-prod/kubernetes" }],
+    signedOut: "401",
+  },
+  "app/api/v1/orgs/[org]/clusters/[cluster]/kubernetes/test/route.ts": { crossOrg: () => [{ method: "POST", url: "/api/v1/orgs/globex/clusters/globex-prod/kubernetes/test", data: {} }, { method: "POST", url: "/api/v1/orgs/acme/clusters/globex-prod/kubernetes/test", data: { kind: "token", serverUrl: "https://k8s.example.com", token: "t" } }], signedOut: "401" },
   "app/api/v1/orgs/[org]/clusters/[cluster]/sync/route.ts": { crossOrg: () => [{ method: "POST", url: "/api/v1/orgs/acme/clusters/globex-prod/sync", data: {} }], signedOut: "401" },
   "app/api/v1/orgs/[org]/incidents/[incident]/route.ts": { crossOrg: () => [{ method: "PATCH", url: `/api/v1/orgs/acme/incidents/${g.incident}`, data: { status: "acknowledged" } }], signedOut: "401" },
   "app/api/v1/orgs/[org]/incidents/[incident]/share-links/route.ts": {
