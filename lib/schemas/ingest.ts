@@ -1,12 +1,19 @@
 import { z } from "zod";
 import { isDnsLabel, isDnsSubdomain } from "@/lib/analysis/names";
+import { SNAPSHOT_WORKLOAD_KINDS } from "@/lib/kube/snapshot";
 import { TERMINATION_REASONS } from "@/lib/kube/terminations";
 
 const label = z.string().refine(isDnsLabel, "a Kubernetes name (lower-case letters, digits and '-', at most 63)");
 const objectName = z.string().refine(isDnsSubdomain, "a Kubernetes object name (lower-case letters, digits, '-' and '.', at most 253)");
 
-export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod"] as const;
+export const WORKLOAD_KINDS = SNAPSHOT_WORKLOAD_KINDS;
 export const MAX_BATCH_TERMINATIONS = 5_000;
+/** the most a snapshot may carry in one batch: a larger cluster's complete snapshot does not fit and is refused (400) */
+export const MAX_SNAPSHOT_WORKLOADS = 20_000;
+export const MAX_SNAPSHOT_PODS = 50_000;
+export const MAX_SNAPSHOT_NODES = 10_000;
+export const MAX_WORKLOAD_CONTAINERS = 64;
+const MAX_ARG_CHARS = 8_192;
 
 /** One termination as the agent reports it (lib/kube/terminations plus the pod's owning workload). */
 export const ingestTerminationSchema = z.object({
@@ -27,9 +34,67 @@ export const ingestTerminationSchema = z.object({
 });
 export type IngestTermination = z.infer<typeof ingestTerminationSchema>;
 
+const bytes = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).nullable();
+const strings = (what: string) => z.array(z.string().max(MAX_ARG_CHARS, `each ${what} item is at most ${MAX_ARG_CHARS} characters`)).max(256, `at most 256 ${what} items`).nullable();
+
+/** A workload container's spec as the API shows it (lib/kube/snapshot SnapshotContainer). */
+export const snapshotContainerSchema = z.object({
+  name: label,
+  kind: z.enum(["main", "init", "sidecar"]),
+  image: z.string().max(1024).nullable(),
+  command: strings("command"),
+  args: strings("args"),
+  env: z
+    .record(z.string().min(1).max(256), z.string().max(MAX_ARG_CHARS, `each env value is at most ${MAX_ARG_CHARS} characters`))
+    .refine((e) => Object.keys(e).length <= 512, "at most 512 env variables")
+    .nullable(),
+  requestBytes: bytes,
+  limitBytes: bytes,
+  memoryVolumes: z.array(z.object({ name: label, sizeLimitBytes: bytes, mountPath: z.string().min(1).max(4096) })).max(64).default([]),
+});
+
+export const snapshotWorkloadSchema = z.object({
+  kind: z.enum(WORKLOAD_KINDS),
+  namespace: label,
+  name: objectName,
+  replicas: z.number().int().min(0).max(1_000_000),
+  containers: z.array(snapshotContainerSchema).max(MAX_WORKLOAD_CONTAINERS, `at most ${MAX_WORKLOAD_CONTAINERS} containers per workload`),
+});
+
+export const snapshotPodSchema = z.object({
+  uid: z.string().min(1).max(64),
+  namespace: label,
+  name: objectName,
+  workloadKind: z.enum(WORKLOAD_KINDS),
+  workloadName: objectName,
+  node: objectName.nullable(),
+  phase: z.string().min(1).max(32),
+  startedAt: z.iso.datetime({ offset: true }).nullable(),
+});
+
+export const snapshotNodeSchema = z.object({
+  name: objectName,
+  allocatableMemoryBytes: bytes,
+  capacityMemoryBytes: bytes,
+  memoryPressure: z.boolean(),
+  instanceType: z.string().max(256).nullable(),
+});
+
+/** The inventory (lib/kube/snapshot InventorySnapshot): complete after a relist, or the changes since the last one. */
+export const inventorySnapshotSchema = z.object({
+  complete: z.boolean(),
+  namespaces: z.array(label).max(10_000).nullable().default(null),
+  workloads: z.array(snapshotWorkloadSchema).max(MAX_SNAPSHOT_WORKLOADS, `at most ${MAX_SNAPSHOT_WORKLOADS} workloads in one snapshot`).default([]),
+  pods: z.array(snapshotPodSchema).max(MAX_SNAPSHOT_PODS, `at most ${MAX_SNAPSHOT_PODS} pods in one snapshot`).default([]),
+  nodes: z.array(snapshotNodeSchema).max(MAX_SNAPSHOT_NODES, `at most ${MAX_SNAPSHOT_NODES} nodes in one snapshot`).default([]),
+  removedPods: z.array(z.string().min(1).max(64)).max(MAX_SNAPSHOT_PODS).default([]),
+});
+export type IngestSnapshot = z.infer<typeof inventorySnapshotSchema>;
+
 /** A batch the agent pushes to POST /api/v1/ingest. The agent, the route and the tests import it. */
 export const ingestBatchSchema = z.object({
   agent: z.object({ version: z.string().max(40), memoryBytes: z.number().int().nonnegative().optional() }).optional(),
   terminations: z.array(ingestTerminationSchema).max(MAX_BATCH_TERMINATIONS).default([]),
+  snapshot: inventorySnapshotSchema.optional(),
 });
 export type IngestBatch = z.infer<typeof ingestBatchSchema>;

@@ -1,8 +1,6 @@
-import type { WORKLOAD_KINDS } from "@/lib/schemas/ingest";
+import { directOwner, workloadAbove, type PodObject, type WorkloadRef } from "@/lib/kube/snapshot";
 
-type Kind = (typeof WORKLOAD_KINDS)[number];
-interface OwnerRef { kind?: string; name?: string; controller?: boolean }
-interface Owned { metadata?: { ownerReferences?: OwnerRef[] } }
+interface Owned { metadata?: { ownerReferences?: { kind?: string; name?: string; controller?: boolean }[] } }
 
 /** Reads a ReplicaSet or Job by namespace and name (the agent's API client; tests give their own). */
 export interface OwnerReader {
@@ -10,36 +8,42 @@ export interface OwnerReader {
   job(namespace: string, name: string): Promise<Owned | null>;
 }
 
-const controllerOf = (o: Owned | null | undefined) => o?.metadata?.ownerReferences?.find((r) => r.controller) ?? o?.metadata?.ownerReferences?.[0];
-
 /**
- * The workload a pod belongs to: Pod → ReplicaSet → Deployment, Pod → Job → CronJob, StatefulSet and
- * DaemonSet directly, a bare pod as itself. Intermediate owners are read once and cached.
+ * The workload a pod belongs to (lib/kube/snapshot's rules: Pod → ReplicaSet → Deployment, Pod → Job →
+ * CronJob, StatefulSet and DaemonSet directly, a bare pod as itself), reading intermediate owners from
+ * the API once each. The last inventory list primes the cache, so most pods need no read.
  */
 export class OwnerResolver {
-  private cache = new Map<string, { kind: Kind; name: string }>();
+  private cache = new Map<string, WorkloadRef>();
   constructor(private readonly reader: OwnerReader) {}
 
-  async workloadOf(pod: Owned & { metadata?: { name?: string; namespace?: string } }): Promise<{ kind: Kind; name: string }> {
+  /** Records what the lists say an intermediate owner (a ReplicaSet or a Job) belongs to. */
+  prime(namespace: string, intermediate: WorkloadRef, owner: Owned) {
+    if (this.cache.size > 50_000) this.cache.clear();
+    this.cache.set(`${namespace}/${intermediate.kind}/${intermediate.name}`, workloadAbove(intermediate, owner));
+  }
+
+  /** Whether the pod's owner is known without reading the API (a new ReplicaSet means a rollout: time to list again). */
+  isKnown(pod: PodObject): boolean {
+    const d = directOwner(pod);
+    return !d.intermediate || this.cache.has(`${pod.metadata?.namespace ?? "default"}/${d.ref.kind}/${d.ref.name}`);
+  }
+
+  async workloadOf(pod: PodObject): Promise<WorkloadRef> {
     const ns = pod.metadata?.namespace ?? "default";
-    const owner = controllerOf(pod);
-    if (!owner?.kind || !owner.name) return { kind: "Pod", name: pod.metadata?.name ?? "unknown" };
-    if (owner.kind === "StatefulSet" || owner.kind === "DaemonSet") return { kind: owner.kind, name: owner.name };
-    if (owner.kind !== "ReplicaSet" && owner.kind !== "Job") return { kind: "Pod", name: pod.metadata?.name ?? "unknown" };
-    const key = `${ns}/${owner.kind}/${owner.name}`;
+    const direct = directOwner(pod);
+    if (!direct.intermediate) return direct.ref;
+    const key = `${ns}/${direct.ref.kind}/${direct.ref.name}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
-    let parent: OwnerRef | undefined;
+    let owner: Owned | null;
     try {
-      parent = controllerOf(owner.kind === "ReplicaSet" ? await this.reader.replicaSet(ns, owner.name) : await this.reader.job(ns, owner.name));
+      owner = direct.ref.kind === "ReplicaSet" ? await this.reader.replicaSet(ns, direct.ref.name) : await this.reader.job(ns, direct.ref.name);
     } catch {
       // the owner is gone or unreadable: the intermediate owner stands for the workload (not cached, read again next time)
-      return { kind: owner.kind, name: owner.name };
+      return direct.ref;
     }
-    const resolved: { kind: Kind; name: string } =
-      owner.kind === "ReplicaSet" && parent?.kind === "Deployment" && parent.name ? { kind: "Deployment", name: parent.name }
-      : owner.kind === "Job" && parent?.kind === "CronJob" && parent.name ? { kind: "CronJob", name: parent.name }
-      : { kind: owner.kind, name: owner.name };
+    const resolved = workloadAbove(direct.ref, owner);
     if (this.cache.size > 50_000) this.cache.clear();
     this.cache.set(key, resolved);
     return resolved;
