@@ -3,6 +3,7 @@ import type { Db } from "@/db/connect";
 import { clusters, containers, oomEvents, pods, workloads } from "@/db/schema";
 import { AnalysisError } from "@/lib/analysis";
 import { analyzeDiscovered, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS } from "@/lib/incidents/analyze";
+import { verifyFixes } from "@/lib/incidents/fix-verify";
 import { coverageProblem, TERMINATION_STEP, type PrometheusSource } from "@/lib/metrics/prometheus-source";
 import { stableUuid } from "@/lib/scenarios/random";
 import { syncIncidents } from "./store";
@@ -101,6 +102,8 @@ export async function syncClusterFromPrometheus(
     const problems = [coverageProblem(history, q.source.labels), skippedSentence(skipped), refused.length ? `no verdict for ${refused.length} container${refused.length === 1 ? "" : "s"}: ${refused.slice(0, 3).join("; ")}` : null].filter(Boolean);
     await tx.update(clusters).set({ lastSyncAt: at, lastSyncError: problems.length ? problems.join("; ") : null }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
   });
+  // the specs just read may carry a fix for an incident of this cluster, or prove one
+  await verifyFixes(db, { now: at, orgId: q.orgId, clusterId: q.clusterId });
   return result;
 }
 
