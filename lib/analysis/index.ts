@@ -15,6 +15,7 @@ export { AnalysisError } from "./errors";
 export { formatQuantity, roundUpClean } from "./quantity";
 export { invalidName, isDnsLabel, isDnsSubdomain } from "./names";
 export { shellJoin, shellQuote } from "./shell";
+export { costDelta, effectiveRequestBytes, requestCost } from "./recommend";
 
 const HOUR = 3600;
 const MIN_SAMPLES = 12;

@@ -115,12 +115,31 @@ export function planSizing(c: ContainerInput, stats: Summary, q: { oomKilled: bo
 /** The recommended request and limit alone (see planSizing). */
 export const recommend = (c: ContainerInput, stats: Summary, oomKilled: boolean, leak = false): Recommendation => planSizing(c, stats, { oomKilled, leak }).rec;
 
+type Pricing = { currency?: string | null; perGiBMonth?: number | null } | null | undefined;
+
+/** Effective memory request: Kubernetes defaults a missing request to the limit (0 with neither). */
+export const effectiveRequestBytes = (c: ContainerInput) => c.requestBytes ?? c.limitBytes ?? 0;
+
+const replicasOf = (c: ContainerInput) => Math.max(1, Math.round(c.workload?.replicas ?? 1));
+const cents = (v: number) => Math.round(v * 100) / 100;
+
+/** Monthly cost of `bytes` of memory request per replica and times the replicas, rounded to cents: the one cost rule. */
+function monthly(c: ContainerInput, bytes: number, pricing: { currency?: string | null; perGiBMonth: number }) {
+  const replicas = replicasOf(c);
+  const perReplica = (bytes / Gi) * pricing.perGiBMonth;
+  return { currency: pricing.currency ?? "USD", replicas, perReplica: cents(perReplica), total: cents(perReplica * replicas) };
+}
+
 /** Monthly cost change on the effective request (the request, or the limit where none is set). */
-export function costDelta(c: ContainerInput, rec: Recommendation, pricing: { currency?: string | null; perGiBMonth?: number | null } | null | undefined): AnalysisOutput["cost"] {
+export function costDelta(c: ContainerInput, rec: Pick<Recommendation, "requestBytes"> & Partial<Recommendation>, pricing: Pricing): AnalysisOutput["cost"] {
   if (!pricing || typeof pricing.perGiBMonth !== "number") return null;
-  const replicas = Math.max(1, Math.round(c.workload?.replicas ?? 1));
-  const current = c.requestBytes ?? c.limitBytes ?? 0;
-  const perReplica = ((rec.requestBytes - current) / Gi) * pricing.perGiBMonth;
-  const round = (v: number) => Math.round(v * 100) / 100;
-  return { currency: pricing.currency ?? "USD", replicas, monthlyDeltaPerReplica: round(perReplica), monthlyDeltaTotal: round(perReplica * replicas) };
+  const m = monthly(c, rec.requestBytes - effectiveRequestBytes(c), { currency: pricing.currency, perGiBMonth: pricing.perGiBMonth });
+  return { currency: m.currency, replicas: m.replicas, monthlyDeltaPerReplica: m.perReplica, monthlyDeltaTotal: m.total };
+}
+
+/** What the container's effective memory request costs a month today, per replica and in total (null without a price). */
+export function requestCost(c: ContainerInput, pricing: Pricing): { currency: string; replicas: number; monthlyPerReplica: number; monthlyTotal: number } | null {
+  if (!pricing || typeof pricing.perGiBMonth !== "number") return null;
+  const m = monthly(c, effectiveRequestBytes(c), { currency: pricing.currency, perGiBMonth: pricing.perGiBMonth });
+  return { currency: m.currency, replicas: m.replicas, monthlyPerReplica: m.perReplica, monthlyTotal: m.total };
 }
