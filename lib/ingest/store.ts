@@ -4,6 +4,7 @@ import { and, eq, gte, inArray } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { containers, ingestBatches, oomEvents, workloads } from "@/db/schema";
 import { syncIncidents } from "@/lib/inventory/store";
+import { storeSnapshot, type SnapshotResult } from "./inventory";
 import { ingestBatchSchema } from "@/lib/schemas/ingest";
 
 /** The same Idempotency-Key came back with another payload: answered 422, nothing stored. */
@@ -18,6 +19,8 @@ export interface IngestResult {
   incidentsOpened: number;
   /** true when this Idempotency-Key was seen before with the same payload: nothing was stored again */
   replayed?: boolean;
+  /** what the batch's inventory snapshot stored, when it carried one */
+  snapshot?: SnapshotResult;
 }
 
 const INCIDENT_WINDOW_SECONDS = 30 * 86_400;
@@ -39,6 +42,8 @@ export async function ingestBatch(db: Db, q: { orgId: string; clusterId: string;
   }
   const killsByContainer = new Map<string, { workloadId: string; container: string }>();
   const result = await db.transaction(async (tx) => {
+    // the inventory first: the kills below find their containers' specs in place
+    const snapshot = batch.snapshot ? await storeSnapshot(tx, { orgId: q.orgId, clusterId: q.clusterId, snapshot: batch.snapshot, now: q.now }) : undefined;
     // the workloads the batch names, upserted in one statement
     const wkey = (ns: string, kind: string, name: string) => `${ns}/${kind}/${name}`;
     const distinct = new Map(batch.terminations.map((t) => [wkey(t.namespace, t.workloadKind, t.workloadName), t]));
@@ -53,14 +58,14 @@ export async function ingestBatch(db: Db, q: { orgId: string; clusterId: string;
       for (const r of rows) workloadIds.set(wkey(r.namespace, r.kind, r.name), r.id);
     }
     // the containers the kills name, so their pages exist before any spec is known (pod-level events name none)
-    const named2 = new Map<string, { workloadId: string; name: string }>();
+    const named2 = new Map<string, { workloadId: string; name: string; kind: string }>();
     for (const t of batch.terminations) {
       const workloadId = workloadIds.get(wkey(t.namespace, t.workloadKind, t.workloadName))!;
-      if (t.container) named2.set(`${workloadId}|${t.container}`, { workloadId, name: t.container });
+      if (t.container) named2.set(`${workloadId}|${t.container}`, { workloadId, name: t.container, kind: t.containerKind });
     }
     const containerRows = [...named2.values()];
     for (let i = 0; i < containerRows.length; i += 1000) {
-      await tx.insert(containers).values(containerRows.slice(i, i + 1000).map((c) => ({ orgId: q.orgId, workloadId: c.workloadId, name: c.name }))).onConflictDoNothing();
+      await tx.insert(containers).values(containerRows.slice(i, i + 1000).map((c) => ({ orgId: q.orgId, workloadId: c.workloadId, name: c.name, kind: c.kind }))).onConflictDoNothing();
     }
     // the terminations in one statement per thousand; the unique occurrence index drops what is already stored
     let stored = 0;
@@ -78,7 +83,7 @@ export async function ingestBatch(db: Db, q: { orgId: string; clusterId: string;
       stored += rows.length;
       for (const r of rows) if (r.reason === "OOMKilled" && r.workloadId) killsByContainer.set(`${r.workloadId}|${r.container}`, { workloadId: r.workloadId, container: r.container });
     }
-    return { stored, duplicates: batch.terminations.length - stored };
+    return { stored, duplicates: batch.terminations.length - stored, ...(snapshot ? { snapshot } : {}) };
   });
   // each container that was OOMKilled: its incidents brought in line with all of its kills of the last 30 days (read in one query)
   let incidentsOpened = 0;

@@ -1,0 +1,153 @@
+import "server-only";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import type { Db } from "@/db/connect";
+import { clusters, containers, incidents, nodes, oomEvents, pods, workloads } from "@/db/schema";
+import type { IngestSnapshot } from "@/lib/schemas/ingest";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type Executor = Db | Tx;
+
+export interface SnapshotResult {
+  workloads: number;
+  containers: number;
+  pods: number;
+  nodes: number;
+  /** pods and nodes a complete snapshot no longer shows (or the changes say were deleted), removed */
+  podsRemoved: number;
+  nodesRemoved: number;
+}
+
+const CHUNK = 1000;
+const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
+const wkey = (namespace: string, kind: string, name: string) => `${namespace}/${kind}/${name}`;
+// an upsert writes a row only when something in it changed: a relist of an unchanged cluster writes nothing
+const changed = (table: string, cols: string[]) => sql.raw(cols.map((c) => `${table}.${c} is distinct from excluded.${c}`).join(" or "));
+const excluded = (cols: Record<string, string>) => Object.fromEntries(Object.entries(cols).map(([k, c]) => [k, sql.raw(`excluded.${c}`)]));
+
+/**
+ * Stores what the Kubernetes API shows of a cluster (an agent's snapshot or a direct read): workloads
+ * with replicas, their containers' specs (image, command, args, env, memory, kind, memory-backed
+ * volumes), pods under their workloads, nodes — each in statements of at most a thousand rows. A
+ * complete snapshot also removes the pods (in its namespaces) and nodes it no longer shows, and the
+ * containers and workloads gone from the API that have no kills or incidents (those are kept as
+ * history). Sets the cluster's kube_sync_at.
+ */
+export async function storeSnapshot(db: Executor, q: { orgId: string; clusterId: string; snapshot: IngestSnapshot; now: Date }): Promise<SnapshotResult> {
+  const { snapshot: s, now } = q;
+  const result: SnapshotResult = { workloads: 0, containers: 0, pods: 0, nodes: 0, podsRemoved: 0, nodesRemoved: 0 };
+  const ids = new Map<string, string>();
+
+  // workloads the snapshot describes: replicas from the API
+  for (const part of chunks(s.workloads)) {
+    const rows = await db
+      .insert(workloads)
+      .values(part.map((w) => ({ orgId: q.orgId, clusterId: q.clusterId, kind: w.kind, namespace: w.namespace, name: w.name, replicas: w.replicas, updatedAt: now })))
+      .onConflictDoUpdate({ target: [workloads.clusterId, workloads.namespace, workloads.kind, workloads.name], set: { replicas: sql.raw("excluded.replicas"), updatedAt: now } })
+      .returning({ id: workloads.id, namespace: workloads.namespace, kind: workloads.kind, name: workloads.name });
+    for (const r of rows) ids.set(wkey(r.namespace, r.kind, r.name), r.id);
+  }
+  result.workloads = s.workloads.length;
+  // workloads only named by a pod (a change whose workload came in an earlier snapshot): found or created, not altered
+  const named = new Map<string, { namespace: string; kind: string; name: string }>();
+  for (const p of s.pods) {
+    const k = wkey(p.namespace, p.workloadKind, p.workloadName);
+    if (!ids.has(k)) named.set(k, { namespace: p.namespace, kind: p.workloadKind, name: p.workloadName });
+  }
+  for (const part of chunks([...named.values()])) {
+    const rows = await db
+      .insert(workloads)
+      .values(part.map((w) => ({ orgId: q.orgId, clusterId: q.clusterId, ...w })))
+      .onConflictDoUpdate({ target: [workloads.clusterId, workloads.namespace, workloads.kind, workloads.name], set: { updatedAt: sql`${workloads.updatedAt}` } })
+      .returning({ id: workloads.id, namespace: workloads.namespace, kind: workloads.kind, name: workloads.name });
+    for (const r of rows) ids.set(wkey(r.namespace, r.kind, r.name), r.id);
+  }
+
+  // containers: the spec the engine's findings read
+  const containerRows = s.workloads.flatMap((w) => {
+    const workloadId = ids.get(wkey(w.namespace, w.kind, w.name))!;
+    return w.containers.map((c) => ({
+      orgId: q.orgId, workloadId, name: c.name, kind: c.kind, image: c.image, command: c.command, args: c.args, env: c.env,
+      requestBytes: c.requestBytes, limitBytes: c.limitBytes, memoryVolumes: c.memoryVolumes.length ? c.memoryVolumes : null, updatedAt: now,
+    }));
+  });
+  const containerCols = { kind: "kind", image: "image", command: "command", args: "args", env: "env", requestBytes: "request_bytes", limitBytes: "limit_bytes", memoryVolumes: "memory_volumes" };
+  for (const part of chunks(containerRows)) {
+    await db
+      .insert(containers)
+      .values(part)
+      .onConflictDoUpdate({ target: [containers.workloadId, containers.name], set: { ...excluded(containerCols), updatedAt: now }, setWhere: changed("containers", Object.values(containerCols)) });
+  }
+  result.containers = containerRows.length;
+
+  // pods under their workloads
+  const podCols = { workloadId: "workload_id", namespace: "namespace", name: "name", node: "node", phase: "phase", startedAt: "started_at" };
+  for (const part of chunks(s.pods)) {
+    await db
+      .insert(pods)
+      .values(part.map((p) => ({
+        orgId: q.orgId, clusterId: q.clusterId, workloadId: ids.get(wkey(p.namespace, p.workloadKind, p.workloadName))!, uid: p.uid, namespace: p.namespace, name: p.name,
+        node: p.node, phase: p.phase, startedAt: p.startedAt ? new Date(p.startedAt) : null, updatedAt: now,
+      })))
+      .onConflictDoUpdate({ target: [pods.clusterId, pods.uid], set: { ...excluded(podCols), updatedAt: now }, setWhere: changed("pods", Object.values(podCols)) });
+  }
+  result.pods = s.pods.length;
+
+  const nodeCols = { allocatableMemoryBytes: "allocatable_memory_bytes", capacityMemoryBytes: "capacity_memory_bytes", memoryPressure: "memory_pressure", instanceType: "instance_type" };
+  for (const part of chunks(s.nodes)) {
+    await db
+      .insert(nodes)
+      .values(part.map((n) => ({ orgId: q.orgId, clusterId: q.clusterId, ...n, updatedAt: now })))
+      .onConflictDoUpdate({ target: [nodes.clusterId, nodes.name], set: { ...excluded(nodeCols), updatedAt: now }, setWhere: changed("nodes", Object.values(nodeCols)) });
+  }
+  result.nodes = s.nodes.length;
+
+  const inCluster = and(eq(pods.orgId, q.orgId), eq(pods.clusterId, q.clusterId))!;
+  for (const part of chunks(s.removedPods)) {
+    result.podsRemoved += (await db.delete(pods).where(and(inCluster, inArray(pods.uid, part))).returning({ id: pods.id })).length;
+  }
+  if (s.complete) result.podsRemoved += await removeAbsent(db, q, s);
+  if (s.complete && s.nodes.length) {
+    // an agent that may not list nodes sends none: only a snapshot that shows nodes says which are gone
+    result.nodesRemoved = (await db.delete(nodes).where(and(eq(nodes.orgId, q.orgId), eq(nodes.clusterId, q.clusterId), notIn(nodes.name, s.nodes.map((n) => n.name)))).returning({ id: nodes.id })).length;
+  }
+  await db.update(clusters).set({ kubeSyncAt: now, kubeSyncError: null }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
+  return result;
+}
+
+/** `col` is none of `values` (one array parameter, however many values). */
+const notIn = (col: AnyPgColumn, values: string[]) =>
+  values.length ? sql`not (${col} = any(${sql.param(values)}::text[]))` : sql`true`;
+
+/** A complete snapshot's removals in its namespaces: pods it does not show; containers and workloads gone from the API that have no history. */
+async function removeAbsent(db: Executor, q: { orgId: string; clusterId: string }, s: IngestSnapshot): Promise<number> {
+  const scope = (col: AnyPgColumn) => (s.namespaces ? inArray(col, s.namespaces) : sql`true`);
+  const removed = await db
+    .delete(pods)
+    .where(and(eq(pods.orgId, q.orgId), eq(pods.clusterId, q.clusterId), scope(pods.namespace), notIn(pods.uid, s.pods.map((p) => p.uid))))
+    .returning({ id: pods.id });
+  // kills and incidents are history: a workload or container that has any is kept after it is gone from the API
+  const hasHistory = (workloadId: SQL, container: SQL | null) => sql`(
+    exists (select 1 from ${oomEvents} e where e.workload_id = ${workloadId} ${container ? sql`and e.container_name = ${container}` : sql``})
+    or exists (select 1 from ${incidents} i where i.workload_id = ${workloadId} ${container ? sql`and i.container_name = ${container}` : sql``}))`;
+  const present = [...new Set([...s.workloads.map((w) => wkey(w.namespace, w.kind, w.name)), ...s.pods.map((p) => wkey(p.namespace, p.workloadKind, p.workloadName))])];
+  // only workloads the API described (not ones merely named by kills or by a Prometheus read) lose containers
+  const described = new Map(s.workloads.map((w) => [wkey(w.namespace, w.kind, w.name), w.containers.map((c) => c.name)]));
+  if (described.size) {
+    await db.execute(sql`
+      delete from ${containers} c using ${workloads} w, jsonb_each(${JSON.stringify(Object.fromEntries(described))}::jsonb) d
+      where w.id = c.workload_id and w.org_id = ${q.orgId} and w.cluster_id = ${q.clusterId} and c.org_id = ${q.orgId}
+        and d.key = w.namespace || '/' || w.kind || '/' || w.name
+        and not (d.value ? c.name)
+        and not ${hasHistory(sql`c.workload_id`, sql`c.name`)}`);
+  }
+  await db
+    .delete(workloads)
+    .where(and(
+      eq(workloads.orgId, q.orgId), eq(workloads.clusterId, q.clusterId), scope(workloads.namespace),
+      sql`not ((${workloads.namespace} || '/' || ${workloads.kind} || '/' || ${workloads.name}) = any(${sql.param(present)}::text[]))`,
+      // drizzle writes a delete's columns unqualified: the subqueries name the outer row themselves
+      sql`not ${hasHistory(sql.raw("workloads.id"), null)}`,
+    ));
+  return removed.length;
+}

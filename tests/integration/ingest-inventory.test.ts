@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { and, asc, eq } from "drizzle-orm";
+import { createDb, type Db } from "@/db/connect";
+import { clusters, containers, nodes, oomEvents, organizations, pods, workloads } from "@/db/schema";
+import { storeSnapshot } from "@/lib/ingest/inventory";
+import { ingestBatch } from "@/lib/ingest/store";
+import { buildSnapshot, type DeploymentObject, type KubeObjects, type PodSpecLike } from "@/lib/kube/snapshot";
+import { inventorySnapshotSchema, type IngestSnapshot } from "@/lib/schemas/ingest";
+
+const Mi = 1024 * 1024;
+let db: Db;
+let orgId = "";
+let clusterId = "";
+let otherClusterId = "";
+
+beforeAll(async () => {
+  db = createDb(inject("databaseUrl"), 2);
+  const [org] = await db.insert(organizations).values({ slug: "inventory-test", name: "Inventory" }).returning();
+  orgId = org!.id;
+  const [c, other] = await db.insert(clusters).values([{ orgId, slug: "k1", name: "k1" }, { orgId, slug: "k2", name: "k2" }]).returning();
+  clusterId = c!.id;
+  otherClusterId = other!.id;
+});
+afterAll(async () => {
+  await db.delete(organizations).where(eq(organizations.id, orgId));
+  await db.$client.end();
+});
+
+const owner = (kind: string, name: string) => [{ kind, name, controller: true }];
+const deployment = (name: string, limit: string, extra: { volumes?: PodSpecLike["volumes"]; mounts?: { name: string; mountPath: string }[]; containers?: { name: string }[] } = {}): DeploymentObject => ({
+  metadata: { name, namespace: "shop", uid: `d-${name}` },
+  spec: {
+    replicas: 2,
+    template: {
+      spec: {
+        volumes: extra.volumes ?? [],
+        containers: [{ name: "app", image: "node:22", command: ["node"], args: ["--max-old-space-size=384", "server.js"], env: [{ name: "NODE_ENV", value: "production" }], resources: { requests: { memory: "256Mi" }, limits: { memory: limit } }, volumeMounts: extra.mounts ?? [] }, ...(extra.containers ?? [])],
+      },
+    },
+  },
+});
+const rs = (name: string, deploymentName: string) => ({ metadata: { name, namespace: "shop", uid: `rs-${name}`, ownerReferences: owner("Deployment", deploymentName) } });
+const pod = (name: string, rsName: string, ns = "shop") => ({ metadata: { name, namespace: ns, uid: `uid-${name}`, ownerReferences: owner("ReplicaSet", rsName) }, spec: { nodeName: "node-1" }, status: { phase: "Running", startTime: "2026-11-29T09:00:00Z" } });
+const node = (name: string, pressure = false) => ({ metadata: { name, labels: { "node.kubernetes.io/instance-type": "m6i.large" } }, status: { allocatable: { memory: "7Gi" }, capacity: { memory: "8Gi" }, conditions: [{ type: "MemoryPressure", status: pressure ? "True" : "False" }] } });
+const snap = (o: KubeObjects, complete = true, namespaces: string[] | null = null): IngestSnapshot => inventorySnapshotSchema.parse(buildSnapshot(o, { complete, namespaces }));
+const now = new Date("2026-11-29T10:00:00Z");
+
+async function inventory() {
+  const w = await db.select().from(workloads).where(eq(workloads.clusterId, clusterId)).orderBy(asc(workloads.name));
+  const c = await db.select({ workload: workloads.name, name: containers.name, kind: containers.kind, limitBytes: containers.limitBytes, args: containers.args, env: containers.env, memoryVolumes: containers.memoryVolumes })
+    .from(containers).innerJoin(workloads, eq(workloads.id, containers.workloadId)).where(eq(workloads.clusterId, clusterId)).orderBy(asc(workloads.name), asc(containers.name));
+  const p = await db.select().from(pods).where(eq(pods.clusterId, clusterId)).orderBy(asc(pods.name));
+  const n = await db.select().from(nodes).where(eq(nodes.clusterId, clusterId)).orderBy(asc(nodes.name));
+  return { workloads: w.map((x) => `${x.kind}/${x.name}:${x.replicas}`), containers: c, pods: p.map((x) => `${x.namespace}/${x.name}`), nodes: n };
+}
+
+describe("storing the inventory the Kubernetes API shows", () => {
+  it("a complete snapshot stores workloads, container specs with memory-backed volumes, pods under their workloads, nodes, and the sync time", async () => {
+    const r = await storeSnapshot(db, {
+      orgId, clusterId, now,
+      snapshot: snap({
+        deployments: [deployment("shop", "512Mi", { volumes: [{ name: "cache", emptyDir: { medium: "Memory", sizeLimit: "128Mi" } }], mounts: [{ name: "cache", mountPath: "/cache" }], containers: [{ name: "old-proxy" }] }), deployment("search", "1Gi")],
+        replicaSets: [rs("shop-6f7c9", "shop"), rs("search-5b5b5", "search")],
+        pods: [pod("shop-6f7c9-a", "shop-6f7c9"), pod("shop-6f7c9-b", "shop-6f7c9"), pod("search-5b5b5-a", "search-5b5b5"), pod("batch-x", "batch-rs", "jobs")],
+        nodes: [node("node-1"), node("node-2", true)],
+      }),
+    });
+    expect(r).toMatchObject({ workloads: 3, containers: 3, pods: 4, nodes: 2, podsRemoved: 0, nodesRemoved: 0 });
+    const inv = await inventory();
+    expect(inv.workloads).toEqual(["ReplicaSet/batch-rs:1", "Deployment/search:2", "Deployment/shop:2"]);
+    expect(inv.containers.find((c) => c.workload === "shop" && c.name === "app")).toEqual({
+      workload: "shop", name: "app", kind: "main", limitBytes: 512 * Mi, args: ["--max-old-space-size=384", "server.js"], env: { NODE_ENV: "production" },
+      memoryVolumes: [{ name: "cache", sizeLimitBytes: 128 * Mi, mountPath: "/cache" }],
+    });
+    expect(inv.pods).toEqual(["jobs/batch-x", "shop/search-5b5b5-a", "shop/shop-6f7c9-a", "shop/shop-6f7c9-b"]);
+    expect(inv.nodes.map((n) => [n.name, n.allocatableMemoryBytes, n.capacityMemoryBytes, n.memoryPressure, n.instanceType])).toEqual([
+      ["node-1", 7 * 1024 * Mi, 8 * 1024 * Mi, false, "m6i.large"], ["node-2", 7 * 1024 * Mi, 8 * 1024 * Mi, true, "m6i.large"],
+    ]);
+    const [c] = await db.select().from(clusters).where(eq(clusters.id, clusterId));
+    expect(c!.kubeSyncAt).toEqual(now);
+  });
+
+  it("the next complete snapshot updates what changed and removes what is gone — except workloads and containers with kills, kept as history", async () => {
+    const [search] = await db.select().from(workloads).where(and(eq(workloads.clusterId, clusterId), eq(workloads.name, "search")));
+    await db.insert(oomEvents).values({ orgId, clusterId, workloadId: search!.id, namespace: "shop", podName: "search-5b5b5-a", podUid: "uid-search-5b5b5-a", containerName: "app", reason: "OOMKilled", exitCode: 137, finishedAt: new Date("2026-11-29T08:00:00Z") });
+    // shop's limit raised and its old proxy removed; search deleted (it was OOMKilled); the bare ReplicaSet's pod gone; node-2 drained away
+    const r = await storeSnapshot(db, {
+      orgId, clusterId, now: new Date(now.getTime() + 60_000),
+      snapshot: snap({ deployments: [deployment("shop", "768Mi")], replicaSets: [rs("shop-6f7c9", "shop")], pods: [pod("shop-6f7c9-a", "shop-6f7c9")], nodes: [node("node-1")] }),
+    });
+    expect(r).toMatchObject({ podsRemoved: 3, nodesRemoved: 1 });
+    const inv = await inventory();
+    expect(inv.workloads).toEqual(["Deployment/search:2", "Deployment/shop:2"]);
+    expect(inv.containers.map((c) => `${c.workload}/${c.name}:${c.limitBytes ?? "-"}`)).toEqual(["search/app:1073741824", "shop/app:805306368"]);
+    expect(inv.containers.find((c) => c.workload === "shop")!.memoryVolumes).toBeNull();
+    expect(inv.pods).toEqual(["shop/shop-6f7c9-a"]);
+    expect(inv.nodes.map((n) => n.name)).toEqual(["node-1"]);
+  });
+
+  it("changes add and remove only what they name; a complete snapshot of some namespaces leaves the others alone", async () => {
+    const changes = snap({ pods: [pod("shop-6f7c9-c", "shop-6f7c9")] }, false);
+    // the pod's ReplicaSet was not in this change: the agent resolves it; here it is named as the agent would
+    changes.pods[0] = { ...changes.pods[0]!, workloadKind: "Deployment", workloadName: "shop" };
+    changes.workloads = [];
+    changes.removedPods = ["uid-shop-6f7c9-a"];
+    await storeSnapshot(db, { orgId, clusterId, now, snapshot: changes });
+    expect((await inventory()).pods).toEqual(["shop/shop-6f7c9-c"]);
+    expect((await inventory()).workloads).toEqual(["Deployment/search:2", "Deployment/shop:2"]);
+
+    await storeSnapshot(db, { orgId, clusterId, now, snapshot: snap({ pods: [pod("cron-a", "cron-rs", "jobs")] }, true, ["jobs"]) });
+    expect((await inventory()).pods).toEqual(["jobs/cron-a", "shop/shop-6f7c9-c"]);
+    // another cluster of the same organization is untouched by either
+    expect(await db.select().from(pods).where(eq(pods.clusterId, otherClusterId))).toEqual([]);
+  });
+
+  it("an agent batch with a snapshot and kills: the kill's container has its spec from the API, the answer counts both", async () => {
+    const snapshot = snap({ deployments: [deployment("shop", "768Mi")], replicaSets: [rs("shop-6f7c9", "shop")], pods: [pod("shop-6f7c9-c", "shop-6f7c9")], nodes: [node("node-1")] });
+    const body = {
+      snapshot,
+      terminations: [{ podUid: "uid-shop-6f7c9-c", pod: "shop-6f7c9-c", namespace: "shop", workloadKind: "Deployment", workloadName: "shop", container: "app", containerKind: "main", reason: "OOMKilled", exitCode: 137, finishedAt: "2026-11-29T09:59:00Z", restartCount: 1, node: "node-1", message: null }],
+    };
+    const r = await ingestBatch(db, { orgId, clusterId, body, raw: JSON.stringify(body), idempotencyKey: "inv-1", now });
+    expect(r).toMatchObject({ stored: 1, duplicates: 0, incidentsOpened: 1, snapshot: { workloads: 1, containers: 1, pods: 1, nodes: 1 } });
+    const inv = await inventory();
+    expect(inv.containers.find((c) => c.workload === "shop")).toMatchObject({ name: "app", limitBytes: 768 * Mi });
+  });
+});
