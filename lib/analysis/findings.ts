@@ -62,9 +62,37 @@ function ceilingFindings(c: ContainerInput, plan: SizingPlan | undefined): Findi
   return out;
 }
 
-/** What the pod spec alone shows (runtime heap settings against the current and recommended limits, missing or lopsided resources). */
+/**
+ * Findings about memory-backed emptyDir volumes (medium: Memory) the container mounts: a tmpfs's pages
+ * are charged to the container's memory cgroup, so its files count against the limit like the heap does.
+ */
+function memoryVolumeFindings(c: ContainerInput): Finding[] {
+  const limit = c.limitBytes ?? null;
+  return (c.memoryVolumes ?? []).map((v): Finding => {
+    const files = `Files written to ${v.mountPath} (emptyDir "${v.name}", medium: Memory) are held in memory`;
+    const size = v.sizeLimitBytes;
+    if (limit === null) {
+      return {
+        code: "memory_volume", severity: "warning",
+        message: `${files} and count as this container's memory; with no memory limit ${size === null ? "nothing bounds them but the node" : `only the volume's ${formatQuantity(size)} sizeLimit bounds them`}.`,
+      };
+    }
+    if (size === null || size >= limit) {
+      return {
+        code: "memory_volume_unbounded", severity: "warning",
+        message: `${files} and count against the ${formatQuantity(limit)} limit; ${size === null ? "the volume has no sizeLimit" : `its sizeLimit (${formatQuantity(size)}) is at or above the limit`}, so filling it can OOMKill the container on its own. Give it a sizeLimit and count that in the limit, or use a disk-backed emptyDir.`,
+      };
+    }
+    return {
+      code: "memory_volume", severity: "info",
+      message: `${files} and count against the ${formatQuantity(limit)} limit: up to its ${formatQuantity(size)} sizeLimit (${pctOf(size / limit)} of the limit) is memory the application itself cannot use.`,
+    };
+  });
+}
+
+/** What the pod spec alone shows (runtime heap settings against the current and recommended limits, memory-backed volumes, missing or lopsided resources). */
 export function specFindings(c: ContainerInput, plan?: SizingPlan): Finding[] {
-  const out: Finding[] = ceilingFindings(c, plan);
+  const out: Finding[] = [...ceilingFindings(c, plan), ...memoryVolumeFindings(c)];
   const limit = c.limitBytes ?? null;
   const request = c.requestBytes ?? null;
   if (limit === null) {

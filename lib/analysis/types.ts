@@ -32,6 +32,16 @@ export interface ContainerInput {
   env?: Record<string, string> | null;
   requestBytes?: number | null;
   limitBytes?: number | null;
+  /** emptyDir volumes with medium Memory the container mounts (from the Kubernetes API; metrics cannot show them) */
+  memoryVolumes?: MemoryVolumeInput[] | null;
+}
+
+/** A tmpfs the container mounts: its files are charged to the container's memory cgroup. */
+export interface MemoryVolumeInput {
+  name: string;
+  mountPath: string;
+  /** the emptyDir's sizeLimit; null: none */
+  sizeLimitBytes: number | null;
 }
 
 export interface AnalysisInput {

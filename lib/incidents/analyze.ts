@@ -26,6 +26,8 @@ export interface ContainerSpecRow {
   env: Record<string, string> | null;
   requestBytes: number | null;
   limitBytes: number | null;
+  /** memory-backed emptyDirs it mounts (known from the Kubernetes API only) */
+  memoryVolumes?: { name: string; mountPath: string; sizeLimitBytes: number | null }[] | null;
 }
 
 /** The engine's input description of a workload container. */
@@ -33,7 +35,7 @@ export function containerInput(ref: ContainerRef, replicas: number, spec: Contai
   return {
     cluster: ref.cluster, namespace: ref.namespace, workload: { kind: ref.workloadKind, name: ref.workloadName, replicas },
     name: spec.name, image: spec.image, command: spec.command, args: spec.args, env: spec.env,
-    requestBytes: spec.requestBytes, limitBytes: spec.limitBytes,
+    requestBytes: spec.requestBytes, limitBytes: spec.limitBytes, memoryVolumes: spec.memoryVolumes ?? null,
   };
 }
 

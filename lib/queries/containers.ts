@@ -68,6 +68,7 @@ export async function listContainerSpecs(db: Db, q: { orgId: string; keys: { wor
       env: containers.env,
       requestBytes: containers.requestBytes,
       limitBytes: containers.limitBytes,
+      memoryVolumes: containers.memoryVolumes,
     })
     .from(containers)
     .innerJoin(workloads, and(eq(workloads.id, containers.workloadId), eq(workloads.orgId, containers.orgId)))

@@ -281,3 +281,38 @@ describe("the profiling command for a leak", () => {
     expect(profilingFinding({ name: "app", namespace: "", image: "golang:1" }, null).command).toMatch(/^kubectl port-forward '<pod>' 6060:6060 & /);
   });
 });
+
+describe("memory-backed emptyDir volumes the container mounts", () => {
+  const cache = (sizeLimitBytes: number | null) => [{ name: "cache", mountPath: "/cache", sizeLimitBytes }];
+  const volumeFindings = (c: ContainerInput) => specFindings(c).filter((f) => f.code.startsWith("memory_volume"));
+
+  it("a volume without a sizeLimit can fill the limit on its own", () => {
+    expect(volumeFindings({ name: "c", requestBytes: 256 * Mi, limitBytes: 512 * Mi, memoryVolumes: cache(null) })).toEqual([{
+      code: "memory_volume_unbounded", severity: "warning",
+      message: 'Files written to /cache (emptyDir "cache", medium: Memory) are held in memory and count against the 512Mi limit; the volume has no sizeLimit, so filling it can OOMKill the container on its own. Give it a sizeLimit and count that in the limit, or use a disk-backed emptyDir.',
+    }]);
+  });
+
+  it("a sizeLimit at the limit is no bound; one byte under it is, and says how much of the limit it takes", () => {
+    expect(volumeFindings({ name: "c", limitBytes: 512 * Mi, memoryVolumes: cache(512 * Mi) })[0]).toMatchObject({
+      code: "memory_volume_unbounded", severity: "warning", message: expect.stringContaining("its sizeLimit (512Mi) is at or above the limit"),
+    });
+    expect(volumeFindings({ name: "c", limitBytes: 512 * Mi, memoryVolumes: cache(512 * Mi - 1) })[0]).toMatchObject({ code: "memory_volume", severity: "info" });
+    expect(volumeFindings({ name: "c", limitBytes: 512 * Mi, memoryVolumes: cache(128 * Mi) })).toEqual([{
+      code: "memory_volume", severity: "info",
+      message: 'Files written to /cache (emptyDir "cache", medium: Memory) are held in memory and count against the 512Mi limit: up to its 128Mi sizeLimit (25% of the limit) is memory the application itself cannot use.',
+    }]);
+  });
+
+  it("with no memory limit, says what bounds the volume, if anything", () => {
+    expect(volumeFindings({ name: "c", memoryVolumes: cache(null) })[0]!.message).toMatch(/with no memory limit nothing bounds them but the node\.$/);
+    expect(volumeFindings({ name: "c", memoryVolumes: cache(64 * Mi) })[0]!.message).toMatch(/with no memory limit only the volume's 64Mi sizeLimit bounds them\.$/);
+  });
+
+  it("one finding per volume, beside the heap findings; none without memory-backed volumes", () => {
+    const c: ContainerInput = { name: "c", requestBytes: 512 * Mi, limitBytes: 512 * Mi, args: ["--max-old-space-size=512"], memoryVolumes: [...cache(null), { name: "shm", mountPath: "/dev/shm", sizeLimitBytes: 64 * Mi }] };
+    expect(specFindings(c).map((f) => f.code)).toEqual(["node_heap_exceeds_limit", "memory_volume_unbounded", "memory_volume"]);
+    expect(volumeFindings({ name: "c", limitBytes: Gi, memoryVolumes: [] })).toEqual([]);
+    expect(volumeFindings({ name: "c", limitBytes: Gi })).toEqual([]);
+  });
+});
