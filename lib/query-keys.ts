@@ -1,9 +1,11 @@
+import type { CostQuery } from "./schemas/cost";
 import type { ListIncidentsQuery, ListWorkloadsQuery } from "./schemas/lists";
 
 /** TanStack Query keys, entity -> scope -> params, always carrying the org (shared by server prefetch and client hooks). */
 export const queryKeys = {
   workloads: (org: string, cluster: string, q: ListWorkloadsQuery) => ["workloads", org, cluster, q] as const,
   incidents: (org: string, q: ListIncidentsQuery) => ["incidents", org, q] as const,
+  cost: (org: string, q: CostQuery) => ["cost", org, q] as const,
 };
 
 /** A query object as a URL query string, without empty values. */

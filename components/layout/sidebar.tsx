@@ -12,6 +12,7 @@ export function Sidebar({ org, user, orgs }: { org: { slug: string; name: string
     { href: `/${org.slug}`, label: "Overview", exact: true },
     { href: `/${org.slug}/incidents`, label: "Incidents" },
     { href: `/${org.slug}/clusters`, label: "Clusters" },
+    { href: `/${org.slug}/cost`, label: "Cost" },
     ...(admin
       ? [
           { href: `/${org.slug}/settings/members`, label: "Members", section: "Settings" },

@@ -7,8 +7,8 @@ import type { AnalysisHistory, ContainerRef } from "@/lib/metrics";
 import { sourceForCluster } from "@/lib/metrics/for-cluster";
 import { PrometheusSource, TERMINATION_STEP } from "@/lib/metrics/prometheus-source";
 import { listCostSubjects, listStoredAnalyses, type CostSubject } from "@/lib/queries/cost";
-import type { CostQuery } from "@/lib/schemas/cost";
-import { buildCostReport, type CostReport } from "./report";
+import { costQuery, type CostQuery } from "@/lib/schemas/cost";
+import { buildCostReport, type CostReport, type GroupTotals } from "./report";
 
 /** What the cost of one container rests on: the engine's verdict, live this minute or stored with its incident. */
 export interface CostVerdict {
@@ -166,4 +166,10 @@ function storedVerdict(analysis: unknown, analyzedAt: string | null, s: CostSubj
 /** The cost page for a query as of `now`: the fleet's verdicts, priced and filtered (every row with `all`, for the CSV). */
 export async function getCostReport(db: Db, q: { orgId: string; now: number; query: CostQuery; all?: boolean }): Promise<CostReport> {
   return buildCostReport(await fleetVerdicts(db, { orgId: q.orgId, now: q.now }), q.query, { all: q.all });
+}
+
+/** Monthly cost of requests and the net change of every recommendation, per currency and per cluster (overview, clusters list). */
+export async function getCostSummary(db: Db, q: { orgId: string; now: number }): Promise<Pick<CostReport, "totals" | "unavailable"> & { byCluster: Map<string, GroupTotals> }> {
+  const report = await getCostReport(db, { ...q, query: costQuery.parse({ group: "cluster", pageSize: 1 }) });
+  return { totals: report.totals, unavailable: report.unavailable, byCluster: new Map(report.breakdown.groups.map((g) => [g.key, g])) };
 }

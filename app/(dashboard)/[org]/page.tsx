@@ -6,7 +6,8 @@ import { getOverviewCounts } from "@/lib/queries/overview";
 import { anchoredNow } from "@/lib/incidents/analyze";
 import { listOffendersWithVerdicts } from "@/lib/incidents/list-verdicts";
 import { listAtRisk } from "@/lib/overview";
-import { formatAgo, formatBytes } from "@/lib/format";
+import { getCostSummary } from "@/lib/cost/analyses";
+import { formatAgo, formatBytes, formatMoney } from "@/lib/format";
 import { containerHref } from "@/lib/links";
 import { Card, EmptyState, StatCard } from "@/components/ui/card";
 import { PatternBadge, StatusBadge } from "@/components/ui/badge";
@@ -22,10 +23,11 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   const { org } = await requireOrg(slug);
   // anchored like every verdict: reloads within a minute show the same numbers
   const now = new Date(anchoredNow() * 1000);
-  const [counts, offenders, atRisk] = await Promise.all([
+  const [counts, offenders, atRisk, cost] = await Promise.all([
     getOverviewCounts(db, { orgId: org.id, now }),
     listOffendersWithVerdicts(db, { orgId: org.id, now, limit: 8 }),
     listAtRisk(db, { orgId: org.id, now, limit: 8 }),
+    getCostSummary(db, { orgId: org.id, now: now.getTime() / 1000 }),
   ]);
   return (
     <div className="mx-auto max-w-7xl space-y-5">
@@ -46,6 +48,20 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
           hint="open or acknowledged"
         />
       </div>
+      {cost.totals.length > 0 ? (
+        <Link href={`/${slug}/cost`} data-testid="overview-cost" className="block rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm hover:bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900 dark:hover:bg-zinc-800/50">
+          <span className="text-xs font-medium uppercase tracking-wide text-zinc-500">Memory requests</span>
+          {cost.totals.map((t) => (
+            <span key={t.currency} className="tabular mt-0.5 block">
+              <span className="text-lg font-semibold">{formatMoney(t.monthlyCost, t.currency)}/mo</span>
+              <span className={`ml-2 ${t.monthlyChange > 0 ? "text-red-600 dark:text-red-400" : t.monthlyChange < 0 ? "text-emerald-600 dark:text-emerald-400" : "text-zinc-500"}`}>
+                {formatMoney(t.monthlyChange, t.currency, true)}/mo if every recommendation is applied
+              </span>
+              <span className="block text-xs text-zinc-500">{formatMoney(t.add.amount, t.currency, true)} where starved (buys away {t.add.oomKillsAvoided} OOMKills), {formatMoney(t.save.amount, t.currency, true)} where over-provisioned · cost page →</span>
+            </span>
+          ))}
+        </Link>
+      ) : null}
       <div className="grid gap-5 xl:grid-cols-5">
         <Card title="Top offenders · OOMKills in 30 days" className="min-w-0 xl:col-span-3">
           {offenders.length === 0 ? (

@@ -5,6 +5,8 @@ import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
 import { hasRole } from "@/lib/auth/roles";
 import { listClusters } from "@/lib/queries/clusters";
+import { getCostSummary } from "@/lib/cost/analyses";
+import { anchoredNow } from "@/lib/incidents/analyze";
 import { formatAgo, formatMoney } from "@/lib/format";
 import { clusterHref } from "@/lib/links";
 import { Card, EmptyState } from "@/components/ui/card";
@@ -17,7 +19,8 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
   const db = getDb();
   const { org } = await requireOrg(slug);
   const now = new Date();
-  const clusters = (await listClusters(db, { orgId: org.id, now })).map((c) => clusterForRole(c, org.role));
+  const [list, cost] = await Promise.all([listClusters(db, { orgId: org.id, now }), getCostSummary(db, { orgId: org.id, now: anchoredNow() })]);
+  const clusters = list.map((c) => clusterForRole(c, org.role));
   return (
     <div className="mx-auto max-w-7xl space-y-5">
       <div className="flex items-center justify-between">
@@ -40,6 +43,8 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
                 <th scope="col" className="px-3 py-2 text-right font-medium">OOMKills · 30 d</th>
                 <th scope="col" className="px-3 py-2 text-right font-medium">Active incidents</th>
                 <th scope="col" className="px-3 py-2 text-right font-medium">Memory price</th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">Requests /mo</th>
+                <th scope="col" className="px-3 py-2 text-right font-medium">Net change /mo</th>
                 <th scope="col" className="px-4 py-2 text-right font-medium">Last sync</th>
               </tr>
             </thead>
@@ -55,6 +60,10 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
                   <td className={`px-3 py-2.5 text-right ${c.ooms30d > 0 ? "font-medium text-red-600 dark:text-red-400" : ""}`}>{c.ooms30d}</td>
                   <td className="px-3 py-2.5 text-right">{c.activeIncidents}</td>
                   <td className="px-3 py-2.5 text-right">{formatMoney(c.pricePerGibMonth, c.currency)}/GiB·mo</td>
+                  <td className="px-3 py-2.5 text-right" data-testid="cluster-cost">{cost.byCluster.get(c.slug) ? formatMoney(cost.byCluster.get(c.slug)!.monthlyCost, c.currency) : "—"}</td>
+                  <td className={`px-3 py-2.5 text-right ${(cost.byCluster.get(c.slug)?.monthlyChange ?? 0) < 0 ? "text-emerald-600 dark:text-emerald-400" : (cost.byCluster.get(c.slug)?.monthlyChange ?? 0) > 0 ? "text-red-600 dark:text-red-400" : ""}`} data-testid="cluster-change">
+                    {cost.byCluster.get(c.slug) ? <Link href={`/${slug}/cost?cluster=${encodeURIComponent(c.slug)}`} className="hover:underline">{formatMoney(cost.byCluster.get(c.slug)!.monthlyChange, c.currency, true)}</Link> : "—"}
+                  </td>
                   <td className="px-4 py-2.5 text-right text-zinc-500">{formatAgo(c.lastSyncAt, now.getTime())}</td>
                 </tr>
               ))}

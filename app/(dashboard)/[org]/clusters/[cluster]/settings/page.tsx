@@ -10,6 +10,7 @@ import { clusterHref } from "@/lib/links";
 import { Card, EmptyState, ErrorState } from "@/components/ui/card";
 import { PrometheusSettingsForm } from "@/components/clusters/prometheus-settings-form";
 import { AgentTokens } from "@/components/clusters/agent-tokens";
+import { PricingCard } from "@/components/cost/pricing-card";
 import { KubeSettingsForm } from "@/components/clusters/kube-settings-form";
 import { getKubeSettings } from "@/lib/kube/direct-manage";
 import { publicUrlFromEnv } from "@/lib/http/public-url";
@@ -55,6 +56,9 @@ export default async function ClusterSettingsPage({ params }: { params: Promise<
           <KubeSettingsForm org={p.org} cluster={slug} initial={kube} />
         </Card>
       ) : null}
+      <Card title="Pricing">
+        <PricingCard org={p.org} cluster={slug} initial={{ perGiBMonth: view.pricePerGibMonth, currency: view.currency }} canEdit={hasRole(org.role, "admin")} />
+      </Card>
       {hasRole(org.role, "admin") ? (
         <Card title="In-cluster agent"><AgentTokens org={p.org} cluster={slug} appUrl={publicUrlFromEnv() || "https://headroom.example.com"} /></Card>
       ) : null}
