@@ -3,7 +3,7 @@ import type { Db } from "@/db/connect";
 import type { AnalysisOutput } from "@/lib/analysis";
 import { sourceForCluster, type ClusterSource } from "@/lib/metrics/for-cluster";
 import { listContainerSpecs, type ContainerSpecWithWorkload } from "@/lib/queries/containers";
-import { listIncidents, type IncidentRow } from "@/lib/queries/incidents";
+import { countIncidentsByStatus, listIncidents, type IncidentCounts, type IncidentRow } from "@/lib/queries/incidents";
 import { listTopOffenders, type OffenderRow } from "@/lib/queries/overview";
 import type { Page } from "@/lib/queries/workloads";
 import type { ListIncidentsQuery } from "@/lib/schemas/lists";
@@ -89,15 +89,16 @@ async function liveVerdicts(db: Db, q: { orgId: string; now: number; specs: Cont
 /** An incident of the list, with the verdict it shows instead of its stored analysis. */
 export type IncidentListRow = Omit<IncidentRow, "analysis" | "analyzedAt"> & { verdict: RowVerdict | null };
 
-/** A page of the incidents list, as of `now` (the minute its verdicts and times are anchored to, unix seconds). */
-export type IncidentListPage = Page<IncidentListRow> & { now: number };
+/** A page of the incidents list, as of `now` (the minute its verdicts and times are anchored to, unix seconds), with the count of each status under its other filters. */
+export type IncidentListPage = Page<IncidentListRow> & { now: number; counts: IncidentCounts };
 
-/** A page of the organization's incidents (as listIncidents), each with its verdict as of `now` anchored to the minute. */
-export async function listIncidentsWithVerdicts(db: Db, q: { orgId: string; now: number } & ListIncidentsQuery): Promise<IncidentListPage> {
+/** A page of the organization's incidents (as listIncidents), each with its verdict as of `now` anchored to the minute; `userId` is who "assignee: me" means. */
+export async function listIncidentsWithVerdicts(db: Db, q: { orgId: string; now: number; userId?: string } & ListIncidentsQuery): Promise<IncidentListPage> {
   const now = anchorNow(q.now);
-  const page = await listIncidents(db, q);
+  const query = { ...q, now: new Date(now * 1000) };
+  const [page, counts] = await Promise.all([listIncidents(db, query), countIncidentsByStatus(db, query)]);
   const verdicts = await verdictsFor(db, { orgId: q.orgId, now, rows: page.rows });
-  return { ...page, now, rows: page.rows.map(({ analysis: _a, analyzedAt: _t, ...r }, i) => ({ ...r, verdict: verdicts[i]! })) };
+  return { ...page, now, counts, rows: page.rows.map(({ analysis: _a, analyzedAt: _t, ...r }, i) => ({ ...r, verdict: verdicts[i]! })) };
 }
 
 /** A top offender, with the verdict of its active incident (none without one). */

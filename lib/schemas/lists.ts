@@ -18,12 +18,26 @@ export const listWorkloadsQuery = z.object({
 export type ListWorkloadsQuery = z.infer<typeof listWorkloadsQuery>;
 
 export const INCIDENT_STATUSES = ["open", "acknowledged", "resolved"] as const;
+/**
+ * The list's status filter. A snoozed incident (unresolved, its snooze not yet over) is only
+ * "snoozed": not "open", "acknowledged" or "active" until its snooze ends, so the counts add up.
+ */
+export const INCIDENT_STATUS_FILTERS = ["open", "acknowledged", "snoozed", "resolved", "active", "all"] as const;
+export type IncidentStatusFilter = (typeof INCIDENT_STATUS_FILTERS)[number];
+/** The engine's patterns (lib/analysis Pattern), as stored on incidents. */
+export const INCIDENT_PATTERNS = ["leak", "limit_too_low", "spike", "healthy", "insufficient_data"] as const;
+export const INCIDENT_SORTS = ["lastSeen", "firstSeen", "kills", "workload"] as const;
+export type IncidentSort = (typeof INCIDENT_SORTS)[number];
 
-/** Query of the incidents list. */
+/** Query of the incidents list. `assignee`: me, anyone (assigned at all), unassigned, or a member's user id. */
 export const listIncidentsQuery = z.object({
   cluster: text,
   namespace: text,
-  status: z.enum([...INCIDENT_STATUSES, "active", "all"]).default("all"),
+  pattern: z.enum(INCIDENT_PATTERNS).optional(),
+  status: z.enum(INCIDENT_STATUS_FILTERS).default("all"),
+  assignee: z.union([z.enum(["me", "anyone", "unassigned"]), z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "me, anyone, unassigned or a member's user id")]).optional(),
+  sort: z.enum(INCIDENT_SORTS).default("lastSeen"),
+  dir: z.enum(["asc", "desc"]).default("desc"),
   page,
   pageSize,
 });

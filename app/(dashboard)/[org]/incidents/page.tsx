@@ -16,11 +16,11 @@ export const metadata: Metadata = { title: "Incidents" };
 export default async function IncidentsPage({ params, searchParams }: { params: Promise<{ org: string }>; searchParams: Promise<Record<string, string>> }) {
   const { org: slug } = await params;
   const db = getDb();
-  const { org } = await requireOrg(slug);
+  const { org, user } = await requireOrg(slug);
   const parsed = listIncidentsQuery.safeParse(await searchParams);
   const initial = parsed.success ? parsed.data : listIncidentsQuery.parse({});
   const qc = new QueryClient();
-  await qc.prefetchQuery({ queryKey: queryKeys.incidents(slug, initial), queryFn: () => listIncidentsWithVerdicts(db, { orgId: org.id, now: anchoredNow(), ...initial }) });
+  await qc.prefetchQuery({ queryKey: queryKeys.incidents(slug, initial), queryFn: () => listIncidentsWithVerdicts(db, { orgId: org.id, userId: user.id, now: anchoredNow(), ...initial }) });
   const [clusters, namespaces] = await Promise.all([listClusters(db, { orgId: org.id, now: new Date() }), listOrgNamespaces(db, { orgId: org.id })]);
   return (
     <div className="mx-auto max-w-7xl space-y-5">

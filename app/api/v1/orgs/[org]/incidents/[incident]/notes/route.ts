@@ -1,0 +1,8 @@
+import { withOrg } from "@/lib/auth/with-org";
+import { readJson } from "@/lib/http/read-json";
+import { addIncidentNote } from "@/lib/incidents/notes";
+
+// POST /api/v1/orgs/[org]/incidents/[incident]/notes — add a note `{body}` (1–5000 characters, trimmed) to the incident's timeline (member)
+export const POST = withOrg<{ incident: string }>({ role: "member" }, async ({ req, db, org, actor, params }) =>
+  Response.json(await addIncidentNote(db, { orgId: org.id, incidentId: params.incident, input: await readJson(req), actor, now: new Date() }), { status: 201 }),
+);
