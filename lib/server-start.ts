@@ -1,9 +1,8 @@
 import { getDb } from "@/db/client";
 import { pendingMigrations } from "@/db/migration-status";
-import { syncNow } from "@/lib/clusters/manage";
-import { startScheduler } from "@/lib/clusters/scheduler";
+import { startServerJobs } from "@/lib/jobs/server";
 
-/** At server start (Node.js only): refuse to serve an unmigrated database, then start the sync scheduler. */
+/** At server start (Node.js only): refuse to serve an unmigrated database, then start the job queue's workers (lib/jobs). */
 export async function startServer(): Promise<void> {
   if (!process.env.DATABASE_URL) return;
   const db = getDb();
@@ -16,5 +15,9 @@ export async function startServer(): Promise<void> {
     console.error(`error: the database is not migrated (${pending.length} pending: ${pending.join(", ")}). Run \`npm run db:migrate\` with the same DATABASE_URL, then start Headroom again.`);
     process.exit(1);
   }
-  startScheduler({ db, intervalSeconds: Number(process.env.HEADROOM_SYNC_INTERVAL_SECONDS ?? 600), sync: (c) => syncNow(db, c) });
+  // not awaited: the pages need not wait for pg-boss to create or migrate its schema
+  void startServerJobs(db, process.env.DATABASE_URL).catch((e: unknown) => {
+    // scheduled syncs wait for the database; pages and "Sync now" still work
+    console.error(`error: the job queue did not start: ${(e as Error).message}`);
+  });
 }
