@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { eq } from "drizzle-orm";
+import PgBoss from "pg-boss";
 import { createDb } from "@/db/connect";
 import { clusters, incidents, invites, memberships, organizations, shareLinks, users, workloads } from "@/db/schema";
 import { hashToken, newToken } from "@/lib/security/tokens";
@@ -11,7 +12,7 @@ import { sessionCookie } from "../support/sessions";
 // organization's (Globex's) slugs and ids under an Acme owner's session — 404 and nothing of Globex
 // in the body — and signed out — 401 or a redirect to sign-in. A new route without a case fails.
 
-const g = { user: "", incident: "", invite: "", shareLink: "", inviteToken: newToken() };
+const g = { user: "", incident: "", invite: "", shareLink: "", inviteToken: newToken(), job: "" };
 let acmeOwner = "";
 // what must never appear in an answer to Acme: what Globex holds and the request did not name (a page may echo its own URL)
 const GLOBEX_SECRETS = ["Globex", "Globex Ops", "ops@globex.example", "globex/api:1.0", "512Mi", "guest@partner.example"];
@@ -34,6 +35,7 @@ test.beforeAll(async () => {
     g.invite = inv!.id;
     const [link] = await db.insert(shareLinks).values({ orgId: globex!.id, incidentId: inc!.id, tokenHash: hashToken(newToken()), expiresAt: new Date(Date.now() + 3600_000) }).returning();
     g.shareLink = link!.id;
+    g.job = await failedGlobexJob(globex!.id, cluster!.id);
     const [acme] = await db.select().from(organizations).where(eq(organizations.slug, "acme"));
     const [owner] = await db.insert(users).values({ email: "owner@tenancy.acme.example", name: "Tenancy Owner" }).onConflictDoUpdate({ target: users.email, set: { name: "Tenancy Owner" } }).returning();
     await db.insert(memberships).values({ orgId: acme!.id, userId: owner!.id, role: "owner" }).onConflictDoNothing();
@@ -43,6 +45,20 @@ test.beforeAll(async () => {
   }
 });
 
+/** A failed sync job of Globex's on the app's queue, its error naming Globex. */
+async function failedGlobexJob(orgId: string, clusterId: string): Promise<string> {
+  const boss = new PgBoss({ connectionString: process.env.E2E_DATABASE_URL!, max: 1, supervise: false, schedule: false });
+  await boss.start();
+  try {
+    if (!(await boss.getQueue("cluster.sync"))) await boss.createQueue("cluster.sync");
+    const id = (await boss.send("cluster.sync", { orgId, clusterId, slug: "globex-prod" }, { retryLimit: 0, startAfter: 3600 }))!;
+    await boss.fail("cluster.sync", id, { message: "Globex's Prometheus refused the connection" });
+    return id;
+  } finally {
+    await boss.stop({ graceful: false });
+  }
+}
+
 type Call = { method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; url: string; data?: unknown };
 const get = (url: string): Call => ({ method: "GET", url });
 
@@ -51,6 +67,7 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   "app/(dashboard)/[org]/page.tsx": { crossOrg: () => [get("/globex")], signedOut: "login" },
   "app/(dashboard)/[org]/incidents/page.tsx": { crossOrg: () => [get("/globex/incidents")], signedOut: "login" },
   "app/(dashboard)/[org]/clusters/page.tsx": { crossOrg: () => [get("/globex/clusters")], signedOut: "login" },
+  "app/(dashboard)/[org]/cost/page.tsx": { crossOrg: () => [get("/globex/cost")], signedOut: "login" },
   "app/(dashboard)/[org]/clusters/new/page.tsx": { crossOrg: () => [get("/globex/clusters/new")], signedOut: "login" },
   "app/(dashboard)/[org]/clusters/[cluster]/page.tsx": { crossOrg: () => [get("/globex/clusters/globex-prod"), get("/acme/clusters/globex-prod")], signedOut: "login" },
   "app/(dashboard)/[org]/clusters/[cluster]/settings/page.tsx": { crossOrg: () => [get("/globex/clusters/globex-prod/settings"), get("/acme/clusters/globex-prod/settings")], signedOut: "login" },
@@ -61,8 +78,14 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   "app/(dashboard)/[org]/settings/sso/page.tsx": { crossOrg: () => [get("/globex/settings/sso")], signedOut: "login" },
   "app/(dashboard)/[org]/settings/members/page.tsx": { crossOrg: () => [get("/globex/settings/members")], signedOut: "login" },
   "app/(dashboard)/[org]/settings/audit/page.tsx": { crossOrg: () => [get("/globex/settings/audit")], signedOut: "login" },
+  "app/(dashboard)/[org]/settings/jobs/page.tsx": { crossOrg: () => [get("/globex/settings/jobs")], signedOut: "login" },
   "app/api/v1/orgs/[org]/overview/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/overview")], signedOut: "401" },
   "app/api/v1/orgs/[org]/incidents/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/incidents")], signedOut: "401" },
+  "app/api/v1/orgs/[org]/cost/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/cost"), get("/api/v1/orgs/globex/cost?format=csv")], signedOut: "401" },
+  "app/api/v1/orgs/[org]/clusters/[cluster]/pricing/route.ts": {
+    crossOrg: () => [{ method: "PUT", url: "/api/v1/orgs/acme/clusters/globex-prod/pricing", data: { perGiBMonth: 1, currency: "USD" } }, { method: "PUT", url: "/api/v1/orgs/globex/clusters/globex-prod/pricing", data: { preset: "gcp-n2-us-central1" } }],
+    signedOut: "401",
+  },
   "app/api/v1/orgs/[org]/clusters/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/clusters"), { method: "POST", url: "/api/v1/orgs/globex/clusters", data: { name: "x" } }], signedOut: "401" },
   "app/api/v1/orgs/[org]/clusters/[cluster]/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/clusters/globex-prod"), get("/api/v1/orgs/acme/clusters/globex-prod")], signedOut: "401" },
   "app/api/v1/orgs/[org]/clusters/[cluster]/workloads/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/clusters/globex-prod/workloads"), get("/api/v1/orgs/acme/clusters/globex-prod/workloads")], signedOut: "401" },
@@ -102,6 +125,11 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   // agents authenticate with their token, never a session: covered by tests/e2e/ingest.spec.ts (a token reaches only its cluster)
   "app/api/v1/ingest/route.ts": { crossOrg: () => [], signedOut: "public" },
   "app/api/v1/orgs/[org]/audit/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/audit")], signedOut: "401" },
+  "app/api/v1/orgs/[org]/jobs/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/jobs")], signedOut: "401" },
+  "app/api/v1/orgs/[org]/jobs/[job]/retry/route.ts": {
+    crossOrg: () => [{ method: "POST", url: `/api/v1/orgs/globex/jobs/${g.job}/retry`, data: {} }, { method: "POST", url: `/api/v1/orgs/acme/jobs/${g.job}/retry`, data: {} }],
+    signedOut: "401",
+  },
   "app/api/v1/orgs/[org]/sso/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/sso"), { method: "PUT", url: "/api/v1/orgs/globex/sso", data: {} }], signedOut: "401" },
   "app/api/v1/orgs/[org]/sso/enabled/route.ts": { crossOrg: () => [{ method: "PUT", url: "/api/v1/orgs/globex/sso/enabled", data: { enabled: false } }], signedOut: "401" },
   // an invitation is for its email only: accepting Globex's with Acme's session does not join Globex
@@ -147,6 +175,21 @@ test("another organization's slugs and ids answer 404 under an Acme owner's sess
   }
   // and the Acme owner did not end up in Globex
   expect((await request.get("/api/v1/orgs/globex/overview", { headers: { cookie: acmeOwner } })).status()).toBe(404);
+});
+
+test("Acme's background jobs list none of Globex's, and Globex's failed job is still failed", async ({ request }) => {
+  const res = await request.get("/api/v1/orgs/acme/jobs", { headers: { cookie: acmeOwner } });
+  expect(res.status()).toBe(200);
+  const body = await res.text();
+  expect(body).not.toContain(g.job);
+  for (const s of GLOBEX_SECRETS) expect(body).not.toContain(s);
+  const boss = new PgBoss({ connectionString: process.env.E2E_DATABASE_URL!, max: 1, supervise: false, schedule: false, migrate: false });
+  await boss.start();
+  try {
+    expect((await boss.getJobById("cluster.sync", g.job))?.state).toBe("failed");
+  } finally {
+    await boss.stop({ graceful: false });
+  }
 });
 
 test("signed out: API routes answer 401 and pages send to sign-in", async ({ request }) => {
