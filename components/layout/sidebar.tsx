@@ -18,6 +18,7 @@ export function Sidebar({ org, user, orgs }: { org: { slug: string; name: string
           { href: `/${org.slug}/settings/members`, label: "Members", section: "Settings" },
           { href: `/${org.slug}/settings/sso`, label: "Single sign-on" },
           { href: `/${org.slug}/settings/audit`, label: "Audit log" },
+          { href: `/${org.slug}/settings/jobs`, label: "Background jobs" },
         ]
       : []),
   ];

@@ -91,12 +91,12 @@ export async function listOrgJobs(db: Db, q: { orgId: string; limit?: number }):
  * Retries one of the organization's failed jobs (one more attempt), or returns false when no failed job
  * of this organization has that id: another organization's job is never touched.
  */
-export async function retryOrgJob(db: Db, boss: PgBoss, q: { orgId: string; id: string }): Promise<{ kind: string; cluster: string | null } | null> {
+export async function retryOrgJob(db: Db, boss: () => Promise<PgBoss>, q: { orgId: string; id: string }): Promise<{ kind: string; cluster: string | null } | null> {
   if (!(await hasQueueSchema(db))) return null;
   const { rows } = await db.execute<{ name: string; slug: string | null }>(sql`
     SELECT name, data->>'slug' AS slug FROM ${schema}.job WHERE id = ${q.id}::uuid AND data->>'orgId' = ${q.orgId} AND state = 'failed'`);
   const job = rows[0];
   if (!job) return null;
-  await boss.retry(job.name, q.id);
+  await (await boss()).retry(job.name, q.id);
   return { kind: job.name, cluster: job.slug };
 }

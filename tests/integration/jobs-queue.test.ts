@@ -110,10 +110,10 @@ describe("a failing job", () => {
     expect(JSON.stringify(listed)).not.toMatch(/hunter2|abc123/);
     // another organization sees none of it, and cannot retry it
     expect(await listOrgJobs(db, { orgId: otherOrgId })).toEqual({ counts: { queued: 0, active: 0, retrying: 0, failed: 0 }, jobs: [] });
-    expect(await retryOrgJob(db, jobs.boss, { orgId: otherOrgId, id })).toBeNull();
+    expect(await retryOrgJob(db, async () => jobs.boss, { orgId: otherOrgId, id })).toBeNull();
     expect(await jobState(jobs, id)).toBe("failed");
 
-    expect(await retryOrgJob(db, jobs.boss, { orgId, id })).toEqual({ kind: "cluster.sync", cluster: "broken" });
+    expect(await retryOrgJob(db, async () => jobs.boss, { orgId, id })).toEqual({ kind: "cluster.sync", cluster: "broken" });
     await until("the retried attempt", async () => attempts.length === 3);
     await until("the job to fail again", async () => (await jobState(jobs, id)) === "failed");
     await jobs.stop();
