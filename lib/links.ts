@@ -14,3 +14,6 @@ export const containerHref = (org: string, c: ContainerPath, window?: string) =>
 
 /** URL of a cluster's page. */
 export const clusterHref = (org: string, cluster: string) => `/${org}/clusters/${encodeURIComponent(cluster)}`;
+
+/** URL of an incident's page. */
+export const incidentHref = (org: string, id: string) => `/${org}/incidents/${encodeURIComponent(id)}`;

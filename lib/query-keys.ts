@@ -5,6 +5,7 @@ import type { ListIncidentsQuery, ListWorkloadsQuery } from "./schemas/lists";
 export const queryKeys = {
   workloads: (org: string, cluster: string, q: ListWorkloadsQuery) => ["workloads", org, cluster, q] as const,
   incidents: (org: string, q: ListIncidentsQuery) => ["incidents", org, q] as const,
+  incident: (org: string, id: string) => ["incident", org, id] as const,
   cost: (org: string, q: CostQuery) => ["cost", org, q] as const,
 };
 

@@ -4,7 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ContainerView as View } from "@/lib/container-view";
 import { formatAgo, formatBytes } from "@/lib/format";
-import { clusterHref, containerHref } from "@/lib/links";
+import { clusterHref, containerHref, incidentHref } from "@/lib/links";
 import { containerApiPath, containerKey, toQueryString, type ContainerKey } from "@/lib/query-keys";
 import { CHART_WINDOWS, type ContainerViewQuery } from "@/lib/schemas/lists";
 import { Card, ErrorState, Skeleton } from "@/components/ui/card";
@@ -52,6 +52,7 @@ export function ContainerView({ org, path, initial, canShare = false }: { org: s
           {v.incident ? (
             <span className="flex items-center gap-1.5 text-xs text-zinc-500">
               <StatusBadge status={v.incident.status} /> incident · {v.incident.oomCount} OOMKills since {formatAgo(v.incident.firstSeenAt, v.now * 1000)}
+              <Link href={incidentHref(org, v.incident.id)} className="text-blue-700 hover:underline dark:text-blue-400">Incident page →</Link>
               {canShare ? <IncidentActions org={org} incidentId={v.incident.id} status={v.incident.status} /> : null}
             </span>
           ) : null}

@@ -1,11 +1,11 @@
 "use client";
 
 export function SortHeader<K extends string>({
-  label, column, sort, dir, onSort, align = "left",
-}: { label: string; column: K; sort: K; dir: "asc" | "desc"; onSort: (c: K) => void; align?: "left" | "right" }) {
+  label, column, sort, dir, onSort, align = "left", className = "",
+}: { label: string; column: K; sort: K; dir: "asc" | "desc"; onSort: (c: K) => void; align?: "left" | "right"; className?: string }) {
   const active = sort === column;
   return (
-    <th scope="col" aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : "none"} className={`px-3 py-2 font-medium ${align === "right" ? "text-right" : "text-left"}`}>
+    <th scope="col" aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : "none"} className={`px-3 py-2 font-medium ${align === "right" ? "text-right" : "text-left"} ${className}`}>
       <button type="button" onClick={() => onSort(column)} className={`inline-flex items-center gap-1 hover:text-zinc-900 dark:hover:text-zinc-100 ${active ? "text-zinc-900 dark:text-zinc-100" : ""}`}>
         {label}
         <span aria-hidden className="text-[10px]">{active ? (dir === "asc" ? "▲" : "▼") : "↕"}</span>

@@ -5,6 +5,7 @@ import { requireOrg } from "@/lib/auth/require-org";
 import { listClusters } from "@/lib/queries/clusters";
 import { anchoredNow } from "@/lib/incidents/analyze";
 import { listIncidentsWithVerdicts } from "@/lib/incidents/list-verdicts";
+import { listAssignees } from "@/lib/incidents/status";
 import { listOrgNamespaces } from "@/lib/queries/workloads";
 import { listIncidentsQuery } from "@/lib/schemas/lists";
 import { queryKeys } from "@/lib/query-keys";
@@ -21,16 +22,16 @@ export default async function IncidentsPage({ params, searchParams }: { params: 
   const initial = parsed.success ? parsed.data : listIncidentsQuery.parse({});
   const qc = new QueryClient();
   await qc.prefetchQuery({ queryKey: queryKeys.incidents(slug, initial), queryFn: () => listIncidentsWithVerdicts(db, { orgId: org.id, userId: user.id, now: anchoredNow(), ...initial }) });
-  const [clusters, namespaces] = await Promise.all([listClusters(db, { orgId: org.id, now: new Date() }), listOrgNamespaces(db, { orgId: org.id })]);
+  const [clusters, namespaces, assignees] = await Promise.all([listClusters(db, { orgId: org.id, now: new Date() }), listOrgNamespaces(db, { orgId: org.id }), listAssignees(db, { orgId: org.id })]);
   return (
     <div className="mx-auto max-w-7xl space-y-5">
       <div>
         <h1 className="text-xl font-semibold">Incidents</h1>
-        <p className="text-sm text-zinc-500">One incident per container that keeps getting OOMKilled; it resolves itself after a quiet week.</p>
+        <p className="text-sm text-zinc-500">One incident per container that keeps getting OOMKilled. It resolves itself after a quiet week, or as fix verified 7 days after its limit or heap setting changed. A snoozed incident is out of Active, Open and Acknowledged until its snooze ends.</p>
       </div>
       <Card>
         <HydrationBoundary state={dehydrate(qc)}>
-          <IncidentsTable org={slug} clusters={clusters.map((c) => c.slug)} namespaces={namespaces} initial={initial} />
+          <IncidentsTable org={slug} clusters={clusters.map((c) => c.slug)} namespaces={namespaces} assignees={assignees.map((a) => ({ userId: a.userId, name: a.name }))} initial={initial} />
         </HydrationBoundary>
       </Card>
     </div>

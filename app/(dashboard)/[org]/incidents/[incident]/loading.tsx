@@ -1,0 +1,5 @@
+import { IncidentSkeleton } from "@/components/incidents/incident-page";
+
+export default function Loading() {
+  return <IncidentSkeleton />;
+}
