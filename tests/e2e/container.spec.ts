@@ -9,6 +9,9 @@ test("from an incident, the container page shows the chart, the verdict, and a f
   const incident = page.getByRole("table").getByRole("link", { name: "payments-api/api" });
   await expect(incident).toBeVisible();
   await incident.click();
+  // the row opens the incident, which links its container
+  await expect(page).toHaveURL(/\/acme\/incidents\/[0-9a-f-]{36}$/);
+  await page.getByRole("link", { name: "Container page →" }).click();
   await expect(page).toHaveURL(/\/acme\/clusters\/prod-eu\/payments\/deployment\/payments-api\/api/);
 
   // the chart: an SVG with lines, OOMKill markers and the limit line

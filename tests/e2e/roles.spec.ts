@@ -71,6 +71,8 @@ const MUTATIONS: { name: string; least: Role; send: (r: APIRequestContext, role:
   { name: "GET background jobs", least: "admin", send: (r, role) => r.get(`${BASE}/jobs`, as(r, role)) },
   { name: "POST retry job", least: "admin", send: (r, role) => r.post(`${BASE}/jobs/${NO_SUCH}/retry`, { ...as(r, role), data: {} }) },
   { name: "PATCH incident status", least: "member", send: (r, role) => r.patch(`${BASE}/incidents/${incidentId}`, { ...as(r, role), data: { status: "bogus" } }) },
+  { name: "PATCH incident assign/snooze", least: "member", send: (r, role) => r.patch(`${BASE}/incidents/${incidentId}`, { ...as(r, role), data: { snooze: "forever", assigneeUserId: NO_SUCH } }) },
+  { name: "POST incident note", least: "member", send: (r, role) => r.post(`${BASE}/incidents/${incidentId}/notes`, { ...as(r, role), data: { body: "   " } }) },
   { name: "GET share links", least: "member", send: (r, role) => r.get(`${BASE}/incidents/${incidentId}/share-links`, as(r, role)) },
   { name: "POST share link", least: "member", send: (r, role) => r.post(`${BASE}/incidents/${incidentId}/share-links`, { ...as(r, role), data: { expiresIn: "never" } }) },
   { name: "DELETE share link", least: "member", send: (r, role) => r.delete(`${BASE}/share-links/${NO_SUCH}`, as(r, role)) },

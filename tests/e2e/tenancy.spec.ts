@@ -66,6 +66,7 @@ const get = (url: string): Call => ({ method: "GET", url });
 const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login" | "public" }> = {
   "app/(dashboard)/[org]/page.tsx": { crossOrg: () => [get("/globex")], signedOut: "login" },
   "app/(dashboard)/[org]/incidents/page.tsx": { crossOrg: () => [get("/globex/incidents")], signedOut: "login" },
+  "app/(dashboard)/[org]/incidents/[incident]/page.tsx": { crossOrg: () => [get(`/acme/incidents/${g.incident}`), get(`/globex/incidents/${g.incident}`), get("/acme/incidents/not-an-id")], signedOut: "login" },
   "app/(dashboard)/[org]/clusters/page.tsx": { crossOrg: () => [get("/globex/clusters")], signedOut: "login" },
   "app/(dashboard)/[org]/cost/page.tsx": { crossOrg: () => [get("/globex/cost")], signedOut: "login" },
   "app/(dashboard)/[org]/clusters/new/page.tsx": { crossOrg: () => [get("/globex/clusters/new")], signedOut: "login" },
@@ -104,7 +105,11 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   },
   "app/api/v1/orgs/[org]/clusters/[cluster]/kubernetes/test/route.ts": { crossOrg: () => [{ method: "POST", url: "/api/v1/orgs/globex/clusters/globex-prod/kubernetes/test", data: {} }, { method: "POST", url: "/api/v1/orgs/acme/clusters/globex-prod/kubernetes/test", data: { kind: "token", serverUrl: "https://k8s.example.com", token: "t" } }], signedOut: "401" },
   "app/api/v1/orgs/[org]/clusters/[cluster]/sync/route.ts": { crossOrg: () => [{ method: "POST", url: "/api/v1/orgs/acme/clusters/globex-prod/sync", data: {} }], signedOut: "401" },
-  "app/api/v1/orgs/[org]/incidents/[incident]/route.ts": { crossOrg: () => [{ method: "PATCH", url: `/api/v1/orgs/acme/incidents/${g.incident}`, data: { status: "acknowledged" } }], signedOut: "401" },
+  "app/api/v1/orgs/[org]/incidents/[incident]/route.ts": {
+    crossOrg: () => [get(`/api/v1/orgs/acme/incidents/${g.incident}`), get(`/api/v1/orgs/globex/incidents/${g.incident}`), { method: "PATCH", url: `/api/v1/orgs/acme/incidents/${g.incident}`, data: { status: "acknowledged" } }, { method: "PATCH", url: `/api/v1/orgs/acme/incidents/${g.incident}`, data: { assigneeUserId: g.user } }],
+    signedOut: "401",
+  },
+  "app/api/v1/orgs/[org]/incidents/[incident]/notes/route.ts": { crossOrg: () => [{ method: "POST", url: `/api/v1/orgs/acme/incidents/${g.incident}/notes`, data: { body: "hello Globex" } }], signedOut: "401" },
   "app/api/v1/orgs/[org]/incidents/[incident]/share-links/route.ts": {
     crossOrg: () => [get(`/api/v1/orgs/acme/incidents/${g.incident}/share-links`), { method: "POST", url: `/api/v1/orgs/acme/incidents/${g.incident}/share-links`, data: {} }],
     signedOut: "401",

@@ -46,7 +46,8 @@ test("resolved incidents predict no OOMKill", async ({ page }) => {
   await expect(rows.first()).toBeVisible();
   expect(await rows.count()).toBeGreaterThan(0);
   await expect(page.getByTestId("row-prediction")).toHaveCount(0);
-  await expect(rows.first()).toContainText(/resolved .*: no OOMKill for a week/);
+  // one resolved by a week without a kill says so (others were resolved by hand in other specs)
+  await expect(rows.filter({ hasText: /resolved .*: no OOMKill for a week/ }).first()).toBeVisible();
   // what a resolved incident does show is dated: it is the verdict of when it was analysed
   const stamped = rows.filter({ has: page.getByTestId("row-verdict") });
   if ((await stamped.count()) > 0) await expect(stamped.first().getByTestId("verdict-stored-at")).toHaveText(/^at (\d{1,2} \w{3} )?\d{2}:\d{2} UTC: $/);

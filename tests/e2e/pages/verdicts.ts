@@ -1,3 +1,4 @@
+import { containerHref } from "@/lib/links";
 import type { Locator, Page } from "@playwright/test";
 
 /** A list row's verdict, as the overview and the incidents list show it. */
@@ -26,7 +27,10 @@ export class OffendersList {
 
 /** The incidents list. */
 export class IncidentsList {
-  constructor(private readonly page: Page) {}
+  constructor(
+    private readonly page: Page,
+    private readonly org = "acme",
+  ) {}
   rows() {
     return this.page.getByRole("table").locator("tbody tr");
   }
@@ -36,10 +40,14 @@ export class IncidentsList {
     for (const row of await this.rows().all()) {
       const link = row.getByRole("link").first();
       const cells = row.locator("td");
+      const name = (await link.innerText()).trim();
+      const [cluster, namespace, workloadKind] = (await cells.nth(0).locator("div").first().innerText()).split(" · ").map((x) => x.trim()) as [string, string, string];
+      const [workloadName, container] = name.split("/") as [string, string];
       out.push({
-        name: (await link.innerText()).trim(),
-        href: (await link.getAttribute("href"))!,
-        cluster: (await cells.nth(0).locator("div").first().innerText()).split(" · ")[0]!.trim(),
+        name,
+        // the row opens the incident; the prediction to compare is on its container's page
+        href: containerHref(this.org, { cluster, namespace, workloadKind, workloadName, container }),
+        cluster,
         status: (await cells.nth(2).innerText()).trim(),
         prediction: await predictionOf(row),
       });
