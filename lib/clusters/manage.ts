@@ -6,6 +6,7 @@ import { auditLog, clusters } from "@/db/schema";
 import { syncClusterFromPrometheus, type SyncResult } from "@/lib/inventory/prometheus-sync";
 import { sourceForCluster } from "@/lib/metrics/for-cluster";
 import { PrometheusSource } from "@/lib/metrics/prometheus-source";
+import { hasKubeConnection, syncKubeDirect, type DirectSyncResult } from "@/lib/kube/direct-sync";
 import { checkUrlResolved, OutboundBlockedError, policyFromEnv, type OutboundPolicy } from "@/lib/security/outbound";
 import { secretKeyFromEnv } from "@/lib/security/secrets";
 import { testConnection, type ConnectionReport } from "./connection-test";
@@ -115,13 +116,30 @@ export async function saveSettings(db: Db, q: { orgId: string; userId: string; i
   return settingsView(updated, key);
 }
 
-/** Reads the cluster from its Prometheus into the inventory now. */
-export async function syncNow(db: Db, q: { orgId: string; slug: string; now?: number }): Promise<SyncResult | null> {
+/** An agent's snapshot this recent makes the Kubernetes API the cluster's source of pods and kills. */
+const AGENT_FRESH_MS = 24 * 3600 * 1000;
+
+/**
+ * Reads the cluster now: its Kubernetes API first when direct mode is set up (inventory and kills),
+ * then its Prometheus (memory history, analyses; inventory and kills too when no Kubernetes source
+ * feeds the cluster). A failed Kubernetes read is kept on the cluster and reported, and the Prometheus
+ * sync still runs.
+ */
+export async function syncNow(db: Db, q: { orgId: string; slug: string; now?: number }): Promise<(SyncResult & { kubernetes: DirectSyncResult | null }) | null> {
   const row = await clusterRow(db, q.orgId, q.slug);
   if (!row) return null;
   if (row.metricsKind === "demo") throw new ConflictError("the demo's clusters are simulated and always in sync");
+  const nowSec = q.now ?? Date.now() / 1000;
+  const kubernetes = hasKubeConnection(row) ? await syncKubeDirect(db, { orgId: q.orgId, clusterId: row.id, now: new Date(nowSec * 1000) }) : null;
   const { source, problem } = await sourceForCluster(db, { orgId: q.orgId, slug: q.slug });
-  if (!(source instanceof PrometheusSource)) throw new ConflictError(problem ?? "no Prometheus configured");
-  return syncClusterFromPrometheus(db, { orgId: q.orgId, clusterId: row.id, slug: row.slug, source, now: q.now ?? Date.now() / 1000, pricing: { currency: row.currency, perGiBMonth: row.pricePerGibMonth } });
+  if (!(source instanceof PrometheusSource)) {
+    if (!kubernetes) throw new ConflictError(problem ?? "no Prometheus configured");
+    if (kubernetes.error) throw new ConflictError(`the Kubernetes API could not be read: ${kubernetes.error}`);
+    return { workloads: kubernetes.workloads, containers: 0, terminations: kubernetes.terminations, oomKills: 0, incidentsCreated: kubernetes.incidentsOpened, kubernetes };
+  }
+  // direct mode (even after a failed read: the next one brings the kills) or an agent heard from lately
+  const kubeFresh = kubernetes !== null || (row.kubeSyncAt !== null && nowSec * 1000 - row.kubeSyncAt.getTime() < AGENT_FRESH_MS);
+  const result = await syncClusterFromPrometheus(db, { orgId: q.orgId, clusterId: row.id, slug: row.slug, source, now: nowSec, pricing: { currency: row.currency, perGiBMonth: row.pricePerGibMonth }, kubernetesInventory: kubeFresh });
+  return { ...result, kubernetes };
 }
 

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, gte } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { clusters, containers, oomEvents, pods, workloads } from "@/db/schema";
 import { AnalysisError } from "@/lib/analysis";
@@ -30,7 +30,14 @@ export interface SyncResult {
  */
 export async function syncClusterFromPrometheus(
   db: Db,
-  q: { orgId: string; clusterId: string; slug: string; source: PrometheusSource; now: number; pricing: { currency: string; perGiBMonth: number } },
+  q: {
+    orgId: string; clusterId: string; slug: string; source: PrometheusSource; now: number; pricing: { currency: string; perGiBMonth: number };
+    /**
+     * the Kubernetes API (an agent or direct mode) is this cluster's source of pods and kills: Prometheus
+     * then gives the history only — its pods and terminations (named by pod, not by uid) would double them
+     */
+    kubernetesInventory?: boolean;
+  },
 ): Promise<SyncResult> {
   const now = Math.floor(q.now);
   const at = new Date(now * 1000);
@@ -58,7 +65,7 @@ export async function syncClusterFromPrometheus(
         .returning({ id: workloads.id });
       workloadIds.set(k, row!.id);
       result.workloads++;
-      if (w.pods.length) {
+      if (w.pods.length && !q.kubernetesInventory) {
         await tx
           .insert(pods)
           .values(w.pods.map((name) => ({ orgId: q.orgId, clusterId: q.clusterId, workloadId: row!.id, uid: podUid(q.slug, w.namespace, name), namespace: w.namespace, name, phase: "Running" })))
@@ -73,7 +80,7 @@ export async function syncClusterFromPrometheus(
         .values({ orgId: q.orgId, workloadId, name: c.name, image: c.image, requestBytes: c.requestBytes, limitBytes: c.limitBytes })
         .onConflictDoUpdate({ target: [containers.workloadId, containers.name], set: { image: c.image, requestBytes: c.requestBytes, limitBytes: c.limitBytes, updatedAt: at } });
       result.containers++;
-      const events = podHistory.flatMap((p) =>
+      const events = q.kubernetesInventory ? [] : podHistory.flatMap((p) =>
         p.terminations.map((t, i) => ({
           orgId: q.orgId, clusterId: q.clusterId, workloadId, namespace: w.namespace, podName: p.pod, podUid: podUid(q.slug, w.namespace, p.pod),
           containerName: c.name, reason: t.reason, exitCode: t.exitCode, finishedAt: new Date(t.at * 1000), restartCount: i + 1,
@@ -81,7 +88,14 @@ export async function syncClusterFromPrometheus(
       );
       for (let i = 0; i < events.length; i += 500) await tx.insert(oomEvents).values(events.slice(i, i + 500)).onConflictDoNothing();
       result.terminations += events.length;
-      const kills = podHistory.flatMap((p) => p.terminations.filter((t) => t.reason === "OOMKilled").map((t) => t.at)).sort((a, b) => a - b);
+      const kills = q.kubernetesInventory
+        ? (await tx
+            .select({ at: oomEvents.finishedAt })
+            .from(oomEvents)
+            .where(and(eq(oomEvents.workloadId, workloadId), eq(oomEvents.containerName, c.name), eq(oomEvents.reason, "OOMKilled"), gte(oomEvents.finishedAt, new Date((now - SYNC_WINDOW_SECONDS) * 1000)))))
+            .map((r) => Math.floor(r.at.getTime() / 1000))
+            .sort((a, b) => a - b)
+        : podHistory.flatMap((p) => p.terminations.filter((t) => t.reason === "OOMKilled").map((t) => t.at)).sort((a, b) => a - b);
       result.oomKills += kills.length;
       if (kills.length === 0) continue;
       result.incidentsCreated += await syncIncidents(tx as unknown as Db, {
