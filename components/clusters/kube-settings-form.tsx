@@ -74,7 +74,7 @@ export function KubeSettingsForm({ org, cluster, initial }: { org: string; clust
             label="Token"
             htmlFor="kube-token"
             error={fieldError("token")}
-            help={storedToken ? "A token is stored; leave empty to keep it." : "kubectl -n headroom create token headroom-reader --duration=8760h (a ServiceAccount bound to a get/list/watch ClusterRole, as in the agent's manifests)."}
+            help={storedToken ? "A token is stored; leave empty to keep it." : "kubectl -n headroom create token headroom-collector --duration=8760h (the agent manifests' read-only ServiceAccount, or your own bound to a get/list ClusterRole)."}
           >
             <input id="kube-token" type="password" autoComplete="off" className={`${inputClass} font-mono`} value={token} onChange={(e) => setToken(e.target.value)} placeholder={storedToken ? "•••••••• stored" : "eyJhbGciOi…"} />
           </Field>
