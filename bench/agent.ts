@@ -34,7 +34,8 @@ function rssOf(pid: number): number {
 export async function benchAgent() {
   console.log("\nIn-cluster agent (agents/collector, bundled) against a fake API server and the real app:");
   const database = await createTestDatabase();
-  const db = createDb(database.url, 4);
+  // the app's own pool size (db/client.ts), so ingest gets the connections it has in the app
+  const db = createDb(database.url);
   await migrateDb(db);
   const { orgId, userId } = await seedOrgWithAdmin(db, "bench-agent", "Bench");
   const [cluster] = await db.insert(clusters).values({ orgId, slug: "bench", name: "bench", connectionMode: "agent", metricsKind: "prometheus" }).returning();
@@ -52,11 +53,47 @@ export async function benchAgent() {
         reason: k % 10 === 0 ? "OOMKilled" : "Killed", exitCode: 137, finishedAt: new Date(Date.now() - (base + k) * 1000).toISOString(), restartCount: 1, node: null, message: null,
       }));
       const body = { terminations };
-      const r = await ingestBatch(db, { orgId, clusterId: cluster!.id, body, raw: JSON.stringify(body), idempotencyKey: `b${batchNo}`, now: new Date() });
+      const raw = JSON.stringify(body);
+      const r = await ingestBatch(db, { orgId, clusterId: cluster!.id, body: JSON.parse(raw), raw, idempotencyKey: `b${batchNo}`, now: new Date() });
       stored += r.stored;
     }
     const rate = stored / ((Date.now() - t0) / 1000);
     console.log(`  ingest: ${rate.toFixed(0)} terminations/s stored (batches of 500, 10% OOMKills opening or joining incidents)   goal 5,000/s   ratio ${(rate / 5000).toFixed(2)}x`);
+  }
+  // pod updates: the inventory as the agent sends it — a complete snapshot of 10,000 pods, then changes of 500 pods each (a new phase or node), for about 5 s
+  {
+    const POD_COUNT = 10_000;
+    const workloadsOf = Array.from({ length: 200 }, (_, w) => ({
+      kind: "Deployment" as const, namespace: "inv", name: `svc-${w}`, replicas: 50,
+      containers: [{ name: "app", kind: "main" as const, image: "registry.example/app:1.2.3", command: ["node"], args: ["--max-old-space-size=384", "server.js"], env: { NODE_ENV: "production" }, requestBytes: 256 * 2 ** 20, limitBytes: 512 * 2 ** 20, memoryVolumes: [] }],
+    }));
+    const podAt = (i: number, round: number) => ({
+      uid: `inv-${i}`, namespace: "inv", name: `svc-${i % 200}-7c9d8-${i.toString(36).padStart(5, "0")}`, workloadKind: "Deployment" as const, workloadName: `svc-${i % 200}`,
+      node: `node-${(i + round) % 50}`, phase: round % 2 ? "Running" : "Pending", startedAt: new Date(1_800_000_000_000 + round * 1000).toISOString(),
+    });
+    const send = async (snapshot: Record<string, unknown>, key: string) => {
+      const raw = JSON.stringify({ snapshot });
+      return ingestBatch(db, { orgId, clusterId: cluster!.id, body: JSON.parse(raw), raw, idempotencyKey: key, now: new Date() });
+    };
+    const full = performance.now();
+    await send({ complete: true, workloads: workloadsOf, pods: Array.from({ length: POD_COUNT }, (_, i) => podAt(i, 0)), nodes: [] }, "full-0");
+    const fullMs = performance.now() - full;
+    let updated = 0;
+    let round = 1;
+    const t0 = Date.now();
+    while (Date.now() - t0 < 5000) {
+      const first = ((round - 1) * 500) % POD_COUNT;
+      const r = await send({ complete: false, pods: Array.from({ length: 500 }, (_, k) => podAt(first + k, round)) }, `changes-${round}`);
+      updated += r.snapshot!.pods;
+      round++;
+    }
+    const rate = updated / ((Date.now() - t0) / 1000);
+    console.log(`  inventory: a complete snapshot of ${POD_COUNT.toLocaleString("en-US")} pods and 200 workloads stored in ${fullMs.toFixed(0)} ms (${(POD_COUNT / (fullMs / 1000)).toFixed(0)} pods/s); changes: ${rate.toFixed(0)} pod updates/s stored (batches of 500)   goal 5,000/s   ratio ${(rate / 5000).toFixed(2)}x`);
+  }
+  if (process.env.BENCH_AGENT_INGEST_ONLY) {
+    await db.$client.end();
+    await database.drop();
+    return;
   }
 
   spawnSync("node", ["scripts/build-agent.mjs"], { stdio: "ignore" });

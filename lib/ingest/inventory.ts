@@ -1,12 +1,10 @@
 import "server-only";
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
-import type { Db } from "@/db/connect";
+import { chunks, upsertPods, workloadIdsFor, workloadKey, type Executor } from "./bulk";
 import { clusters, containers, incidents, nodes, oomEvents, pods, workloads } from "@/db/schema";
 import type { IngestSnapshot } from "@/lib/schemas/ingest";
 
-type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
-export type Executor = Db | Tx;
 
 export interface SnapshotResult {
   workloads: number;
@@ -18,9 +16,7 @@ export interface SnapshotResult {
   nodesRemoved: number;
 }
 
-const CHUNK = 1000;
-const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK));
-const wkey = (namespace: string, kind: string, name: string) => `${namespace}/${kind}/${name}`;
+const wkey = workloadKey;
 // an upsert writes a row only when something in it changed: a relist of an unchanged cluster writes nothing
 const changed = (table: string, cols: string[]) => sql.raw(cols.map((c) => `${table}.${c} is distinct from excluded.${c}`).join(" or "));
 const excluded = (cols: Record<string, string>) => Object.fromEntries(Object.entries(cols).map(([k, c]) => [k, sql.raw(`excluded.${c}`)]));
@@ -54,14 +50,7 @@ export async function storeSnapshot(db: Executor, q: { orgId: string; clusterId:
     const k = wkey(p.namespace, p.workloadKind, p.workloadName);
     if (!ids.has(k)) named.set(k, { namespace: p.namespace, kind: p.workloadKind, name: p.workloadName });
   }
-  for (const part of chunks([...named.values()])) {
-    const rows = await db
-      .insert(workloads)
-      .values(part.map((w) => ({ orgId: q.orgId, clusterId: q.clusterId, ...w })))
-      .onConflictDoUpdate({ target: [workloads.clusterId, workloads.namespace, workloads.kind, workloads.name], set: { updatedAt: sql`${workloads.updatedAt}` } })
-      .returning({ id: workloads.id, namespace: workloads.namespace, kind: workloads.kind, name: workloads.name });
-    for (const r of rows) ids.set(wkey(r.namespace, r.kind, r.name), r.id);
-  }
+  if (named.size) for (const [k, id] of await workloadIdsFor(db, { orgId: q.orgId, clusterId: q.clusterId, workloads: [...named.values()] })) ids.set(k, id);
 
   // containers: the spec the engine's findings read
   const containerRows = s.workloads.flatMap((w) => {
@@ -81,16 +70,10 @@ export async function storeSnapshot(db: Executor, q: { orgId: string; clusterId:
   result.containers = containerRows.length;
 
   // pods under their workloads
-  const podCols = { workloadId: "workload_id", namespace: "namespace", name: "name", node: "node", phase: "phase", startedAt: "started_at" };
-  for (const part of chunks(s.pods)) {
-    await db
-      .insert(pods)
-      .values(part.map((p) => ({
-        orgId: q.orgId, clusterId: q.clusterId, workloadId: ids.get(wkey(p.namespace, p.workloadKind, p.workloadName))!, uid: p.uid, namespace: p.namespace, name: p.name,
-        node: p.node, phase: p.phase, startedAt: p.startedAt ? new Date(p.startedAt) : null, updatedAt: now,
-      })))
-      .onConflictDoUpdate({ target: [pods.clusterId, pods.uid], set: { ...excluded(podCols), updatedAt: now }, setWhere: changed("pods", Object.values(podCols)) });
-  }
+  await upsertPods(db, {
+    orgId: q.orgId, clusterId: q.clusterId, now,
+    rows: s.pods.map((p) => ({ workloadId: ids.get(wkey(p.namespace, p.workloadKind, p.workloadName))!, uid: p.uid, namespace: p.namespace, name: p.name, node: p.node, phase: p.phase, startedAt: p.startedAt })),
+  });
   result.pods = s.pods.length;
 
   const nodeCols = { allocatableMemoryBytes: "allocatable_memory_bytes", capacityMemoryBytes: "capacity_memory_bytes", memoryPressure: "memory_pressure", instanceType: "instance_type" };

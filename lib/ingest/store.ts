@@ -2,10 +2,11 @@ import "server-only";
 import crypto from "node:crypto";
 import { and, eq, gte, inArray } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { containers, ingestBatches, oomEvents, workloads } from "@/db/schema";
+import { ingestBatches, oomEvents } from "@/db/schema";
 import { syncIncidents } from "@/lib/inventory/store";
+import { ensureContainers, insertTerminations, workloadIdsFor, workloadKey } from "./bulk";
 import { storeSnapshot, type SnapshotResult } from "./inventory";
-import { ingestBatchSchema } from "@/lib/schemas/ingest";
+import { ingestBatchSchema, type IngestTermination } from "@/lib/schemas/ingest";
 
 /** The same Idempotency-Key came back with another payload: answered 422, nothing stored. */
 export class IdempotencyConflictError extends Error {}
@@ -24,6 +25,8 @@ export interface IngestResult {
 }
 
 const INCIDENT_WINDOW_SECONDS = 30 * 86_400;
+/** at most this many of the pool's connections bring incidents in line at once (the app's pool has 10) */
+const INCIDENT_SYNC_CONCURRENCY = 4;
 
 /**
  * Stores an agent's batch for its cluster: each termination once (pod uid + container + finish
@@ -44,45 +47,24 @@ export async function ingestBatch(db: Db, q: { orgId: string; clusterId: string;
   const result = await db.transaction(async (tx) => {
     // the inventory first: the kills below find their containers' specs in place
     const snapshot = batch.snapshot ? await storeSnapshot(tx, { orgId: q.orgId, clusterId: q.clusterId, snapshot: batch.snapshot, now: q.now }) : undefined;
-    // the workloads the batch names, upserted in one statement
-    const wkey = (ns: string, kind: string, name: string) => `${ns}/${kind}/${name}`;
-    const distinct = new Map(batch.terminations.map((t) => [wkey(t.namespace, t.workloadKind, t.workloadName), t]));
-    const workloadIds = new Map<string, string>();
-    const named = [...distinct.values()];
-    for (let i = 0; i < named.length; i += 1000) {
-      const rows = await tx
-        .insert(workloads)
-        .values(named.slice(i, i + 1000).map((t) => ({ orgId: q.orgId, clusterId: q.clusterId, namespace: t.namespace, kind: t.workloadKind, name: t.workloadName })))
-        .onConflictDoUpdate({ target: [workloads.clusterId, workloads.namespace, workloads.kind, workloads.name], set: { updatedAt: q.now } })
-        .returning({ id: workloads.id, namespace: workloads.namespace, kind: workloads.kind, name: workloads.name });
-      for (const r of rows) workloadIds.set(wkey(r.namespace, r.kind, r.name), r.id);
-    }
-    // the containers the kills name, so their pages exist before any spec is known (pod-level events name none)
-    const named2 = new Map<string, { workloadId: string; name: string; kind: string }>();
-    for (const t of batch.terminations) {
-      const workloadId = workloadIds.get(wkey(t.namespace, t.workloadKind, t.workloadName))!;
-      if (t.container) named2.set(`${workloadId}|${t.container}`, { workloadId, name: t.container, kind: t.containerKind });
-    }
-    const containerRows = [...named2.values()];
-    for (let i = 0; i < containerRows.length; i += 1000) {
-      await tx.insert(containers).values(containerRows.slice(i, i + 1000).map((c) => ({ orgId: q.orgId, workloadId: c.workloadId, name: c.name, kind: c.kind }))).onConflictDoNothing();
-    }
-    // the terminations in one statement per thousand; the unique occurrence index drops what is already stored
-    let stored = 0;
-    for (let i = 0; i < batch.terminations.length; i += 1000) {
-      const rows = await tx
-        .insert(oomEvents)
-        .values(
-          batch.terminations.slice(i, i + 1000).map((t) => ({
-            orgId: q.orgId, clusterId: q.clusterId, workloadId: workloadIds.get(wkey(t.namespace, t.workloadKind, t.workloadName))!, namespace: t.namespace, podName: t.pod, podUid: t.podUid,
-            containerName: t.container, containerKind: t.containerKind, reason: t.reason, exitCode: t.exitCode, finishedAt: new Date(t.finishedAt), restartCount: t.restartCount, node: t.node, message: t.message,
-          })),
-        )
-        .onConflictDoNothing()
-        .returning({ workloadId: oomEvents.workloadId, container: oomEvents.containerName, reason: oomEvents.reason });
-      stored += rows.length;
-      for (const r of rows) if (r.reason === "OOMKilled" && r.workloadId) killsByContainer.set(`${r.workloadId}|${r.container}`, { workloadId: r.workloadId, container: r.container });
-    }
+    // the workloads the batch names (a node's SystemOOM names none), and the containers its kills name,
+    // so that their pages exist before any spec is known
+    const withWorkload = batch.terminations.filter((t) => t.workloadKind && t.workloadName);
+    const workloadIds = await workloadIdsFor(tx, { orgId: q.orgId, clusterId: q.clusterId, workloads: withWorkload.map((t) => ({ namespace: t.namespace, kind: t.workloadKind!, name: t.workloadName! })) });
+    const workloadOf = (t: IngestTermination) => (t.workloadKind && t.workloadName ? workloadIds.get(workloadKey(t.namespace, t.workloadKind, t.workloadName))! : null);
+    const named = new Map<string, { workloadId: string; name: string; kind: string }>();
+    for (const t of withWorkload) if (t.container) named.set(`${workloadOf(t)}|${t.container}`, { workloadId: workloadOf(t)!, name: t.container, kind: t.containerKind });
+    await ensureContainers(tx, { orgId: q.orgId, containers: [...named.values()] });
+    // the terminations; the unique occurrence index drops what is already stored
+    const rows = await insertTerminations(tx, {
+      orgId: q.orgId, clusterId: q.clusterId,
+      rows: batch.terminations.map((t) => ({
+        workloadId: workloadOf(t), namespace: t.namespace, podName: t.pod, podUid: t.podUid, containerName: t.container, containerKind: t.containerKind,
+        reason: t.reason, exitCode: t.exitCode, finishedAt: t.finishedAt, restartCount: t.restartCount, node: t.node, message: t.message,
+      })),
+    });
+    const stored = rows.length;
+    for (const r of rows) if (r.reason === "OOMKilled" && r.workloadId) killsByContainer.set(`${r.workloadId}|${r.container}`, { workloadId: r.workloadId, container: r.container });
     return { stored, duplicates: batch.terminations.length - stored, ...(snapshot ? { snapshot } : {}) };
   });
   // each container that was OOMKilled: its incidents brought in line with all of its kills of the last 30 days (read in one query)
@@ -102,10 +84,16 @@ export async function ingestBatch(db: Db, q: { orgId: string; clusterId: string;
       const k = `${r.workloadId}|${r.container}`;
       if (killsByContainer.has(k)) (kills.get(k) ?? kills.set(k, []).get(k)!).push(Math.floor(r.at.getTime() / 1000));
     }
-    for (const { workloadId, container } of targets) {
-      const times = (kills.get(`${workloadId}|${container}`) ?? []).sort((a, b) => a - b);
-      incidentsOpened += await syncIncidents(db, { orgId: q.orgId, clusterId: q.clusterId, workloadId, container, kills: times, now: nowSec });
-    }
+    // containers are independent (one open incident per workload container): a few at a time hide the round trips
+    let next = 0;
+    const worker = async () => {
+      while (next < targets.length) {
+        const { workloadId, container } = targets[next++]!;
+        const times = (kills.get(`${workloadId}|${container}`) ?? []).sort((a, b) => a - b);
+        incidentsOpened += await syncIncidents(db, { orgId: q.orgId, clusterId: q.clusterId, workloadId, container, kills: times, now: nowSec });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(INCIDENT_SYNC_CONCURRENCY, targets.length) }, worker));
   }
   const out: IngestResult = { ...result, incidentsOpened };
   if (q.idempotencyKey) await db.insert(ingestBatches).values({ clusterId: q.clusterId, key: q.idempotencyKey, payloadHash, result: out }).onConflictDoNothing();

@@ -3,8 +3,11 @@
  * agent, the direct mode and the tests share it.
  */
 
-/** What a termination was. Only `OOMKilled` opens an incident; the others are recorded as themselves. */
-export const TERMINATION_REASONS = ["OOMKilled", "Killed", "Terminated", "Error", "Evicted"] as const;
+/**
+ * What a termination was. Only `OOMKilled` opens an incident; the others are recorded as themselves.
+ * `SystemOOM` is the node's kernel (not a container's cgroup) killing a process: a node event, no pod.
+ */
+export const TERMINATION_REASONS = ["OOMKilled", "Killed", "Terminated", "Error", "Evicted", "SystemOOM"] as const;
 export type TerminationReason = (typeof TERMINATION_REASONS)[number];
 
 export type ContainerKind = "main" | "init" | "sidecar";
@@ -64,7 +67,7 @@ const clip = (s: string | undefined) => (s ? s.replace(/[\u0000-\u001f\u007f]+/g
  * SIGKILL (137 without OOMKilled: a failed liveness probe, `kill -9`, the runtime); SIGTERM (143); any
  * other non-zero exit. A clean exit (0) is not a termination worth recording.
  */
-export function classifyTerminated(t: TerminatedState): Exclude<TerminationReason, "Evicted"> | null {
+export function classifyTerminated(t: TerminatedState): Exclude<TerminationReason, "Evicted" | "SystemOOM"> | null {
   if (t.reason === "OOMKilled") return "OOMKilled";
   const code = t.exitCode ?? null;
   if (code === 137 || t.signal === 9) return "Killed";
@@ -114,3 +117,37 @@ export function terminationsOfPod(pod: PodLike): Termination[] {
 
 /** Whether an eviction's message says the node ran short of memory (not disk or PIDs). */
 export const isMemoryPressureEviction = (t: Termination) => t.reason === "Evicted" && /\bmemory\b/i.test(t.message ?? "");
+
+/** The parts of a core/v1 Event this reads. */
+export interface EventLike {
+  metadata?: { uid?: string; namespace?: string };
+  reason?: string;
+  message?: string;
+  count?: number;
+  involvedObject?: { kind?: string; name?: string };
+  firstTimestamp?: string | Date;
+  lastTimestamp?: string | Date;
+  eventTime?: string | Date;
+  series?: { lastObservedTime?: string | Date; count?: number };
+}
+
+/** A node's SystemOOM as the agent reports it: the node, when it was last seen, how many times, the kernel's victim. */
+export interface SystemOom {
+  /** the Event's uid: with `at`, one stored row per occurrence the API shows (repeats update the same Event) */
+  eventUid: string;
+  node: string;
+  at: string;
+  count: number;
+  message: string | null;
+}
+
+/**
+ * A kubelet's SystemOOM event (reason SystemOOM, involvedObject a Node): the kernel's global OOM
+ * killer ran on the node because the node itself ran out of memory, whatever the containers' limits.
+ */
+export function systemOomOfEvent(e: EventLike): SystemOom | null {
+  if (e.reason !== "SystemOOM" || e.involvedObject?.kind !== "Node" || !e.involvedObject.name || !e.metadata?.uid) return null;
+  const at = iso(e.series?.lastObservedTime) ?? iso(e.lastTimestamp) ?? iso(e.eventTime) ?? iso(e.firstTimestamp);
+  if (!at) return null;
+  return { eventUid: e.metadata.uid, node: e.involvedObject.name, at, count: e.series?.count ?? e.count ?? 1, message: clip(e.message) };
+}

@@ -15,13 +15,17 @@ export const MAX_SNAPSHOT_NODES = 10_000;
 export const MAX_WORKLOAD_CONTAINERS = 64;
 const MAX_ARG_CHARS = 8_192;
 
-/** One termination as the agent reports it (lib/kube/terminations plus the pod's owning workload). */
+/**
+ * One termination as the agent reports it (lib/kube/terminations plus the pod's owning workload). A
+ * node's SystemOOM names no workload: `pod` is the node, `podUid` the Event's uid (`event:<uid>`), the
+ * container empty, so that each occurrence is stored once by the same unique index as kills.
+ */
 export const ingestTerminationSchema = z.object({
   podUid: z.string().min(1).max(64),
   pod: objectName,
   namespace: label,
-  workloadKind: z.enum(WORKLOAD_KINDS),
-  workloadName: objectName,
+  workloadKind: z.enum(WORKLOAD_KINDS).nullable(),
+  workloadName: objectName.nullable(),
   // empty for a pod-level event (an eviction)
   container: z.union([label, z.literal("")]),
   containerKind: z.enum(["main", "init", "sidecar"]).default("main"),
@@ -31,6 +35,11 @@ export const ingestTerminationSchema = z.object({
   restartCount: z.number().int().min(0).max(10_000_000).default(0),
   node: objectName.nullable().default(null),
   message: z.string().max(500).nullable().default(null),
+}).superRefine((t, ctx) => {
+  // only a node's SystemOOM belongs to no workload
+  if (t.reason !== "SystemOOM" && (t.workloadKind === null || t.workloadName === null)) {
+    ctx.addIssue({ code: "custom", path: [t.workloadKind === null ? "workloadKind" : "workloadName"], message: "a pod's termination names its workload" });
+  }
 });
 export type IngestTermination = z.infer<typeof ingestTerminationSchema>;
 

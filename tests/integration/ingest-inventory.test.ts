@@ -124,4 +124,15 @@ describe("storing the inventory the Kubernetes API shows", () => {
     const inv = await inventory();
     expect(inv.containers.find((c) => c.workload === "shop")).toMatchObject({ name: "app", limitBytes: 768 * Mi });
   });
+
+  it("a node's SystemOOM is stored as itself, under no workload, once per occurrence; a pod's kill without a workload is refused", async () => {
+    const systemOom = { podUid: "event:ev-1", pod: "node-1", namespace: "default", workloadKind: null, workloadName: null, container: "", containerKind: "main", reason: "SystemOOM", exitCode: null, finishedAt: "2026-11-29T09:30:00Z", restartCount: 2, node: "node-1", message: "System OOM encountered, victim process: java, pid: 4242" };
+    const body = { terminations: [systemOom] };
+    expect(await ingestBatch(db, { orgId, clusterId, body, raw: JSON.stringify(body), idempotencyKey: null, now })).toMatchObject({ stored: 1, incidentsOpened: 0 });
+    expect(await ingestBatch(db, { orgId, clusterId, body, raw: JSON.stringify(body), idempotencyKey: null, now })).toMatchObject({ stored: 0, duplicates: 1 });
+    const rows = await db.select().from(oomEvents).where(and(eq(oomEvents.clusterId, clusterId), eq(oomEvents.reason, "SystemOOM")));
+    expect(rows.map((r) => [r.workloadId, r.podName, r.node, r.containerName, r.message])).toEqual([[null, "node-1", "node-1", "", "System OOM encountered, victim process: java, pid: 4242"]]);
+    const orphan = { terminations: [{ ...systemOom, reason: "OOMKilled" }] };
+    await expect(ingestBatch(db, { orgId, clusterId, body: orphan, raw: JSON.stringify(orphan), idempotencyKey: null, now })).rejects.toThrow(/workloadKind/);
+  });
 });

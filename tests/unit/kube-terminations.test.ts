@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyTerminated, isMemoryPressureEviction, terminationsOfPod, type PodLike } from "@/lib/kube/terminations";
+import { classifyTerminated, isMemoryPressureEviction, systemOomOfEvent, terminationsOfPod, type PodLike } from "@/lib/kube/terminations";
 
 const pod = (status: PodLike["status"], spec: PodLike["spec"] = { nodeName: "node-a" }): PodLike => ({
   metadata: { uid: "uid-1", name: "api-7d9f-abcde", namespace: "payments" },
@@ -67,5 +67,23 @@ describe("the terminations a pod shows", () => {
   it("a pod without identity or a clean exit gives nothing", () => {
     expect(terminationsOfPod({ status: { containerStatuses: [{ name: "api", lastState: { terminated: { reason: "OOMKilled", finishedAt: at } } }] } })).toEqual([]);
     expect(terminationsOfPod(pod({ containerStatuses: [{ name: "job", state: { terminated: { reason: "Completed", exitCode: 0, finishedAt: at } } }] }))).toEqual([]);
+  });
+});
+
+describe("a node's SystemOOM event", () => {
+  const event = (over: Record<string, unknown> = {}) => ({
+    metadata: { uid: "ev-1", namespace: "default" }, reason: "SystemOOM", message: "System OOM encountered, victim process: java, pid: 4242",
+    involvedObject: { kind: "Node", name: "node-a" }, count: 3, firstTimestamp: "2026-11-29T09:00:00Z", lastTimestamp: "2026-11-29T10:00:00Z", ...over,
+  });
+  it("is the node, its last occurrence, how many times, and the kernel's words", () => {
+    expect(systemOomOfEvent(event())).toEqual({ eventUid: "ev-1", node: "node-a", at: "2026-11-29T10:00:00Z", count: 3, message: "System OOM encountered, victim process: java, pid: 4242" });
+  });
+  it("an events.k8s.io series' last observation wins over the legacy timestamps", () => {
+    expect(systemOomOfEvent(event({ series: { lastObservedTime: "2026-11-29T10:05:00Z", count: 5 } }))).toMatchObject({ at: "2026-11-29T10:05:00Z", count: 5 });
+  });
+  it("anything else is not one: another reason, a pod's event, no time", () => {
+    expect(systemOomOfEvent(event({ reason: "OOMKilling" }))).toBeNull();
+    expect(systemOomOfEvent(event({ involvedObject: { kind: "Pod", name: "x" } }))).toBeNull();
+    expect(systemOomOfEvent(event({ firstTimestamp: undefined, lastTimestamp: undefined }))).toBeNull();
   });
 });
