@@ -66,6 +66,8 @@ export interface OrgFairWorkerOptions<T> {
   /** jobs of one organization running at once, across all replicas */
   perOrg: number;
   pollMs: number;
+  /** an attempt running longer is failed here; the queue's own expiry (set longer) covers a worker that died */
+  timeoutSeconds: number;
   handler: (job: ClaimedJob<T>) => Promise<unknown>;
   log: (message: string) => void;
 }
@@ -81,7 +83,7 @@ export interface OrgFairWorker {
 /**
  * Runs `queue`'s jobs with at most `concurrency` at once in this process and at most `perOrg` per
  * organization overall, so one organization's hanging jobs hold at most `perOrg` slots while the
- * others' keep flowing. A job that outlives its expireInSeconds is failed (and retried by pg-boss's
+ * others' keep flowing. A job that outlives `timeoutSeconds` is failed (and retried by pg-boss's
  * retry policy); its promise is abandoned, so a hung socket cannot hold a slot.
  */
 export function startOrgFairWorker<T>(o: OrgFairWorkerOptions<T>): OrgFairWorker {
@@ -110,7 +112,7 @@ export function startOrgFairWorker<T>(o: OrgFairWorkerOptions<T>): OrgFairWorker
   };
 
   const run = (job: ClaimedJob<T>) => {
-    const seconds = job.expireInSeconds;
+    const seconds = o.timeoutSeconds;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`timed out after ${seconds} s`)), seconds * 1000);

@@ -104,10 +104,12 @@ export async function startJobs(o: JobsOptions): Promise<RunningJobs> {
       if (!(await boss.getQueue(name))) await boss.createQueue(name, options);
       else await boss.updateQueue(name, options);
     });
+  const syncTimeoutSeconds = o.syncTimeoutSeconds ?? JOB_DEFAULTS.syncTimeoutSeconds;
   await queue(JOB.clusterSync, {
     name: JOB.clusterSync,
     policy: "standard",
-    expireInSeconds: o.syncTimeoutSeconds ?? JOB_DEFAULTS.syncTimeoutSeconds,
+    // the worker fails an attempt at its timeout; pg-boss's expiry, a minute later, retries the job of a worker that died
+    expireInSeconds: syncTimeoutSeconds + 60,
     retryLimit: o.retryLimit ?? JOB_DEFAULTS.retryLimit,
     retryDelay: o.retryDelaySeconds ?? JOB_DEFAULTS.retryDelaySeconds,
     retryBackoff: true,
@@ -115,7 +117,7 @@ export async function startJobs(o: JobsOptions): Promise<RunningJobs> {
   await queue(JOB.clustersSchedule, { name: JOB.clustersSchedule, policy: "standard", expireInSeconds: 60, retryLimit: 0 });
 
   const syncWorker: OrgFairWorker = startOrgFairWorker<ClusterSyncData>({
-    boss, pool: o.db.$client, queue: JOB.clusterSync, concurrency, perOrg, pollMs: pollSeconds * 1000, log,
+    boss, pool: o.db.$client, queue: JOB.clusterSync, concurrency, perOrg, pollMs: pollSeconds * 1000, timeoutSeconds: syncTimeoutSeconds, log,
     handler: (job) => o.sync(job.data),
   });
 
@@ -124,9 +126,14 @@ export async function startJobs(o: JobsOptions): Promise<RunningJobs> {
   if (Number.isFinite(interval) && interval > 0) {
     const tickSeconds = tickSecondsFor(interval);
     const scheduleWorker = await boss.work(JOB.clustersSchedule, { pollingIntervalSeconds: Math.max(0.5, Math.min(pollSeconds, tickSeconds / 2)) }, async () => {
-      const queued = await enqueueDueSyncs(o.db, boss, { intervalSeconds: interval, now: Date.now() });
-      if (queued) syncWorker.wake();
-      return { queued };
+      try {
+        const queued = await enqueueDueSyncs(o.db, boss, { intervalSeconds: interval, now: Date.now() });
+        if (queued) syncWorker.wake();
+        return { queued };
+      } catch (e) {
+        log(`[jobs] clusters.schedule: ${(e as Error).message}`);
+        throw e;
+      }
     });
     // every replica asks each tick; the singleton slot keeps it to one clusters.schedule job per tick
     const tick = () => {
@@ -145,8 +152,13 @@ export async function startJobs(o: JobsOptions): Promise<RunningJobs> {
     await queue(JOB.verifyFixes, { name: JOB.verifyFixes, policy: "standard", expireInSeconds: 600, retryLimit: 1, retryDelay: 60 });
     await boss.schedule(JOB.verifyFixes, "*/10 * * * *");
     await boss.work(JOB.verifyFixes, async () => {
-      const result = await verify(new Date());
-      return result && typeof result === "object" ? result : undefined;
+      try {
+        const result = await verify(new Date());
+        return result && typeof result === "object" ? result : undefined;
+      } catch (e) {
+        log(`[jobs] incidents.verify-fixes: ${(e as Error).message}`);
+        throw e;
+      }
     });
   }
 

@@ -25,6 +25,9 @@ export async function dueClusters(db: Db, q: { intervalSeconds: number; now: num
   return rows.map((r) => ({ orgId: r.orgId, clusterId: r.clusterId, slug: r.slug }));
 }
 
+/** pg-boss keeps a job's singleton slot only while the job is unarchived (12 h by default): longer intervals use 12 h slots. */
+const slotSeconds = (intervalSeconds: number) => Math.min(43_200, Math.max(1, Math.round(intervalSeconds)));
+
 /**
  * Enqueues a sync for each due cluster and returns how many were queued. The singleton key (the
  * cluster) and slot (the interval) make Postgres refuse a second job for the same cluster in the same
@@ -33,7 +36,7 @@ export async function dueClusters(db: Db, q: { intervalSeconds: number; now: num
 export async function enqueueDueSyncs(db: Db, boss: PgBoss, q: { intervalSeconds: number; now: number }): Promise<number> {
   let queued = 0;
   for (const c of await dueClusters(db, q)) {
-    const id = await boss.send(JOB.clusterSync, c, { singletonKey: c.clusterId, singletonSeconds: Math.round(q.intervalSeconds) });
+    const id = await boss.send(JOB.clusterSync, c, { singletonKey: c.clusterId, singletonSeconds: slotSeconds(q.intervalSeconds) });
     if (id) queued++;
   }
   return queued;
