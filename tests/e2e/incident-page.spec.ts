@@ -45,8 +45,8 @@ test("a member works an incident from the list to resolved; a viewer reads it wi
   await expect(kills.first()).toContainText(/pod \S+/);
   // the verdict then and now
   const verdicts = page.getByRole("region", { name: "The verdict at the first kill and now" });
-  await expect(verdicts.getByText("At the first kill")).toBeVisible();
-  await expect(verdicts.getByText("Now", { exact: true })).toBeVisible();
+  await expect(verdicts.getByRole("heading", { name: "At the first kill", exact: true })).toBeVisible();
+  await expect(verdicts.getByRole("heading", { name: "Now", exact: true })).toBeVisible();
 
   // a note
   await page.getByLabel("Add a note").fill("  Raised the heap in values.yaml; watching it.  ");
