@@ -5,7 +5,6 @@ import { send } from "@/components/clusters/form-bits";
 import type { IncidentView } from "@/lib/incidents/incident-view";
 import { queryKeys } from "@/lib/query-keys";
 import { SNOOZE_PRESETS } from "@/lib/schemas/incidents";
-import { formatTime } from "./incident-format";
 
 const button = "rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm font-medium hover:bg-zinc-50 disabled:opacity-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800";
 const primary = "rounded-md bg-zinc-900 px-2.5 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-50 dark:bg-zinc-100 dark:text-zinc-900";
@@ -81,7 +80,6 @@ export function IncidentControls({ org, v, currentUserId }: { org: string; v: In
         </form>
       ) : null}
       {error ? <span role="alert" className="text-sm text-red-600 dark:text-red-400">{error}</span> : null}
-      {v.snoozedUntil ? <span className="text-xs text-zinc-500">quiet until {formatTime(v.snoozedUntil)}</span> : null}
     </div>
   );
 }

@@ -56,7 +56,7 @@ export function IncidentPage({ org, id, canAct, currentUserId }: { org: string; 
 
       <FixCard v={v} />
 
-      <div className="grid gap-5 xl:grid-cols-3">
+      <div className="grid items-start gap-5 xl:grid-cols-3">
         <Card title="Timeline" className="xl:col-span-2"><IncidentTimeline org={org} v={v} canAct={canAct} /></Card>
         <Card title="Earlier incidents of this container">
           {v.related.length === 0 ? (
