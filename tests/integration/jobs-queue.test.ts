@@ -8,7 +8,7 @@ import { createCluster, saveSettings, syncNow } from "@/lib/clusters/manage";
 import { JOB, type ClusterSyncData } from "@/lib/jobs/kinds";
 import { listOrgJobs, retryOrgJob } from "@/lib/jobs/list";
 import { startJobs, type JobsOptions, type RunningJobs } from "@/lib/jobs/queue";
-import { tickSecondsFor } from "@/lib/jobs/schedule";
+import { dueClusters, tickSecondsFor } from "@/lib/jobs/schedule";
 import { DEMO_FLEET, type FleetCluster } from "@/lib/scenarios/demo-fleet";
 import { prometheusAvailable, startPrometheus, type RunningPrometheus } from "../support/prometheus";
 import { seedOrgWithAdmin } from "../support/orgs";
@@ -54,6 +54,27 @@ describe("scheduled syncs on the queue", () => {
     expect(tickSecondsFor(600)).toBe(60);
     expect(tickSecondsFor(300)).toBe(30);
     expect(tickSecondsFor(2)).toBe(1);
+  });
+
+  it("a cluster is due by its Prometheus or, in direct mode, its Kubernetes API; a demo cluster never", async () => {
+    const { orgId: o } = await seedOrgWithAdmin(db, "jobs-due", "Due");
+    const old = new Date(Date.now() - 601_000);
+    const fresh = new Date(Date.now() - 599_000);
+    const kube = { kubeServerUrl: "https://10.0.0.1:6443", kubeCredentialEnc: "sealed" };
+    await db.insert(clusters).values([
+      { orgId: o, slug: "prom-old", name: "prom-old", metricsKind: "prometheus", prometheusUrl: "http://127.0.0.1:1", lastSyncAt: old },
+      { orgId: o, slug: "prom-fresh", name: "prom-fresh", metricsKind: "prometheus", prometheusUrl: "http://127.0.0.1:1", lastSyncAt: fresh },
+      { orgId: o, slug: "kube-never", name: "kube-never", metricsKind: "prometheus", ...kube },
+      { orgId: o, slug: "kube-fresh", name: "kube-fresh", metricsKind: "prometheus", ...kube, kubeSyncAt: fresh },
+      { orgId: o, slug: "both-kube-old", name: "both-kube-old", metricsKind: "prometheus", prometheusUrl: "http://127.0.0.1:1", lastSyncAt: fresh, ...kube, kubeSyncAt: old },
+      { orgId: o, slug: "agent-only", name: "agent-only", metricsKind: "prometheus", kubeSyncAt: old },
+      { orgId: o, slug: "demo", name: "demo", metricsKind: "demo", prometheusUrl: "http://127.0.0.1:1" },
+    ]);
+    const jobs = await start({ sync: async () => null }); // pg-boss's schema, which the rule reads
+    const due = (await dueClusters(db, { intervalSeconds: 600, now: Date.now() })).filter((c) => c.orgId === o).map((c) => c.slug);
+    await jobs.stop();
+    expect(due.sort()).toEqual(["both-kube-old", "kube-never", "prom-old"]);
+    await db.delete(organizations).where(eq(organizations.id, o));
   });
 
   it("syncs a due cluster at start, then again once its last sync is older than the interval; a fresh one waits", async () => {
