@@ -33,7 +33,11 @@ function urlParams(q: CostQuery): Record<string, string | number | undefined> {
 
 const selectClass = "mt-1 block rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100";
 const wide = "hidden md:table-cell";
+/** Columns a phone folds into the container cell. */
+const phoneHidden = "hidden sm:table-cell";
 const money = (v: number, c: string, signed = false) => formatMoney(v, c, signed);
+/** A change with its sign; none for no change. */
+const signedMoney = (v: number, c: string) => formatMoney(v, c, v !== 0);
 
 export function CostView({ org, initial }: { org: string; initial: CostQuery }) {
   const [q, setQ] = useState(initial);
@@ -120,10 +124,10 @@ export function CostView({ org, initial }: { org: string; initial: CostQuery }) 
                 <SortHeader label="Container" column="name" sort={q.sort} dir={q.dir} onSort={onSort} />
                 <th scope="col" className={`${wide} px-3 py-2 text-left font-medium`}>Request</th>
                 <th scope="col" className={`${wide} px-3 py-2 text-left font-medium`}>Limit</th>
-                <SortHeader label="Per replica /mo" column="deltaPerReplica" sort={q.sort} dir={q.dir} onSort={onSort} align="right" />
+                <SortHeader label="Per replica /mo" column="deltaPerReplica" sort={q.sort} dir={q.dir} onSort={onSort} align="right" className={phoneHidden} />
                 <SortHeader label="Total /mo" column="delta" sort={q.sort} dir={q.dir} onSort={onSort} align="right" />
-                <SortHeader label="OOMKills 30 d" column="ooms" sort={q.sort} dir={q.dir} onSort={onSort} align="right" />
-                <SortHeader label="Avoided" column="avoided" sort={q.sort} dir={q.dir} onSort={onSort} align="right" />
+                <SortHeader label="OOMKills 30 d" column="ooms" sort={q.sort} dir={q.dir} onSort={onSort} align="right" className={phoneHidden} />
+                <SortHeader label="Avoided" column="avoided" sort={q.sort} dir={q.dir} onSort={onSort} align="right" className={phoneHidden} />
                 <SortHeader label="Risk" column="risk" sort={q.sort} dir={q.dir} onSort={onSort} />
               </tr>
             </thead>
@@ -233,15 +237,16 @@ function Rows({ org, rows }: { org: string; rows: CostRow[] }) {
             {/* phones: request and limit fold into the container cell */}
             <div className="mt-0.5 text-xs text-zinc-500 md:hidden">
               request {formatBytes(r.requestBytes)} → {formatBytes(r.recommendedRequestBytes)} · limit {formatBytes(r.limitBytes)} → {formatBytes(r.recommendedLimitBytes)}
+              <span className="sm:hidden"> · {signedMoney(r.monthlyDeltaPerReplica, r.currency)} a replica{r.oomKills30d ? ` · ${r.oomKillsAvoided ?? 0} of ${r.oomKills30d} OOMKills avoided` : ""}</span>
             </div>
             {r.source === "stored" ? <div className="text-xs text-zinc-500">stored verdict{r.analyzedAt ? ` of ${r.analyzedAt.slice(0, 16).replace("T", " ")} UTC` : ""}</div> : null}
           </td>
           <td className={`${wide} px-3 py-2 whitespace-nowrap`} data-col="request">{formatBytes(r.requestBytes)} → <span className="font-medium">{formatBytes(r.recommendedRequestBytes)}</span></td>
           <td className={`${wide} px-3 py-2 whitespace-nowrap`} data-col="limit">{formatBytes(r.limitBytes)} → <span className="font-medium">{formatBytes(r.recommendedLimitBytes)}</span></td>
-          <td className="px-3 py-2 text-right whitespace-nowrap" data-col="perReplica">{money(r.monthlyDeltaPerReplica, r.currency, true)}</td>
-          <td className={`px-3 py-2 text-right font-medium whitespace-nowrap ${r.direction === "add" ? "text-red-600 dark:text-red-400" : r.direction === "save" ? "text-emerald-600 dark:text-emerald-400" : ""}`} data-col="total">{money(r.monthlyDeltaTotal, r.currency, true)}</td>
-          <td className="px-3 py-2 text-right" data-col="ooms">{r.oomKills30d ?? "—"}</td>
-          <td className="px-3 py-2 text-right" data-col="avoided">{r.oomKillsAvoided ?? "—"}</td>
+          <td className={`${phoneHidden} px-3 py-2 text-right whitespace-nowrap`} data-col="perReplica">{signedMoney(r.monthlyDeltaPerReplica, r.currency)}</td>
+          <td className={`px-3 py-2 text-right font-medium whitespace-nowrap ${r.direction === "add" ? "text-red-600 dark:text-red-400" : r.direction === "save" ? "text-emerald-600 dark:text-emerald-400" : ""}`} data-col="total">{signedMoney(r.monthlyDeltaTotal, r.currency)}</td>
+          <td className={`${phoneHidden} px-3 py-2 text-right`} data-col="ooms">{r.oomKills30d ?? "—"}</td>
+          <td className={`${phoneHidden} px-3 py-2 text-right`} data-col="avoided">{r.oomKillsAvoided ?? "—"}</td>
           <td className="px-3 py-2" data-col="risk" title={r.riskReason ?? undefined}>{r.risk ? <Badge tone={RISK_TONE[r.risk]}>{r.risk}</Badge> : "—"}</td>
         </tr>
       ))}
