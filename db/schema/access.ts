@@ -53,7 +53,11 @@ export const auditLog = pgTable(
     ip: text("ip"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("audit_log_org_time_idx").on(t.orgId, t.createdAt)],
+  (t) => [
+    index("audit_log_org_time_idx").on(t.orgId, t.createdAt),
+    // an incident's (or any target's) timeline reads its entries by target
+    index("audit_log_target_idx").on(t.orgId, t.targetType, t.targetId, t.createdAt),
+  ],
 );
 
 /** rate-limiter-flexible's Postgres store (its own layout), shared by every app replica. */
