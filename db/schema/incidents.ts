@@ -53,7 +53,7 @@ export const incidents = pgTable(
     analyzedAt: timestamp("analyzed_at", { withTimezone: true }),
     acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }),
     resolvedAt: timestamp("resolved_at", { withTimezone: true }),
-    /** how it ended: "manual" (someone resolved it) or "fix_verified" (7 days without an OOMKill after a limit/heap change) */
+    /** how it ended: "manual" (someone resolved it), "fix_verified" (7 days without an OOMKill after a limit/heap change) or "quiet" (a week without a kill) */
     resolution: text("resolution"),
     /** the analysis at the first kill (analysis holds the latest) */
     firstAnalysis: jsonb("first_analysis"),
