@@ -47,6 +47,8 @@ export class FakeKube {
   private watchers = new Set<{ resource: string; ns: string | null; match: (o: Obj) => boolean; res: http.ServerResponse }>();
   private server!: http.Server;
   url = "";
+  /** resources answered 403 (a ClusterRole that does not grant them) */
+  forbidden = new Set<string>();
   requests = 0;
   /** list requests served per resource (a relist shows up here) */
   lists: Record<string, number> = {};
@@ -150,11 +152,17 @@ export class FakeKube {
     this.requests++;
     if (req.headers.authorization !== `Bearer ${this.token}`) return this.status(res, 401, "Unauthorized", "Unauthorized");
     const u = new URL(req.url ?? "/", this.url);
+    if (u.pathname === "/version") {
+      res.writeHead(200, { "content-type": "application/json" });
+      return res.end(JSON.stringify({ major: "1", minor: "33", gitVersion: "v1.33.2", platform: "linux/amd64" }));
+    }
     // /api/v1[/namespaces/NS]/RESOURCE[/NAME] and /apis/GROUP/v1[/namespaces/NS]/RESOURCE[/NAME]
     const m = /^\/(?:api\/v1|apis\/(apps|batch)\/v1)(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?$/.exec(u.pathname);
     const d = m ? RESOURCES[m[3]!] : undefined;
     if (!m || !d || d.group !== (m[1] ?? "") || (m[2] && !d.namespaced)) return this.status(res, 404, "NotFound", "the server could not find the requested resource");
     const [, , ns = null, resource, name] = m;
+    // RBAC: a resource the test's ClusterRole does not grant
+    if (this.forbidden.has(resource!)) return this.status(res, 403, "Forbidden", `${resource} is forbidden: User "system:serviceaccount:headroom:headroom-collector" cannot list resource "${resource}"`);
     if (name) {
       const obj = this.table(resource!).get(`${ns ?? ""}/${name}`);
       if (!obj) return this.status(res, 404, "NotFound", `${resource} "${name}" not found`);
@@ -164,9 +172,16 @@ export class FakeKube {
     const match = fieldSelector(u.searchParams.get("fieldSelector"));
     if (u.searchParams.get("watch") === "true" || u.searchParams.get("watch") === "1") return this.watch(resource!, ns, match, u, res);
     this.lists[resource!] = (this.lists[resource!] ?? 0) + 1;
-    const items = [...this.table(resource!).values()].filter((o) => (ns === null || o.metadata.namespace === ns) && match(o));
+    const all = [...this.table(resource!).values()].filter((o) => (ns === null || o.metadata.namespace === ns) && match(o));
+    // chunked lists: `limit` items per page, an opaque `continue` token for the rest (as the API server pages from etcd)
+    const limit = Number(u.searchParams.get("limit")) || 0;
+    const cont = u.searchParams.get("continue");
+    const offset = cont ? Number(Buffer.from(cont, "base64url").toString()) : 0;
+    if (!Number.isInteger(offset) || offset < 0) return this.status(res, 400, "BadRequest", "continue key is not valid");
+    const items = limit > 0 ? all.slice(offset, offset + limit) : all;
+    const rest = limit > 0 && offset + limit < all.length ? { continue: Buffer.from(String(offset + limit)).toString("base64url"), remainingItemCount: all.length - offset - limit } : {};
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ kind: `${d.kind}List`, apiVersion: d.group ? `${d.group}/v1` : "v1", metadata: { resourceVersion: String(this.rv) }, items }));
+    res.end(JSON.stringify({ kind: `${d.kind}List`, apiVersion: d.group ? `${d.group}/v1` : "v1", metadata: { resourceVersion: String(this.rv), ...rest }, items }));
   }
 
   private watch(resource: string, ns: string | null, match: (o: Obj) => boolean, u: URL, res: http.ServerResponse) {
