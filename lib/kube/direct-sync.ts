@@ -9,7 +9,8 @@ import { secretKeyFromEnv } from "@/lib/security/secrets";
 import { KubeReader, KubeReadError, type KubeReaderOptions } from "./direct-client";
 import { storedConnection } from "./direct-settings";
 import { buildSnapshot, type KubeObjects, type PodObject } from "./snapshot";
-import { terminationsOfPod, type PodLike } from "./terminations";
+import { reportSystemOom, reportTermination } from "./report";
+import { systemOomOfEvent, terminationsOfPod, type EventLike, type PodLike } from "./terminations";
 
 export interface DirectSyncResult {
   workloads: number;
@@ -51,11 +52,13 @@ export async function syncKubeDirect(db: Db, q: { orgId: string; clusterId: stri
 
   const reader = new KubeReader(connection, q.policy ?? policyFromEnv(), q.reader);
   let objects: KubeObjects;
+  let events: EventLike[];
   try {
     // a few lists at a time: the API server's priority and fairness would throttle a burst anyway
     const [pods, replicaSets, deployments, statefulSets] = await Promise.all([reader.list<PodObject>("pods"), reader.list("replicasets"), reader.list("deployments"), reader.list("statefulsets")]);
     const [daemonSets, jobs, cronJobs, nodes] = await Promise.all([reader.list("daemonsets"), reader.list("jobs"), reader.list("cronjobs"), reader.list("nodes")]);
     objects = { pods, replicaSets, deployments, statefulSets, daemonSets, jobs, cronJobs, nodes } as KubeObjects;
+    events = await reader.list<EventLike>("events");
   } catch (e) {
     if (e instanceof KubeReadError) return fail(e.message);
     throw e;
@@ -67,11 +70,13 @@ export async function syncKubeDirect(db: Db, q: { orgId: string; clusterId: stri
   for (const pod of objects.pods) {
     for (const t of terminationsOfPod(pod as PodLike)) {
       const owner = workloadOf.get(t.podUid);
-      terminations.push({
-        podUid: t.podUid, pod: t.pod, namespace: t.namespace, workloadKind: owner?.workloadKind ?? "Pod", workloadName: owner?.workloadName ?? t.pod,
-        container: t.container, containerKind: t.containerKind, reason: t.reason, exitCode: t.exitCode, finishedAt: t.finishedAt, restartCount: t.restartCount, node: t.node, message: t.message,
-      });
+      terminations.push(reportTermination(t, owner ? { kind: owner.workloadKind, name: owner.workloadName } : { kind: "Pod", name: t.pod }));
     }
+  }
+  // the kernel's OOM killer on a node (not a container's cgroup limit)
+  for (const e of events) {
+    const s = systemOomOfEvent(e);
+    if (s) terminations.push(reportSystemOom(s, e.metadata?.namespace));
   }
 
   // the snapshot with the first terminations, then the rest in batches the ingest schema accepts

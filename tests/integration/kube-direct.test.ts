@@ -41,6 +41,9 @@ function seedCluster(k: FakeKube) {
       status: { phase: "Running", startTime: "2026-11-29T08:00:00Z", containerStatuses: [{ name: "app", restartCount: 1, state: { running: { startedAt: "2026-11-29T09:30:05Z" } }, lastState }] },
     });
   }
+  // the kubelet's SystemOOM event on a node (the kernel killed something), and an unrelated event that is not read
+  k.put("events", { apiVersion: "v1", kind: "Event", metadata: { name: "node-a.17f3", namespace: "default", uid: "ev-sysoom-1" }, reason: "SystemOOM", message: "System OOM encountered, victim process: java, pid: 4242", count: 1, involvedObject: { kind: "Node", name: "node-a" }, lastTimestamp: "2026-11-29T09:40:00Z" });
+  k.put("events", { apiVersion: "v1", kind: "Event", metadata: { name: "checkout.17f4", namespace: "shop", uid: "ev-pulled-1" }, reason: "Pulled", message: "image pulled", involvedObject: { kind: "Pod", name: "checkout-7d9f8c6b5-x2k4q" }, lastTimestamp: "2026-11-29T09:41:00Z" });
   k.put("nodes", { apiVersion: "v1", kind: "Node", metadata: { name: "node-a", labels: { "node.kubernetes.io/instance-type": "m6i.xlarge" } }, status: { allocatable: { memory: "15Gi" }, capacity: { memory: "16Gi" }, conditions: [{ type: "MemoryPressure", status: "False" }] } });
 }
 
@@ -89,15 +92,19 @@ describe("direct mode: the server reads the Kubernetes API with a stored credent
 
   it("a sync stores the workloads with their specs, pods, nodes, each termination as itself, and one incident for the OOMKill", async () => {
     const r = await syncKubeDirect(db, { orgId, clusterId, policy: LOOPBACK, now: new Date("2026-11-29T10:00:00Z") });
-    expect(r).toMatchObject({ workloads: 1, pods: 2, nodes: 1, terminations: 2, stored: 2, incidentsOpened: 1, error: null });
+    expect(r).toMatchObject({ workloads: 1, pods: 2, nodes: 1, terminations: 3, stored: 3, incidentsOpened: 1, error: null });
     const [w] = await db.select().from(workloads).where(eq(workloads.clusterId, clusterId));
     expect(w).toMatchObject({ kind: "Deployment", namespace: "shop", name: "checkout", replicas: 2 });
     const [c] = await db.select().from(containers).where(eq(containers.workloadId, w!.id));
     expect(c).toMatchObject({ name: "app", image: "shop/checkout:1.4", args: ["-Xmx900m"], requestBytes: 512 * 1024 ** 2, limitBytes: 1024 ** 3 });
     expect((await db.select().from(pods).where(eq(pods.clusterId, clusterId))).map((p) => p.name).sort()).toEqual(["checkout-7d9f8c6b5-p8w2n", "checkout-7d9f8c6b5-x2k4q"]);
     expect(await db.select({ name: nodes.name, alloc: nodes.allocatableMemoryBytes }).from(nodes).where(eq(nodes.clusterId, clusterId))).toEqual([{ name: "node-a", alloc: 15 * 1024 ** 3 }]);
-    const events = await db.select({ pod: oomEvents.podName, reason: oomEvents.reason, exit: oomEvents.exitCode }).from(oomEvents).where(eq(oomEvents.clusterId, clusterId)).orderBy(asc(oomEvents.podName));
-    expect(events).toEqual([{ pod: "checkout-7d9f8c6b5-p8w2n", reason: "Terminated", exit: 143 }, { pod: "checkout-7d9f8c6b5-x2k4q", reason: "OOMKilled", exit: 137 }]);
+    const events = await db.select({ pod: oomEvents.podName, reason: oomEvents.reason, exit: oomEvents.exitCode, node: oomEvents.node, message: oomEvents.message }).from(oomEvents).where(eq(oomEvents.clusterId, clusterId)).orderBy(asc(oomEvents.podName));
+    expect(events).toEqual([
+      { pod: "checkout-7d9f8c6b5-p8w2n", reason: "Terminated", exit: 143, node: "node-a", message: null },
+      { pod: "checkout-7d9f8c6b5-x2k4q", reason: "OOMKilled", exit: 137, node: "node-a", message: null },
+      { pod: "node-a", reason: "SystemOOM", exit: null, node: "node-a", message: "System OOM encountered, victim process: java, pid: 4242" },
+    ]);
     const open = await db.select().from(incidents).where(eq(incidents.clusterId, clusterId));
     expect(open.map((i) => [i.containerName, i.status, i.oomCount])).toEqual([["app", "open", 1]]);
     const [row] = await db.select().from(clusters).where(eq(clusters.id, clusterId));
@@ -131,8 +138,8 @@ describe("direct mode: the server reads the Kubernetes API with a stored credent
 
   it("reading again stores nothing twice", async () => {
     const r = await syncKubeDirect(db, { orgId, clusterId, policy: LOOPBACK, now: new Date("2026-11-29T10:10:00Z") });
-    expect(r).toMatchObject({ terminations: 2, stored: 0, incidentsOpened: 0 });
-    expect(await db.$count(oomEvents, eq(oomEvents.clusterId, clusterId))).toBe(2);
+    expect(r).toMatchObject({ terminations: 3, stored: 0, incidentsOpened: 0 });
+    expect(await db.$count(oomEvents, eq(oomEvents.clusterId, clusterId))).toBe(3);
     expect(await db.$count(incidents, eq(incidents.clusterId, clusterId))).toBe(1);
   });
 
