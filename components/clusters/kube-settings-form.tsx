@@ -99,8 +99,8 @@ export function KubeSettingsForm({ org, cluster, initial }: { org: string; clust
       {general ? <p role="alert" className="text-sm text-red-600 dark:text-red-400">{general}</p> : null}
       {test.data ? <KubeReport report={test.data} /> : null}
       <div className="flex flex-wrap gap-2">
-        <button type="submit" className={buttonClass.primary} disabled={save.isPending}>{save.isPending ? "Saving…" : "Save"}</button>
-        <button type="button" className={buttonClass.secondary} disabled={test.isPending} onClick={() => test.mutate()}>{test.isPending ? "Testing…" : "Test connection"}</button>
+        <button type="submit" className={buttonClass.primary} disabled={save.isPending}>{save.isPending ? "Saving…" : "Save connection"}</button>
+        <button type="button" className={buttonClass.secondary} disabled={test.isPending} onClick={() => test.mutate()}>{test.isPending ? "Testing…" : "Test API access"}</button>
         {initial.configured ? (
           <button type="button" className={buttonClass.secondary} disabled={remove.isPending} onClick={() => { if (confirm("Stop reading this cluster's Kubernetes API? The inventory read so far stays.")) remove.mutate(); }}>
             Disconnect
