@@ -2,3 +2,4 @@ export * from "./orgs";
 export * from "./inventory";
 export * from "./incidents";
 export * from "./access";
+export * from "./alerts";
