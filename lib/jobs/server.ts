@@ -1,7 +1,10 @@
 import "server-only";
+import { and, eq } from "drizzle-orm";
 import PgBoss from "pg-boss";
 import type { Db } from "@/db/connect";
+import { clusters } from "@/db/schema";
 import { syncNow } from "@/lib/clusters/manage";
+import { JOB, type ClusterSyncData } from "./kinds";
 import { jobSettingsFromEnv, startJobs, type RunningJobs } from "./queue";
 
 // Next.js bundles instrumentation and route handlers apart: module state is not shared, globalThis is.
@@ -36,4 +39,25 @@ export function jobsClient(): Promise<PgBoss> {
     throw e;
   });
   return state.headroomJobsClient;
+}
+
+/** At most one early sync per cluster in this many seconds, however many incidents an agent opens. */
+const EARLY_SYNC_SECONDS = 60;
+
+/**
+ * An agent's batch opened an incident: the cluster's Prometheus is read now (a queued sync, not at
+ * the next interval) so the incident gets the engine's analysis of the history around the kill within
+ * seconds. Only for clusters with a Prometheus; never fails the caller (the scheduled sync catches up).
+ */
+export async function enqueueEarlySync(db: Db, q: { orgId: string; clusterId: string }): Promise<boolean> {
+  try {
+    const [c] = await db.select({ slug: clusters.slug, kind: clusters.metricsKind, url: clusters.prometheusUrl }).from(clusters).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
+    if (!c || c.kind !== "prometheus" || !c.url) return false;
+    const boss = await jobsClient();
+    const data: ClusterSyncData = { orgId: q.orgId, clusterId: q.clusterId, slug: c.slug };
+    return (await boss.send(JOB.clusterSync, data, { singletonKey: `early:${q.clusterId}`, singletonSeconds: EARLY_SYNC_SECONDS })) !== null;
+  } catch (e) {
+    console.warn(`[jobs] early sync of a cluster not queued: ${(e as Error).message}`);
+    return false;
+  }
 }

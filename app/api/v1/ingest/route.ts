@@ -3,6 +3,7 @@ import { withAgent } from "@/lib/auth/with-agent";
 import { isJsonRequest } from "@/lib/http/csrf";
 import { errorResponse } from "@/lib/http/errors";
 import { IdempotencyConflictError, ingestBatch } from "@/lib/ingest/store";
+import { enqueueEarlySync } from "@/lib/jobs/server";
 import { parseJsonText, readBodyBytes } from "@/lib/http/read-json";
 
 const MAX_WIRE_BYTES = 10 * 1024 * 1024;
@@ -30,7 +31,10 @@ export const POST = withAgent(async ({ req, db, agent }) => {
   const key = req.headers.get("idempotency-key");
   if (key !== null && !/^[\x21-\x7e]{1,200}$/.test(key)) return errorResponse(400, "Idempotency-Key must be 1 to 200 visible ASCII characters");
   try {
-    return Response.json(await ingestBatch(db, { orgId: agent.orgId, clusterId: agent.clusterId, body, raw, idempotencyKey: key, now: new Date() }));
+    const result = await ingestBatch(db, { orgId: agent.orgId, clusterId: agent.clusterId, body, raw, idempotencyKey: key, now: new Date() });
+    // a new incident gets its analysis from the cluster's Prometheus now, not at the next scheduled sync
+    if (result.incidentsOpened > 0 && !result.replayed) void enqueueEarlySync(db, { orgId: agent.orgId, clusterId: agent.clusterId });
+    return Response.json(result);
   } catch (e) {
     if (e instanceof IdempotencyConflictError) return errorResponse(422, e.message);
     throw e;
