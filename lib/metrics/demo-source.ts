@@ -89,7 +89,33 @@ export class DemoSource implements MetricsSource {
     }
     return out;
   }
+
+  /**
+   * PSI of the simulated clusters that export it (prod-eu, prod-us; staging runs cgroup v1, so none):
+   * the kernel reclaims, and tasks wait, as the working set presses against the limit — none below 90%
+   * of it, all of the time at it — averaged over the last 5 minutes of samples, highest pod.
+   */
+  async memoryStall(refs: ContainerRef[], at: number): Promise<Map<string, number> | null> {
+    const out = new Map<string, number>();
+    if (refs.length > 0 && refs.every((r) => !this.fleet.find((c) => c.slug === r.cluster)?.exportsPsi)) return null;
+    for (const ref of refs) {
+      if (!this.fleet.find((c) => c.slug === ref.cluster)?.exportsPsi) continue;
+      let worst = -1;
+      for (const { spec } of this.specs(ref)) {
+        const raw = scrape(spec, at - STALL_WINDOW_SECONDS + 1, at);
+        if (raw.workingSet.length === 0) continue;
+        let sum = 0;
+        for (const ws of raw.workingSet) sum += Math.min(1, Math.max(0, (ws / spec.limitBytes - 0.9) / 0.1)) ** 2;
+        worst = Math.max(worst, sum / raw.workingSet.length);
+      }
+      if (worst >= 0) out.set(refKey(ref), worst);
+    }
+    return out;
+  }
 }
+
+/** The window of the PSI rate, as `rate(…[5m])` reads it. */
+const STALL_WINDOW_SECONDS = 300;
 
 /** The raw samples a Prometheus scraping every DEMO_SCRAPE_SECONDS holds in [from, to]. */
 function scrape(spec: ScenarioSpec, from: number, to: number): ScenarioSeries {

@@ -292,6 +292,25 @@ export class PrometheusSource implements MetricsSource {
     return out;
   }
 
+  /** PSI of each container (highest pod) over the last 5 minutes; null when no container of these namespaces reports it. */
+  async memoryStall(refs: ContainerRef[], at: number): Promise<Map<string, number> | null> {
+    if (refs.length === 0) return new Map();
+    const workloads = await this.workloads(at - 3600, at);
+    const namespaces = [...new Set(refs.map((r) => r.namespace))];
+    const results = await Promise.all(namespaces.map((ns) => this.client.query(q.memoryStallRatio(this.labels, ns), at)));
+    if (results.every((list) => list.length === 0)) return null;
+    const value = new Map<string, number>();
+    for (const list of results) for (const s of list) value.set(key(s.metric.namespace!, s.metric.pod!, s.metric.container!), s.v);
+    const out = new Map<string, number>();
+    for (const ref of refs) {
+      const w = workloads.find((x) => x.namespace === ref.namespace && x.kind === ref.workloadKind && x.name === ref.workloadName);
+      let best = -1;
+      for (const pod of w?.pods ?? []) best = Math.max(best, value.get(key(ref.namespace, pod, ref.container)) ?? -1);
+      if (best >= 0) out.set(refKey(ref), best);
+    }
+    return out;
+  }
+
   /**
    * Every container of every workload (or those of one namespace) for a whole-cluster analysis, in a
    * handful of queries per namespace whatever the number of containers: Prometheus computes the

@@ -45,6 +45,12 @@ export interface MetricsSource {
   analysisHistory(ref: ContainerRef, window: SeriesWindow): Promise<AnalysisHistory>;
   /** The latest working set of each container (highest pod), keyed by `refKey`. */
   latestWorkingSet(refs: ContainerRef[], at: number): Promise<Map<string, number>>;
+  /**
+   * Memory pressure (PSI, `container_pressure_memory_waiting_seconds_total`, Kubernetes 1.33+ on cgroup
+   * v2): the share of the last 5 minutes each container (highest pod) spent waiting for memory, keyed by
+   * `refKey`; null when the cluster does not export it.
+   */
+  memoryStall?(refs: ContainerRef[], at: number): Promise<Map<string, number> | null>;
 }
 
 /** A stable map key for a container reference. */

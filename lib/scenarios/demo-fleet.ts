@@ -29,6 +29,8 @@ export interface FleetCluster {
   region: string;
   pricePerGibMonth: number;
   workloads: FleetWorkload[];
+  /** its cAdvisor exports memory pressure (PSI: Kubernetes 1.33+ on cgroup v2) */
+  exportsPsi?: boolean;
 }
 
 export interface FleetPod {
@@ -105,8 +107,8 @@ function toWorkloads(rows: Row[]): FleetWorkload[] {
 
 /** The demo organization's clusters, workloads and their memory behaviour. */
 export const DEMO_FLEET: FleetCluster[] = [
-  { slug: "prod-eu", name: "prod-eu", provider: "AWS EKS", region: "eu-west-1", pricePerGibMonth: 3.2, workloads: toWorkloads(PROD_EU) },
-  { slug: "prod-us", name: "prod-us", provider: "GCP GKE", region: "us-central1", pricePerGibMonth: 2.9, workloads: toWorkloads(PROD_US) },
+  { slug: "prod-eu", name: "prod-eu", provider: "AWS EKS", region: "eu-west-1", pricePerGibMonth: 3.2, workloads: toWorkloads(PROD_EU), exportsPsi: true },
+  { slug: "prod-us", name: "prod-us", provider: "GCP GKE", region: "us-central1", pricePerGibMonth: 2.9, workloads: toWorkloads(PROD_US), exportsPsi: true },
   { slug: "staging", name: "staging", provider: "AWS EKS", region: "eu-west-1", pricePerGibMonth: 3.2, workloads: toWorkloads(STAGING) },
 ];
 

@@ -5,7 +5,7 @@ import { requireOrg } from "@/lib/auth/require-org";
 import { getOverviewCounts } from "@/lib/queries/overview";
 import { anchoredNow } from "@/lib/incidents/analyze";
 import { listOffendersWithVerdicts } from "@/lib/incidents/list-verdicts";
-import { listAtRisk } from "@/lib/overview";
+import { computeAtRisk } from "@/lib/at-risk/compute";
 import { getCostSummary } from "@/lib/cost/analyses";
 import { formatAgo, formatBytes, formatMoney } from "@/lib/format";
 import { containerHref } from "@/lib/links";
@@ -14,6 +14,7 @@ import { PatternBadge, StatusBadge } from "@/components/ui/badge";
 import { UsageBar } from "@/components/ui/usage-bar";
 import { DailyOomsChart } from "@/components/charts/daily-ooms-chart";
 import { VerdictText } from "@/components/incidents/verdict-text";
+import { projectionText } from "@/components/at-risk/at-risk-rows";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -26,7 +27,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
   const [counts, offenders, atRisk, cost] = await Promise.all([
     getOverviewCounts(db, { orgId: org.id, now }),
     listOffendersWithVerdicts(db, { orgId: org.id, now, limit: 8 }),
-    listAtRisk(db, { orgId: org.id, now, limit: 8 }),
+    computeAtRisk(db, { orgId: org.id, now: now.getTime() / 1000 }),
     getCostSummary(db, { orgId: org.id, now: now.getTime() / 1000 }),
   ]);
   return (
@@ -91,31 +92,39 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
             </ul>
           )}
         </Card>
-        <Card title="Most at risk · working set of limit" className="min-w-0 xl:col-span-2">
-          {atRisk.unavailable.length > 0 ? (
+        <Card title="Most at risk · soonest OOMKill first" className="min-w-0 xl:col-span-2">
+          {atRisk.clusters.some((c) => c.problem) ? (
             <p className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
-              Live usage unavailable for {atRisk.unavailable.map((u) => `${u.cluster} (${u.reason})`).join("; ")}.
+              Live data incomplete for {atRisk.clusters.filter((c) => c.problem).map((c) => `${c.cluster} (${c.problem})`).join("; ")}.
             </p>
           ) : null}
-          {atRisk.rows.length === 0 ? (
-            <EmptyState title="No container with a memory limit reports usage yet." />
+          {atRisk.entries.length === 0 ? (
+            <EmptyState title={`No container is at ${atRisk.settings.warningPercent}% of its limit or growing towards it.`} />
           ) : (
             <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
-              {atRisk.rows.map((r) => (
-                <li key={`${r.cluster}/${r.namespace}/${r.workloadName}/${r.container}`}>
-                  <Link href={containerHref(slug, r)} className="flex items-center gap-3 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
-                    <span className="min-w-0 flex-1">
-                      <span className="block truncate font-mono text-sm">{r.workloadName}<span className="text-zinc-400">/{r.container}</span></span>
-                      <span className="tabular block text-xs text-zinc-500">
-                        {r.cluster} · <span className="font-mono">{formatBytes(r.workingSetBytes)}</span> of <span className="font-mono">{formatBytes(r.limitBytes)}</span>
+              {atRisk.entries.slice(0, 6).map((r) => {
+                const projection = projectionText(r);
+                return (
+                  <li key={`${r.cluster}/${r.namespace}/${r.workloadName}/${r.container}`}>
+                    <Link href={containerHref(slug, r)} className="flex items-center gap-3 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
+                      <span className="min-w-0 flex-1">
+                        <span className="block truncate font-mono text-sm">{r.workloadName}<span className="text-zinc-400">/{r.container}</span></span>
+                        <span className="tabular block truncate text-xs text-zinc-500">
+                          {r.cluster} · <span className="font-mono">{formatBytes(r.workingSetBytes)}</span> of <span className="font-mono">{formatBytes(r.limitBytes)}</span>
+                          {r.stalling ? " · stalling on memory" : ""}
+                        </span>
+                        {projection ? <span className={`block truncate text-xs font-medium ${r.timeToOomHours! < 24 ? "text-red-600 dark:text-red-400" : "text-amber-600 dark:text-amber-400"}`}>{projection}</span> : null}
                       </span>
-                    </span>
-                    <UsageBar ratio={r.usageOfLimit} />
-                  </Link>
-                </li>
-              ))}
+                      {r.usageOfLimit !== null ? <UsageBar ratio={r.usageOfLimit} warning={atRisk.settings.warningPercent / 100} critical={atRisk.settings.criticalPercent / 100} /> : null}
+                    </Link>
+                  </li>
+                );
+              })}
             </ul>
           )}
+          <Link href={`/${slug}/at-risk`} className="block border-t border-zinc-200 px-4 py-2 text-xs text-blue-600 hover:underline dark:border-zinc-800 dark:text-blue-400">
+            All {atRisk.entries.length} at risk, with filters →
+          </Link>
         </Card>
       </div>
       <Card title="OOMKills per day · last 30 days">

@@ -1,0 +1,55 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/connect";
+import { clusters, containers, incidents, workloads } from "@/db/schema";
+import type { ContainerSpecRow } from "@/lib/incidents/analyze";
+
+/** A container with a memory limit, with what its verdict needs and its unresolved incident, if any. */
+export interface AtRiskSubject extends ContainerSpecRow {
+  clusterId: string;
+  cluster: string;
+  currency: string;
+  pricePerGibMonth: number;
+  workloadId: string;
+  namespace: string;
+  workloadKind: string;
+  workloadName: string;
+  replicas: number;
+  limitBytes: number;
+  incidentId: string | null;
+}
+
+/** Every container of the organization that has a memory limit (only those can be OOMKilled by it), in a stable order. */
+export async function listAtRiskSubjects(db: Db, q: { orgId: string }): Promise<AtRiskSubject[]> {
+  const rows = await db
+    .select({
+      clusterId: clusters.id,
+      cluster: clusters.slug,
+      currency: clusters.currency,
+      pricePerGibMonth: clusters.pricePerGibMonth,
+      workloadId: workloads.id,
+      namespace: workloads.namespace,
+      workloadKind: workloads.kind,
+      workloadName: workloads.name,
+      replicas: workloads.replicas,
+      name: containers.name,
+      image: containers.image,
+      command: containers.command,
+      args: containers.args,
+      env: containers.env,
+      requestBytes: containers.requestBytes,
+      limitBytes: containers.limitBytes,
+      memoryVolumes: containers.memoryVolumes,
+      incidentId: incidents.id,
+    })
+    .from(containers)
+    .innerJoin(workloads, and(eq(workloads.id, containers.workloadId), eq(workloads.orgId, containers.orgId)))
+    .innerJoin(clusters, and(eq(clusters.id, workloads.clusterId), eq(clusters.orgId, workloads.orgId)))
+    .leftJoin(
+      incidents,
+      and(eq(incidents.workloadId, containers.workloadId), eq(incidents.containerName, containers.name), eq(incidents.orgId, containers.orgId), sql`${incidents.status} <> 'resolved'`),
+    )
+    .where(and(eq(containers.orgId, q.orgId), sql`${containers.limitBytes} is not null`))
+    .orderBy(clusters.slug, workloads.namespace, workloads.kind, workloads.name, containers.name);
+  return rows.map((r) => ({ ...r, limitBytes: r.limitBytes! }));
+}
