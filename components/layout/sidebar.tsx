@@ -11,6 +11,7 @@ export function Sidebar({ org, user, orgs }: { org: { slug: string; name: string
   const items = [
     { href: `/${org.slug}`, label: "Overview", exact: true },
     { href: `/${org.slug}/incidents`, label: "Incidents" },
+    { href: `/${org.slug}/at-risk`, label: "At risk" },
     { href: `/${org.slug}/clusters`, label: "Clusters" },
     { href: `/${org.slug}/cost`, label: "Cost" },
     ...(admin
@@ -19,6 +20,8 @@ export function Sidebar({ org, user, orgs }: { org: { slug: string; name: string
           { href: `/${org.slug}/settings/sso`, label: "Single sign-on" },
           { href: `/${org.slug}/settings/audit`, label: "Audit log" },
           { href: `/${org.slug}/settings/jobs`, label: "Background jobs" },
+          { href: `/${org.slug}/settings/notifications`, label: "Notifications" },
+          { href: `/${org.slug}/settings/alerts`, label: "Alertmanager" },
         ]
       : []),
   ];

@@ -69,6 +69,7 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   "app/(dashboard)/[org]/incidents/[incident]/page.tsx": { crossOrg: () => [get(`/acme/incidents/${g.incident}`), get(`/globex/incidents/${g.incident}`), get("/acme/incidents/not-an-id")], signedOut: "login" },
   "app/(dashboard)/[org]/clusters/page.tsx": { crossOrg: () => [get("/globex/clusters")], signedOut: "login" },
   "app/(dashboard)/[org]/cost/page.tsx": { crossOrg: () => [get("/globex/cost")], signedOut: "login" },
+  "app/(dashboard)/[org]/at-risk/page.tsx": { crossOrg: () => [get("/globex/at-risk"), get("/globex/at-risk?cluster=globex-prod")], signedOut: "login" },
   "app/(dashboard)/[org]/clusters/new/page.tsx": { crossOrg: () => [get("/globex/clusters/new")], signedOut: "login" },
   "app/(dashboard)/[org]/clusters/[cluster]/page.tsx": { crossOrg: () => [get("/globex/clusters/globex-prod"), get("/acme/clusters/globex-prod")], signedOut: "login" },
   "app/(dashboard)/[org]/clusters/[cluster]/settings/page.tsx": { crossOrg: () => [get("/globex/clusters/globex-prod/settings"), get("/acme/clusters/globex-prod/settings")], signedOut: "login" },
@@ -81,6 +82,7 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   "app/(dashboard)/[org]/settings/audit/page.tsx": { crossOrg: () => [get("/globex/settings/audit")], signedOut: "login" },
   "app/(dashboard)/[org]/settings/jobs/page.tsx": { crossOrg: () => [get("/globex/settings/jobs")], signedOut: "login" },
   "app/api/v1/orgs/[org]/overview/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/overview")], signedOut: "401" },
+  "app/api/v1/orgs/[org]/at-risk/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/at-risk"), get("/api/v1/orgs/globex/at-risk?severity=critical")], signedOut: "401" },
   "app/api/v1/orgs/[org]/incidents/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/incidents")], signedOut: "401" },
   "app/api/v1/orgs/[org]/cost/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/cost"), get("/api/v1/orgs/globex/cost?format=csv")], signedOut: "401" },
   "app/api/v1/orgs/[org]/clusters/[cluster]/pricing/route.ts": {
