@@ -35,7 +35,7 @@ const as = (_request: APIRequestContext, role: Role) => ({ headers: { cookie: co
 const BASE = "/api/v1/orgs/acme";
 const READS = [
   `${BASE}/overview`, `${BASE}/clusters`, `${BASE}/clusters/prod-eu`, `${BASE}/clusters/prod-eu/workloads`, `${BASE}/incidents`,
-  `${BASE}/clusters/prod-eu/containers/payments/deployment/payments-api/api`,
+  `${BASE}/clusters/prod-eu/containers/payments/deployment/payments-api/api`, `${BASE}/search?q=payments`,
 ];
 
 for (const role of ROLES) {

@@ -81,6 +81,7 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   "app/(dashboard)/[org]/settings/members/page.tsx": { crossOrg: () => [get("/globex/settings/members")], signedOut: "login" },
   "app/(dashboard)/[org]/settings/audit/page.tsx": { crossOrg: () => [get("/globex/settings/audit")], signedOut: "login" },
   "app/(dashboard)/[org]/settings/jobs/page.tsx": { crossOrg: () => [get("/globex/settings/jobs")], signedOut: "login" },
+  "app/api/v1/orgs/[org]/search/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/search?q=globex")], signedOut: "401" },
   "app/api/v1/orgs/[org]/overview/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/overview")], signedOut: "401" },
   "app/api/v1/orgs/[org]/at-risk/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/at-risk"), get("/api/v1/orgs/globex/at-risk?severity=critical")], signedOut: "401" },
   "app/api/v1/orgs/[org]/incidents/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/incidents")], signedOut: "401" },
