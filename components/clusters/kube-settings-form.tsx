@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { KubeConnectionReport } from "@/lib/kube/direct-client";
+import type { DirectSyncResult } from "@/lib/kube/direct-sync";
 import type { KubeSettingsView } from "@/lib/kube/direct-settings";
 import { buttonClass, Field, inputClass, issueFor, send } from "./form-bits";
 
@@ -29,12 +30,14 @@ export function KubeSettingsForm({ org, cluster, initial }: { org: string; clust
       ? { kind, kubeconfig, context: context.trim() || undefined }
       : { kind, serverUrl, token: token.trim() || undefined, caPem: caPem.trim() || null, skipVerify };
   const test = useMutation({ mutationFn: () => send<KubeConnectionReport>(`${base}/kubernetes/test`, "POST", body()) });
+  // a read of the API server (and of the cluster's Prometheus, when it has one), as "Sync now" does
+  const read = useMutation({ mutationFn: () => send<{ kubernetes: DirectSyncResult | null }>(`${base}/sync`, "POST"), onSettled: () => router.refresh() });
   const save = useMutation({
     mutationFn: () => send<KubeSettingsView>(`${base}/kubernetes`, "PUT", body()),
     onSuccess: () => {
       setToken("");
       setKubeconfig("");
-      router.refresh();
+      read.mutate();
     },
   });
   const remove = useMutation({ mutationFn: () => send<null>(`${base}/kubernetes`, "DELETE").catch(() => null), onSettled: () => router.refresh() });
@@ -102,12 +105,21 @@ export function KubeSettingsForm({ org, cluster, initial }: { org: string; clust
         <button type="submit" className={buttonClass.primary} disabled={save.isPending}>{save.isPending ? "Saving…" : "Save connection"}</button>
         <button type="button" className={buttonClass.secondary} disabled={test.isPending} onClick={() => test.mutate()}>{test.isPending ? "Testing…" : "Test API access"}</button>
         {initial.configured ? (
+          <button type="button" className={buttonClass.secondary} disabled={read.isPending} onClick={() => read.mutate()}>{read.isPending ? "Reading…" : "Read now"}</button>
+        ) : null}
+        {initial.configured ? (
           <button type="button" className={buttonClass.secondary} disabled={remove.isPending} onClick={() => { if (confirm("Stop reading this cluster's Kubernetes API? The inventory read so far stays.")) remove.mutate(); }}>
             Disconnect
           </button>
         ) : null}
       </div>
-      {save.isSuccess ? <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">Saved. The next sync reads the API server.</p> : null}
+      {read.isPending ? <p role="status" className="text-sm text-zinc-600 dark:text-zinc-400">Reading the API server…</p> : null}
+      {read.data?.kubernetes ? (
+        <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+          Read {plural(read.data.kubernetes.workloads, "workload")}, {plural(read.data.kubernetes.pods, "pod")} and {plural(read.data.kubernetes.nodes, "node")}; {plural(read.data.kubernetes.terminations, "termination")} ({read.data.kubernetes.stored} new){read.data.kubernetes.incidentsOpened ? `, ${plural(read.data.kubernetes.incidentsOpened, "incident")} opened` : ""}.
+        </p>
+      ) : null}
+      {read.error ? <p role="alert" className="text-sm text-red-600 dark:text-red-400">The read failed: {read.error.message}</p> : null}
     </form>
   );
 }
@@ -126,3 +138,5 @@ function KubeReport({ report }: { report: KubeConnectionReport }) {
     </div>
   );
 }
+
+const plural = (n: number, word: string) => `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;

@@ -53,7 +53,8 @@ export class FakeKube {
   /** list requests served per resource (a relist shows up here) */
   lists: Record<string, number> = {};
 
-  constructor(readonly token: string) {}
+  /** the bearer token it accepts (a test rotates it to revoke the old one) */
+  constructor(public token: string) {}
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => this.handle(req, res));
