@@ -83,6 +83,10 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   "app/(dashboard)/[org]/settings/jobs/page.tsx": { crossOrg: () => [get("/globex/settings/jobs")], signedOut: "login" },
   "app/api/v1/orgs/[org]/search/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/search?q=globex")], signedOut: "401" },
   "app/api/v1/orgs/[org]/overview/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/overview")], signedOut: "401" },
+  "app/api/v1/orgs/[org]/clusters/[cluster]/alert-rules/route.ts": {
+    crossOrg: () => [get("/api/v1/orgs/globex/clusters/globex-prod/alert-rules"), get("/api/v1/orgs/acme/clusters/globex-prod/alert-rules?format=rules")],
+    signedOut: "401",
+  },
   "app/api/v1/orgs/[org]/at-risk/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/at-risk"), get("/api/v1/orgs/globex/at-risk?severity=critical")], signedOut: "401" },
   "app/api/v1/orgs/[org]/incidents/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/incidents")], signedOut: "401" },
   "app/api/v1/orgs/[org]/cost/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/cost"), get("/api/v1/orgs/globex/cost?format=csv")], signedOut: "401" },

@@ -14,6 +14,7 @@ import { PricingCard } from "@/components/cost/pricing-card";
 import { KubeSettingsForm } from "@/components/clusters/kube-settings-form";
 import { getKubeSettings } from "@/lib/kube/direct-manage";
 import { publicUrlFromEnv } from "@/lib/http/public-url";
+import { AlertRulesDownload } from "@/components/clusters/alert-rules-download";
 
 type Params = { org: string; cluster: string };
 
@@ -58,6 +59,9 @@ export default async function ClusterSettingsPage({ params }: { params: Promise<
       ) : null}
       <Card title="Pricing">
         <PricingCard org={p.org} cluster={slug} initial={{ perGiBMonth: view.pricePerGibMonth, currency: view.currency }} canEdit={hasRole(org.role, "admin")} />
+      </Card>
+      <Card title="Alert rules for Prometheus">
+        <AlertRulesDownload org={p.org} cluster={slug} />
       </Card>
       {hasRole(org.role, "admin") ? (
         <Card title="In-cluster agent"><AgentTokens org={p.org} cluster={slug} appUrl={publicUrlFromEnv() || "https://headroom.example.com"} /></Card>
