@@ -8,7 +8,7 @@ import { sourceForCluster } from "@/lib/metrics/for-cluster";
 import { PrometheusSource } from "@/lib/metrics/prometheus-source";
 import { hasKubeConnection, syncKubeDirect, type DirectSyncResult } from "@/lib/kube/direct-sync";
 import { checkUrlResolved, OutboundBlockedError, policyFromEnv, type OutboundPolicy } from "@/lib/security/outbound";
-import { secretKeyFromEnv } from "@/lib/security/secrets";
+import { secretKeyFromEnv, secretKeyOrNull } from "@/lib/security/secrets";
 import { testConnection, type ConnectionReport } from "./connection-test";
 import { ConflictError } from "./errors";
 import { effectiveConfig, SettingsError, settingsView, toColumns, type PrometheusSettingsInput, type SettingsView } from "./prometheus-settings";
@@ -40,22 +40,15 @@ export async function createCluster(db: Db, q: { orgId: string; userId: string; 
   return row;
 }
 
-async function clusterRow(db: Db, orgId: string, slug: string) {
+/** One cluster of the organization by slug, or null. */
+export async function clusterRow(db: Db, orgId: string, slug: string) {
   const [row] = await db.select().from(clusters).where(and(eq(clusters.orgId, orgId), eq(clusters.slug, slug))).limit(1);
   return row ?? null;
 }
 
-function keyOrNull() {
-  try {
-    return secretKeyFromEnv();
-  } catch {
-    return null;
-  }
-}
-
 export async function getSettings(db: Db, q: { orgId: string; slug: string }): Promise<SettingsView | null> {
   const row = await clusterRow(db, q.orgId, q.slug);
-  return row ? settingsView(row, keyOrNull()) : null;
+  return row ? settingsView(row, secretKeyOrNull()) : null;
 }
 
 /**

@@ -3,29 +3,17 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { clusters } from "@/db/schema";
 import { ConflictError } from "@/lib/clusters/errors";
+import { clusterRow } from "@/lib/clusters/manage";
 import { SettingsError } from "@/lib/clusters/prometheus-settings";
 import { writeAudit, type AuditActor } from "@/lib/orgs/audit";
 import { checkUrlResolved, OutboundBlockedError, policyFromEnv, type OutboundPolicy } from "@/lib/security/outbound";
-import { secretKeyFromEnv } from "@/lib/security/secrets";
+import { secretKeyFromEnv, secretKeyOrNull } from "@/lib/security/secrets";
 import { testKubeConnection, type KubeConnectionReport } from "./direct-client";
 import { connectionColumns, effectiveConnection, kubeSettingsView, type KubeSettingsInput, type KubeSettingsView } from "./direct-settings";
 
-async function clusterRow(db: Db, orgId: string, slug: string) {
-  const [row] = await db.select().from(clusters).where(and(eq(clusters.orgId, orgId), eq(clusters.slug, slug))).limit(1);
-  return row ?? null;
-}
-
-function keyOrNull() {
-  try {
-    return secretKeyFromEnv();
-  } catch {
-    return null;
-  }
-}
-
 export async function getKubeSettings(db: Db, q: { orgId: string; slug: string }): Promise<KubeSettingsView | null> {
   const row = await clusterRow(db, q.orgId, q.slug);
-  return row ? kubeSettingsView(row, keyOrNull()) : null;
+  return row ? kubeSettingsView(row, secretKeyOrNull()) : null;
 }
 
 /** The outbound guard on the API server URL with what its name resolves to now: a refusal is a 400 on the field. */
@@ -74,7 +62,7 @@ export async function deleteKubeSettings(db: Db, q: { orgId: string; slug: strin
 export async function testKubeSettings(db: Db, q: { orgId: string; slug: string; input: KubeSettingsInput; actor: AuditActor; policy?: OutboundPolicy }): Promise<KubeConnectionReport | null> {
   const row = await clusterRow(db, q.orgId, q.slug);
   if (!row) return null;
-  const c = effectiveConnection(row, q.input, keyOrNull());
+  const c = effectiveConnection(row, q.input, secretKeyOrNull());
   const policy = q.policy ?? policyFromEnv();
   await guardServer(c.serverUrl, fieldOf(q.input), policy);
   // where a stored credential was sent is worth a trace, even when nothing is saved

@@ -54,3 +54,12 @@ export function decryptSecret(sealed: string, aad: string, key: Buffer): string 
 
 /** The key of this process, from the environment. */
 export const secretKeyFromEnv = () => parseKey(process.env.HEADROOM_SECRET_KEY);
+
+/** The key, or null when HEADROOM_SECRET_KEY is missing or malformed (pages then say stored credentials cannot be read). */
+export function secretKeyOrNull(): Buffer | null {
+  try {
+    return secretKeyFromEnv();
+  } catch {
+    return null;
+  }
+}
