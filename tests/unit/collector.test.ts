@@ -2,7 +2,9 @@ import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "@/agents/collector/src/config";
 import { OwnerResolver } from "@/agents/collector/src/owners";
+import { InventoryTracker } from "@/agents/collector/src/inventory";
 import { FatalPushError, Pusher, type Fetch } from "@/agents/collector/src/pusher";
+import type { InventorySnapshot } from "@/lib/kube/snapshot";
 import type { IngestTermination } from "@/lib/schemas/ingest";
 
 const TOKEN = `hra_${"a".repeat(43)}`;
@@ -13,10 +15,10 @@ const t = (i: number): IngestTermination => ({
 
 /** A fake app answering with the given statuses in turn, recording each request. */
 function app(statuses: number[]) {
-  const calls: { key: string; count: number; headers: Record<string, string> }[] = [];
+  const calls: { key: string; count: number; headers: Record<string, string>; snapshot?: InventorySnapshot }[] = [];
   const fetchFn: Fetch = async (_url, init) => {
     const body = JSON.parse(gunzipSync(init.body).toString());
-    calls.push({ key: init.headers["idempotency-key"]!, count: body.terminations.length, headers: init.headers });
+    calls.push({ key: init.headers["idempotency-key"]!, count: body.terminations.length, headers: init.headers, snapshot: body.snapshot });
     const status = statuses.shift() ?? 200;
     return { status, text: async () => "" };
   };
@@ -93,5 +95,91 @@ describe("a pod's workload", () => {
     expect(reads).toBe(2);
     expect(await r.workloadOf(pod("StatefulSet", "db"))).toEqual({ kind: "StatefulSet", name: "db" });
     expect(await r.workloadOf({ metadata: { name: "lonely", namespace: "ns" } })).toEqual({ kind: "Pod", name: "lonely" });
+  });
+});
+
+const snapshot = (complete: boolean, pods: number, tag = ""): InventorySnapshot => ({
+  complete, namespaces: null, workloads: [], nodes: [], removedPods: [],
+  pods: Array.from({ length: pods }, (_, i) => ({ uid: `${tag}${i}`, namespace: "ns", name: `p-${i}`, workloadKind: "Deployment", workloadName: "w", node: null, phase: "Running", startedAt: null })),
+});
+
+describe("the agent's inventory snapshots in the pusher", () => {
+  it("a complete snapshot replaces the queued ones; each goes with the terminations of its batch", async () => {
+    const a = app([]);
+    const p = new Pusher({ url: "https://h.example", token: TOKEN, maxBatch: 500, maxBuffer: 100, version: "t" }, a.fetchFn, noSleep);
+    p.addSnapshot(snapshot(false, 2, "old"));
+    p.addSnapshot(snapshot(true, 3));
+    p.addSnapshot(snapshot(false, 1, "new"));
+    p.add([t(1)]);
+    await p.flush();
+    expect(a.calls.map((c) => [c.count, c.snapshot?.complete, c.snapshot?.pods.length])).toEqual([[1, true, 3], [0, false, 1]]);
+    expect(p.stats).toMatchObject({ sent: 1, snapshotsSent: 2, snapshotsDropped: 1 });
+  });
+
+  it("a full buffer drops snapshots before any termination, and asks for a complete snapshot again", () => {
+    const p = new Pusher({ url: "https://h.example", token: TOKEN, maxBatch: 500, maxBuffer: 3, version: "t", maxSnapshotEntries: 10 }, app([]).fetchFn, noSleep);
+    p.addSnapshot(snapshot(true, 10));
+    expect(p.queuedSnapshots).toBe(1);
+    p.add([1, 2, 3].map(t));
+    expect(p).toMatchObject({ queuedSnapshots: 1, needsCompleteSnapshot: false });
+    p.add([t(4)]);
+    expect(p.stats).toMatchObject({ buffered: 3, dropped: 1, snapshotsDropped: 1 });
+    expect(p).toMatchObject({ queuedSnapshots: 0, needsCompleteSnapshot: true });
+    // a snapshot larger than its share is never queued
+    p.addSnapshot(snapshot(false, 11));
+    expect(p.queuedSnapshots).toBe(0);
+  });
+
+  it("a snapshot the app refuses (400) or finds too large (413) is dropped; the terminations beside it are sent again without it", async () => {
+    for (const status of [400, 413]) {
+      const a = app([status]);
+      const p = new Pusher({ url: "https://h.example", token: TOKEN, maxBatch: 500, maxBuffer: 100, version: "t" }, a.fetchFn, noSleep);
+      p.addSnapshot(snapshot(true, 2));
+      p.add([t(1), t(2)]);
+      await p.flush();
+      expect(a.calls.map((c) => [c.count, c.snapshot ? "snapshot" : "-"])).toEqual([[2, "snapshot"], [2, "-"]]);
+      expect(p.stats).toMatchObject({ sent: 2, snapshotsSent: 0, snapshotsDropped: 1 });
+      expect(p.needsCompleteSnapshot).toBe(true);
+    }
+  });
+});
+
+describe("the agent's inventory between snapshots", () => {
+  const rsPod = (name: string, rs: string, phase = "Running") => ({ metadata: { name, namespace: "ns", uid: `uid-${name}`, ownerReferences: [{ kind: "ReplicaSet", name: rs, controller: true }] }, spec: { containers: [{ name: "app" }] }, status: { phase } });
+  const setup = () => {
+    let reads = 0;
+    const owners = new OwnerResolver({ replicaSet: async () => (reads++, { metadata: { ownerReferences: [{ kind: "Deployment", name: "api", controller: true }] } }), job: async () => null });
+    const pods = [rsPod("api-1", "api-7d9f")];
+    const tracker = new InventoryTracker({
+      listWorkloads: async () => ({ deployments: [{ metadata: { name: "api", namespace: "ns" }, spec: { replicas: 2 } }], replicaSets: [{ metadata: { name: "api-7d9f", namespace: "ns", ownerReferences: [{ kind: "Deployment", name: "api", controller: true }] } }] }),
+      pods: () => pods, nodes: () => [{ metadata: { name: "n1" }, status: { allocatable: { memory: "1Gi" } } }], owners, namespaces: null,
+    });
+    return { tracker, reads: () => reads };
+  };
+
+  it("sends a complete snapshot, then only the pods and nodes changed or deleted since, resolved from the lists without API reads", async () => {
+    const { tracker, reads } = setup();
+    const full = await tracker.complete();
+    expect(full).toMatchObject({ complete: true, pods: [{ name: "api-1", workloadKind: "Deployment", workloadName: "api" }], nodes: [{ name: "n1" }] });
+    expect(await tracker.changes()).toBeNull();
+    tracker.podChanged(rsPod("api-2", "api-7d9f", "Pending"));
+    tracker.podDeleted(rsPod("api-1", "api-7d9f"));
+    tracker.nodeChanged({ metadata: { name: "n1" }, status: { conditions: [{ type: "MemoryPressure", status: "True" }] } });
+    const changes = await tracker.changes();
+    expect(changes).toMatchObject({ complete: false, workloads: [], removedPods: ["uid-api-1"], nodes: [{ name: "n1", memoryPressure: true }] });
+    expect(changes!.pods.map((p) => `${p.name}:${p.workloadKind}/${p.workloadName}:${p.phase}`)).toEqual(["api-2:Deployment/api:Pending"]);
+    expect(reads()).toBe(0);
+    expect(tracker.wantsComplete).toBe(false);
+    expect(await tracker.changes()).toBeNull();
+  });
+
+  it("a pod of a ReplicaSet the lists did not show (a rollout) is resolved by reading it, and asks for a complete snapshot", async () => {
+    const { tracker, reads } = setup();
+    await tracker.complete();
+    tracker.podChanged(rsPod("api-new", "api-8a8a"));
+    expect(tracker.wantsComplete).toBe(true);
+    const changes = await tracker.changes();
+    expect(changes!.pods[0]).toMatchObject({ workloadKind: "Deployment", workloadName: "api" });
+    expect(reads()).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { gzipSync } from "node:zlib";
+import type { InventorySnapshot } from "@/lib/kube/snapshot";
 import type { IngestTermination } from "@/lib/schemas/ingest";
 
 export type Fetch = (url: string, init: { method: string; headers: Record<string, string>; body: Buffer }) => Promise<{ status: number; text(): Promise<string> }>;
@@ -13,21 +14,31 @@ export interface PusherStats {
   retries: number;
   dropped: number;
   buffered: number;
+  snapshotsSent: number;
+  snapshotsDropped: number;
 }
 
+/** How many entries a snapshot holds (what it costs the buffer). */
+const sizeOf = (s: InventorySnapshot) => s.pods.length + s.workloads.length + s.nodes.length + s.removedPods.length;
+
 /**
- * A bounded buffer of terminations sent in gzip batches, each with its own Idempotency-Key kept
- * across retries (a replay stores nothing twice). 429 and 5xx and network errors are retried with
- * exponential backoff and jitter; 401/403 stop the agent; 413 halves the batch. When the buffer is
- * full the oldest terminations are dropped and counted.
+ * A bounded buffer of terminations and inventory snapshots sent in gzip batches, each with its own
+ * Idempotency-Key kept across retries (a replay stores nothing twice). 429 and 5xx and network errors
+ * are retried with exponential backoff and jitter; 401/403 stop the agent; 413 halves the batch. A
+ * complete snapshot replaces every snapshot queued before it. When the buffer is full, snapshots are
+ * dropped before any termination, then the oldest terminations; each is counted, and a dropped
+ * snapshot asks for a new complete one (`needsCompleteSnapshot`).
  */
 export class Pusher {
   private buffer: IngestTermination[] = [];
-  readonly stats: PusherStats = { sent: 0, batches: 0, retries: 0, dropped: 0, buffered: 0 };
+  private snapshots: InventorySnapshot[] = [];
+  readonly stats: PusherStats = { sent: 0, batches: 0, retries: 0, dropped: 0, buffered: 0, snapshotsSent: 0, snapshotsDropped: 0 };
+  /** a snapshot was lost: the inventory the app holds may be stale until the next complete one */
+  needsCompleteSnapshot = false;
   private flushing: Promise<void> | null = null;
 
   constructor(
-    private readonly opts: { url: string; token: string; maxBatch: number; maxBuffer: number; version: string },
+    private readonly opts: { url: string; token: string; maxBatch: number; maxBuffer: number; version: string; maxSnapshotEntries?: number },
     private readonly fetchFn: Fetch = (url, init) => fetch(url, { ...init, body: new Uint8Array(init.body) }),
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
     private readonly random: () => number = Math.random,
@@ -35,6 +46,36 @@ export class Pusher {
 
   add(items: IngestTermination[]) {
     this.buffer.push(...items);
+    this.bound();
+  }
+
+  /** Queues a snapshot: a complete one supersedes the queue, changes go after it. */
+  addSnapshot(s: InventorySnapshot) {
+    if (s.complete) {
+      this.stats.snapshotsDropped += this.snapshots.length;
+      this.snapshots = [];
+      this.needsCompleteSnapshot = false;
+    }
+    this.snapshots.push(s);
+    this.bound();
+  }
+
+  get queuedSnapshots() {
+    return this.snapshots.length;
+  }
+
+  private snapshotEntries() {
+    return this.snapshots.reduce((n, s) => n + sizeOf(s), 0);
+  }
+
+  /** Keeps the buffer within its bounds: snapshots go first (oldest first), then the oldest terminations. */
+  private bound() {
+    const maxSnapshot = this.opts.maxSnapshotEntries ?? 100_000;
+    while (this.snapshots.length && (this.snapshotEntries() > maxSnapshot || this.buffer.length + this.snapshotEntries() > this.opts.maxBuffer + maxSnapshot || this.buffer.length > this.opts.maxBuffer)) {
+      this.snapshots.shift();
+      this.stats.snapshotsDropped++;
+      this.needsCompleteSnapshot = true;
+    }
     const over = this.buffer.length - this.opts.maxBuffer;
     if (over > 0) {
       this.buffer.splice(0, over);
@@ -51,12 +92,28 @@ export class Pusher {
 
   private async drain() {
     let size = this.opts.maxBatch;
-    while (this.buffer.length) {
+    while (this.buffer.length || this.snapshots.length) {
       const batch = this.buffer.slice(0, size);
-      const r = await this.send(batch);
+      const snapshot = this.snapshots[0];
+      const r = await this.send(batch, snapshot);
+      if (r === "too-large" && snapshot) {
+        // the snapshot is what is big: it cannot be halved, so it is given up (a later complete one replaces it)
+        console.error(`[collector] inventory snapshot too large for the app (${sizeOf(snapshot)} entries); dropped`);
+        this.dropSnapshot(snapshot);
+        continue;
+      }
       if (r === "too-large" && size > 1) {
         size = Math.max(1, Math.floor(size / 2));
         continue;
+      }
+      if (r === "refused" && snapshot) {
+        // a snapshot the app will not take must not cost the terminations beside it: sent again without it
+        this.dropSnapshot(snapshot);
+        continue;
+      }
+      if (snapshot && r === "sent") {
+        this.snapshots.shift();
+        this.stats.snapshotsSent++;
       }
       this.buffer.splice(0, batch.length);
       this.stats.buffered = this.buffer.length;
@@ -65,9 +122,15 @@ export class Pusher {
     }
   }
 
-  private async send(terminations: IngestTermination[]): Promise<"sent" | "too-large" | "refused"> {
+  private dropSnapshot(s: InventorySnapshot) {
+    this.snapshots = this.snapshots.filter((x) => x !== s);
+    this.stats.snapshotsDropped++;
+    this.needsCompleteSnapshot = true;
+  }
+
+  private async send(terminations: IngestTermination[], snapshot: InventorySnapshot | undefined): Promise<"sent" | "too-large" | "refused"> {
     const key = crypto.randomUUID();
-    const body = gzipSync(JSON.stringify({ agent: { version: this.opts.version, memoryBytes: process.memoryUsage().rss }, terminations }));
+    const body = gzipSync(JSON.stringify({ agent: { version: this.opts.version, memoryBytes: process.memoryUsage().rss }, terminations, ...(snapshot ? { snapshot } : {}) }));
     for (let attempt = 0; ; attempt++) {
       let status = 0;
       try {
