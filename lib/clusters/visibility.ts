@@ -3,9 +3,13 @@ import { hasRole, type Role } from "@/lib/auth/roles";
 /** A message with every URL (a Prometheus endpoint, a proxy) replaced: what a viewer may read of a sync or metrics error. */
 export const scrubEndpoints = (text: string) => text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>)]*[^\s"'<>).,;:]/gi, "[endpoint hidden]");
 
-/** The cluster as a member of `role` may see it: below member, sync errors lose the endpoint URLs they quote. */
-export function clusterForRole<T extends { lastSyncError: string | null }>(c: T, role: Role): T {
-  return hasRole(role, "member") || !c.lastSyncError ? c : { ...c, lastSyncError: scrubEndpoints(c.lastSyncError) };
+/**
+ * The cluster as a member of `role` may see it: below member, sync errors lose the endpoint URLs they
+ * quote, and a Kubernetes read error (which names the API server's host and port) says only that it failed.
+ */
+export function clusterForRole<T extends { lastSyncError: string | null; kubeSyncError?: string | null }>(c: T, role: Role): T {
+  if (hasRole(role, "member")) return c;
+  return { ...c, lastSyncError: c.lastSyncError && scrubEndpoints(c.lastSyncError), ...(c.kubeSyncError ? { kubeSyncError: "the Kubernetes API could not be read (members see why)" } : {}) };
 }
 
 /** The container view as a member of `role` may see it (its metrics error scrubbed the same way). */

@@ -18,6 +18,11 @@ export interface ClusterSummary {
   /** why the last sync from Prometheus failed; null when it worked */
   lastSyncError: string | null;
   hasPrometheus: boolean;
+  /** direct mode is set up (the server reads the Kubernetes API) */
+  hasKubernetes: boolean;
+  /** the last read of the Kubernetes API (an agent's snapshot or a direct read), and why the last direct read failed */
+  kubeSyncAt: string | null;
+  kubeSyncError: string | null;
   workloads: number;
   ooms30d: number;
   activeIncidents: number;
@@ -37,6 +42,9 @@ const summaryColumns = (since: Date) => ({
   lastSyncAt: isoTime(clusters.lastSyncAt) as SQL<string | null>,
   lastSyncError: clusters.lastSyncError,
   hasPrometheus: sql<boolean>`(${clusters.prometheusUrl} is not null)`,
+  hasKubernetes: sql<boolean>`(${clusters.kubeServerUrl} is not null and ${clusters.kubeCredentialEnc} is not null)`,
+  kubeSyncAt: isoTime(clusters.kubeSyncAt) as SQL<string | null>,
+  kubeSyncError: clusters.kubeSyncError,
   workloads: sql<number>`(select count(*)::int from workloads w where w.cluster_id = clusters.id and w.org_id = clusters.org_id)`,
   ooms30d: sql<number>`(select count(*)::int from oom_events e where e.cluster_id = clusters.id and e.org_id = clusters.org_id
     and e.reason = 'OOMKilled' and e.finished_at >= ${since})`,

@@ -24,7 +24,8 @@ test.beforeAll(async () => {
     spec: { nodeName: "node-7", containers: [{ name: "api", image: "payments/ledger:2.1", resources: { limits: { memory: "512Mi" } } }] },
     status: { phase: "Running", containerStatuses: [{ name: "api", restartCount: 1, state: { running: {} }, lastState: { terminated: { reason: "OOMKilled", exitCode: 137, finishedAt: killedAt, startedAt: killedAt } } }] },
   });
-  kube.put("nodes", { apiVersion: "v1", kind: "Node", metadata: { name: "node-7" }, status: { allocatable: { memory: "7Gi" }, conditions: [] } });
+  kube.put("nodes", { apiVersion: "v1", kind: "Node", metadata: { name: "node-7", labels: { "node.kubernetes.io/instance-type": "m6i.large" } }, status: { allocatable: { memory: "7Gi" }, conditions: [{ type: "MemoryPressure", status: "True" }] } });
+  kube.put("events", { apiVersion: "v1", kind: "Event", metadata: { name: "node-7.sysoom", namespace: "default", uid: "ev-node-7-1" }, reason: "SystemOOM", message: "System OOM encountered, victim process: ledger", count: 1, involvedObject: { kind: "Node", name: "node-7" }, lastTimestamp: killedAt });
 });
 
 test.afterAll(async () => {
@@ -60,7 +61,7 @@ test("an admin connects a cluster's Kubernetes API with a token; the read brings
   await card.getByRole("button", { name: "Test API access" }).click();
   await expect(card.getByRole("status").first()).toContainText("Connected — Kubernetes v1.33.2: every list can be read.");
   await card.getByRole("button", { name: "Save connection" }).click();
-  await expect(page.getByText(/Read 1 workload, 1 pod and 1 node; 1 termination \(1 new\), 1 incident opened\./)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/Read 1 workload, 1 pod and 1 node; 2 terminations \(2 new\), 1 incident opened\./)).toBeVisible({ timeout: 30_000 });
   // the token is never shown again
   await page.reload();
   await expect(page.getByText(`Reading ${kube.url}`)).toBeVisible();
@@ -71,6 +72,13 @@ test("an admin connects a cluster's Kubernetes API with a token; the read brings
   expect(JSON.stringify(workloads)).toContain("ledger");
   const incidents = await (await request.get("/api/v1/orgs/acme/incidents?cluster=edge-direct&status=all", { headers: { cookie: admin } })).json();
   expect(incidents.rows.map((r: { workloadName: string; container: string; oomCount: number }) => [r.workloadName, r.container, r.oomCount])).toEqual([["ledger", "api", 1]]);
+
+  // the cluster page: the nodes the API shows, with the kernel's kill no container limit explains
+  await page.goto("/acme/clusters/edge-direct");
+  await expect(page.getByText(/Workloads, kills and nodes come from the Kubernetes API/)).toBeVisible();
+  const nodesCard = page.getByRole("region", { name: "Nodes · 1" });
+  await expect(nodesCard.getByRole("row", { name: /node-7 m6i\.large 7(\.0)?\s?Gi MemoryPressure 1 0/ })).toBeVisible();
+  await page.goto("/acme/clusters/edge-direct/settings");
 
   // a revoked token: the next read says so in words
   kube.token = "rotated";

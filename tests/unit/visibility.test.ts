@@ -16,4 +16,10 @@ describe("what a viewer sees of sync and metrics errors", () => {
     }
     expect(clusterForRole({ lastSyncError: null }, "viewer").lastSyncError).toBeNull();
   });
+  it("a Kubernetes read error, which names the API server's host and port, reaches viewers only as the fact that it failed", () => {
+    const kube = "10.0.0.1:6443 did not answer within 15 s";
+    expect(clusterForRole({ lastSyncError: null, kubeSyncError: kube }, "viewer")).toEqual({ lastSyncError: null, kubeSyncError: "the Kubernetes API could not be read (members see why)" });
+    expect(clusterForRole({ lastSyncError: null, kubeSyncError: kube }, "member").kubeSyncError).toBe(kube);
+    expect(clusterForRole({ lastSyncError: null, kubeSyncError: null }, "viewer").kubeSyncError).toBeNull();
+  });
 });
