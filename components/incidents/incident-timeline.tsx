@@ -64,6 +64,22 @@ function Entry({ e }: { e: TimelineEntry }) {
       </li>
     );
   }
+  if (e.kind === "alert") {
+    const firing = e.status === "firing";
+    return (
+      <li data-kind="alert" className="flex flex-col gap-0.5 px-4 py-2 sm:flex-row sm:gap-3">
+        {time}
+        <div className="flex min-w-0 gap-2">
+          {dot(firing ? (e.severity === "critical" ? "bg-red-600" : "bg-amber-500") : "bg-emerald-500")}
+          <div className="min-w-0 text-sm">
+            <span className="font-medium">Alert {e.alertname}</span>
+            <span className="text-zinc-500"> · {firing ? "firing" : `resolved${e.endsAt ? ` ${formatTime(e.endsAt)}` : ""}`}{e.severity ? ` · ${e.severity}` : ""} · from Alertmanager</span>
+            {e.summary ? <div className="text-xs break-words text-zinc-500">{e.summary}</div> : null}
+          </div>
+        </div>
+      </li>
+    );
+  }
   const { text, tone } = describeEvent(e);
   return (
     <li data-kind="event" className="flex flex-col gap-0.5 px-4 py-2 sm:flex-row sm:gap-3">

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, gt, gte, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { auditLog, clusters, containers, incidentNotes, incidents, oomEvents, users, workloads } from "@/db/schema";
+import { auditLog, clusters, containers, incidentNotes, incidents, oomEvents, receivedAlerts, users, workloads } from "@/db/schema";
 import type { AnalysisOutput } from "@/lib/analysis";
 import { isUuid } from "@/lib/http/ids";
 import { sourceForCluster } from "@/lib/metrics/for-cluster";
@@ -28,7 +28,9 @@ export interface AnalysisSummary {
 export type TimelineEntry =
   | { kind: "termination"; at: string; reason: string; exitCode: number | null; pod: string; node: string | null; restartCount: number; message: string | null; containerKind: string }
   | { kind: "event"; at: string; action: string; actor: string | null; data: Record<string, unknown> | null }
-  | { kind: "note"; at: string; id: string; author: string | null; body: string };
+  | { kind: "note"; at: string; id: string; author: string | null; body: string }
+  /** an Alertmanager alert matched to this incident (lib/notify/alertmanager.ts), at when it started firing */
+  | { kind: "alert"; at: string; alertname: string; status: string; severity: string | null; summary: string | null; endsAt: string | null };
 
 export interface RelatedIncident {
   id: string;
@@ -211,7 +213,7 @@ async function timelineOf(db: Db, q: { orgId: string; incident: typeof incidents
     or(eq(oomEvents.containerName, i.containerName), and(eq(oomEvents.containerName, ""), eq(oomEvents.reason, "Evicted"))),
     gte(oomEvents.finishedAt, from), lte(oomEvents.finishedAt, q.end),
   );
-  const [terms, [count], events, notes] = await Promise.all([
+  const [terms, [count], events, notes, alerts] = await Promise.all([
     db.select().from(oomEvents).where(termsWhere).orderBy(desc(oomEvents.finishedAt)).limit(TIMELINE_TERMINATIONS),
     db.select({ n: sql<number>`count(*)::int` }).from(oomEvents).where(termsWhere),
     db
@@ -226,6 +228,7 @@ async function timelineOf(db: Db, q: { orgId: string; incident: typeof incidents
       .leftJoin(users, eq(users.id, incidentNotes.authorUserId))
       .where(and(eq(incidentNotes.orgId, q.orgId), eq(incidentNotes.incidentId, i.id)))
       .orderBy(asc(incidentNotes.createdAt)),
+    db.select().from(receivedAlerts).where(and(eq(receivedAlerts.orgId, q.orgId), eq(receivedAlerts.incidentId, i.id))).orderBy(asc(receivedAlerts.startsAt)).limit(TIMELINE_TERMINATIONS),
   ]);
   const entries: TimelineEntry[] = [
     ...terms.map((t): TimelineEntry => ({
@@ -233,6 +236,10 @@ async function timelineOf(db: Db, q: { orgId: string; incident: typeof incidents
     })),
     ...events.map((e): TimelineEntry => ({ kind: "event", at: e.at.toISOString(), action: e.action, actor: e.actorName || e.actorEmail || null, data: (e.data as Record<string, unknown> | null) ?? null })),
     ...notes.map((n): TimelineEntry => ({ kind: "note", at: n.at.toISOString(), id: n.id, author: n.authorName || n.authorEmail || null, body: n.body })),
+    ...alerts.map((a): TimelineEntry => ({
+      kind: "alert", at: a.startsAt.toISOString(), alertname: a.alertname, status: a.status, severity: a.severity,
+      summary: a.annotations.summary ?? a.annotations.description ?? a.annotations.message ?? null, endsAt: a.endsAt?.toISOString() ?? null,
+    })),
   ];
   // a week without a kill resolves an incident without anyone doing it: that is on the timeline too
   const resolvedBySomeone = events.some((e) => e.action === "incident.resolved" || e.action === "incident.fix_verified");

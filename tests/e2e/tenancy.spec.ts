@@ -81,6 +81,7 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   "app/(dashboard)/[org]/settings/members/page.tsx": { crossOrg: () => [get("/globex/settings/members")], signedOut: "login" },
   "app/(dashboard)/[org]/settings/audit/page.tsx": { crossOrg: () => [get("/globex/settings/audit")], signedOut: "login" },
   "app/(dashboard)/[org]/settings/jobs/page.tsx": { crossOrg: () => [get("/globex/settings/jobs")], signedOut: "login" },
+  "app/(dashboard)/[org]/settings/alerts/page.tsx": { crossOrg: () => [get("/globex/settings/alerts")], signedOut: "login" },
   "app/api/v1/orgs/[org]/search/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/search?q=globex")], signedOut: "401" },
   "app/api/v1/orgs/[org]/overview/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/overview")], signedOut: "401" },
   "app/api/v1/orgs/[org]/clusters/[cluster]/alert-rules/route.ts": {
@@ -135,6 +136,12 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   },
   "app/api/v1/orgs/[org]/clusters/[cluster]/agent-tokens/[token]/route.ts": { crossOrg: () => [{ method: "DELETE", url: `/api/v1/orgs/acme/clusters/globex-prod/agent-tokens/${g.invite}` }], signedOut: "401" },
   // agents authenticate with their token, never a session: covered by tests/e2e/ingest.spec.ts (a token reaches only its cluster)
+  // Alertmanager authenticates with an organization's receiver token, never a session: a token writes into its organization only (tests/e2e/notifications.spec.ts, tests/integration/alertmanager.test.ts)
+  "app/api/v1/alertmanager/route.ts": { crossOrg: () => [], signedOut: "public" },
+  "app/api/v1/alertmanager/[token]/route.ts": { crossOrg: () => [], signedOut: "public" },
+  "app/api/v1/orgs/[org]/alertmanager/tokens/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/alertmanager/tokens"), { method: "POST", url: "/api/v1/orgs/globex/alertmanager/tokens", data: { name: "x" } }], signedOut: "401" },
+  "app/api/v1/orgs/[org]/alertmanager/tokens/[token]/route.ts": { crossOrg: () => [{ method: "DELETE", url: `/api/v1/orgs/globex/alertmanager/tokens/${g.invite}` }, { method: "DELETE", url: `/api/v1/orgs/acme/alertmanager/tokens/${g.invite}` }], signedOut: "401" },
+  "app/api/v1/orgs/[org]/alertmanager/unmatched/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/alertmanager/unmatched")], signedOut: "401" },
   "app/api/v1/ingest/route.ts": { crossOrg: () => [], signedOut: "public" },
   "app/api/v1/orgs/[org]/audit/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/audit")], signedOut: "401" },
   "app/api/v1/orgs/[org]/jobs/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/jobs")], signedOut: "401" },
