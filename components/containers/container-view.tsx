@@ -101,13 +101,10 @@ export function ContainerView({ org, path, initial, canShare = false }: { org: s
       >
         <div className="px-2 py-3">
           {v.chart ? (
-            <>
-              <MemoryChart
-                points={v.chart.points} ooms={v.chart.ooms} limitBytes={v.container.limitBytes} requestBytes={v.container.requestBytes}
-                p95Bytes={a?.stats.p95 ?? null} projection={v.chart.projection} windowSeconds={CHART_WINDOWS[v.window]}
-              />
-              <Legend hasProjection={!!v.chart.projection} projectionEnd={v.chart.projection?.t1 ?? null} ooms={v.chart.ooms.filter((t) => t >= v.now - CHART_WINDOWS[v.window]).length} />
-            </>
+            <MemoryChart
+              points={v.chart.points} ooms={v.chart.ooms} limitBytes={v.container.limitBytes} requestBytes={v.container.requestBytes}
+              p95Bytes={a?.stats.p95 ?? null} projection={v.chart.projection} windowSeconds={CHART_WINDOWS[v.window]}
+            />
           ) : (
             <p className="px-2 py-8 text-center text-sm text-zinc-500">No samples for this container in the window.</p>
           )}
@@ -144,23 +141,6 @@ export function ContainerView({ org, path, initial, canShare = false }: { org: s
           </table>
         </Card>
       ) : null}
-    </div>
-  );
-}
-
-function Legend({ hasProjection, projectionEnd, ooms }: { hasProjection: boolean; projectionEnd: number | null; ooms: number }) {
-  const item = (color: string, label: string, dashed = false) => (
-    <span className="flex items-center gap-1.5"><span className="inline-block h-0 w-4 border-t-2" style={{ borderColor: color, borderStyle: dashed ? "dashed" : "solid" }} />{label}</span>
-  );
-  return (
-    <div className="mt-2 flex flex-wrap items-center gap-4 px-2 text-xs text-zinc-500">
-      {item("#2563eb", "working set")}
-      {item("#71717a", "RSS")}
-      {item("#a1a1aa", "cache")}
-      {item("#dc2626", "limit", true)}
-      {item("#71717a", "request", true)}
-      <span className="flex items-center gap-1.5"><span className="inline-block h-2 w-2 rounded-full bg-red-600" />OOMKill ({ooms} in view)</span>
-      {hasProjection && projectionEnd ? <span className="text-red-700 dark:text-red-400">dotted: projected to hit the limit {new Date(projectionEnd * 1000).toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" })}</span> : null}
     </div>
   );
 }

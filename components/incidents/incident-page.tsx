@@ -10,7 +10,8 @@ import { Card, ErrorState, Skeleton } from "@/components/ui/card";
 import { Badge, PatternBadge, StatusBadge } from "@/components/ui/badge";
 import { fetchJson } from "@/components/ui/table";
 import { IncidentControls } from "./incident-controls";
-import { formatDay, formatTime, specLine } from "./incident-format";
+import { specLine } from "./incident-format";
+import { useTimeFormat } from "@/components/time-zone";
 import { IncidentTimeline } from "./incident-timeline";
 
 export function useIncidentQuery(org: string, id: string) {
@@ -19,6 +20,7 @@ export function useIncidentQuery(org: string, id: string) {
 
 /** The incident page: header and actions, the verdict then and now, the fix, the timeline, earlier incidents. */
 export function IncidentPage({ org, id, canAct, currentUserId }: { org: string; id: string; canAct: boolean; currentUserId: string }) {
+  const { formatTime, formatDay } = useTimeFormat();
   const query = useIncidentQuery(org, id);
   if (query.isPending) return <IncidentSkeleton />;
   if (query.isError) return <ErrorState title="Could not load this incident">{query.error.message}. Reload the page to try again.</ErrorState>;
@@ -83,6 +85,7 @@ export function IncidentPage({ org, id, canAct, currentUserId }: { org: string; 
 
 /** How the incident stands, in a sentence: resolved how, snoozed until when. */
 function StatusLine({ v }: { v: IncidentView }) {
+  const { formatTime, formatDay } = useTimeFormat();
   if (v.status === "resolved" && v.resolvedAt) {
     const how = v.resolution === "fix_verified" ? `Fix verified on ${formatDay(v.resolvedAt)}` : v.resolution === "manual" ? `Resolved by hand on ${formatTime(v.resolvedAt)}` : `Resolved on ${formatDay(v.resolvedAt)}: no OOMKill for a week`;
     return <p className={`text-sm ${v.resolution === "fix_verified" ? "font-medium text-emerald-700 dark:text-emerald-400" : "text-zinc-600 dark:text-zinc-400"}`}>{how}.</p>;
@@ -118,6 +121,7 @@ function AnalysisColumn({ title, a, note }: { title: string; a: AnalysisSummary 
 
 /** The spec the incident opened with, the fix that followed, and whether it held. */
 function FixCard({ v }: { v: IncidentView }) {
+  const { formatTime, formatDay } = useTimeFormat();
   const f = v.fix;
   if (!f.specAtOpen) return null;
   const verified = v.resolution === "fix_verified";

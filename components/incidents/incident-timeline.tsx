@@ -6,7 +6,8 @@ import { parseMemorySpec } from "@/lib/incidents/memory-spec";
 import type { IncidentView, TimelineEntry } from "@/lib/incidents/incident-view";
 import { queryKeys } from "@/lib/query-keys";
 import { NOTE_MAX_CHARS } from "@/lib/schemas/incidents";
-import { formatTime, specDiff } from "./incident-format";
+import { specDiff } from "./incident-format";
+import { useTimeFormat } from "@/components/time-zone";
 
 /** The incident's story, newest first: kills and other terminations, what people and Headroom did, notes. */
 export function IncidentTimeline({ org, v, canAct }: { org: string; v: IncidentView; canAct: boolean }) {
@@ -28,6 +29,7 @@ export function IncidentTimeline({ org, v, canAct }: { org: string; v: IncidentV
 const dot = (tone: string) => <span aria-hidden className={`mt-1.5 inline-block h-2 w-2 shrink-0 rounded-full ${tone}`} />;
 
 function Entry({ e }: { e: TimelineEntry }) {
+  const { formatTime } = useTimeFormat();
   const time = <time dateTime={e.at} className="tabular shrink-0 text-xs text-zinc-500 sm:w-44">{formatTime(e.at)}</time>;
   if (e.kind === "termination") {
     const oom = e.reason === "OOMKilled";
@@ -80,7 +82,7 @@ function Entry({ e }: { e: TimelineEntry }) {
       </li>
     );
   }
-  const { text, tone } = describeEvent(e);
+  const { text, tone } = describeEvent(e, formatTime);
   return (
     <li data-kind="event" className="flex flex-col gap-0.5 px-4 py-2 sm:flex-row sm:gap-3">
       {time}
@@ -93,7 +95,7 @@ function Entry({ e }: { e: TimelineEntry }) {
 }
 
 /** An audit entry in words: "Acknowledged by maria", "Fix applied: limit 256Mi → 512Mi". */
-function describeEvent(e: Extract<TimelineEntry, { kind: "event" }>): { text: string; tone: string } {
+function describeEvent(e: Extract<TimelineEntry, { kind: "event" }>, formatTime: (iso: string) => string): { text: string; tone: string } {
   const by = e.actor ? ` by ${e.actor}` : "";
   const d = e.data ?? {};
   switch (e.action) {

@@ -39,6 +39,7 @@ export function Sidebar({ org, user, orgs }: { org: { slug: string; name: string
           aria-expanded={open}
           aria-controls="main-menu"
           onClick={() => setOpen((o) => !o)}
+          onKeyDown={(e) => (e.key === "Escape" ? setOpen(false) : null)}
           className="rounded-md border border-zinc-300 px-3 py-1.5 text-sm md:hidden dark:border-zinc-700"
         >
           {open ? "Close" : "Menu"}
@@ -57,14 +58,14 @@ export function Sidebar({ org, user, orgs }: { org: { slug: string; name: string
           </select>
         </label>
       ) : (
-        <div className="mb-3 px-2 text-xs uppercase tracking-wide text-zinc-500">{org.name}</div>
+        <div className="mb-3 truncate px-2 text-xs uppercase tracking-wide text-zinc-600 dark:text-zinc-400" title={org.name}>{org.name}</div>
       )}
       <ul className="space-y-0.5">
         {items.map((item) => {
           const active = item.exact ? pathname === item.href : pathname.startsWith(item.href);
           return (
             <li key={item.href}>
-              {"section" in item ? <div className="mt-3 mb-1 px-2 text-[11px] uppercase tracking-wide text-zinc-400">{item.section}</div> : null}
+              {"section" in item ? <div className="mt-3 mb-1 px-2 text-[11px] uppercase tracking-wide text-zinc-600 dark:text-zinc-400">{item.section}</div> : null}
               <Link
                 href={item.href}
                 onClick={() => setOpen(false)}
@@ -78,8 +79,8 @@ export function Sidebar({ org, user, orgs }: { org: { slug: string; name: string
         })}
       </ul>
       <div className="mt-4 border-t border-zinc-200 px-2 pt-3 text-xs md:mt-auto dark:border-zinc-800">
-        <div className="truncate font-medium">{user.name}</div>
-        <div className="truncate text-zinc-500">{user.email} · {org.role}</div>
+        <div className="truncate font-medium" title={user.name}>{user.name}</div>
+        <div className="truncate text-zinc-600 dark:text-zinc-400" title={`${user.email} · ${org.role}`}>{user.email} · {org.role}</div>
         <button type="button" onClick={() => signOut({ callbackUrl: "/login" })} className="mt-2 text-blue-600 hover:underline dark:text-blue-400">
           Sign out
         </button>

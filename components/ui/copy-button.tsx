@@ -16,7 +16,7 @@ export function CopyButton({ text, label = "Copy" }: { text: string; label?: str
         }
         setTimeout(() => setState("idle"), 2000);
       }}
-      className="shrink-0 rounded border border-zinc-300 bg-white px-2 py-1 text-xs font-medium hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"
+      className="min-h-11 shrink-0 rounded border border-zinc-300 bg-white px-3 py-1 text-sm font-medium sm:min-h-0 sm:px-2 sm:text-xs hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800"
     >
       <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Copy failed" : label}</span>
     </button>

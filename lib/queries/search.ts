@@ -15,7 +15,7 @@ export interface SearchHit {
   href: string;
 }
 
-interface Row {
+type Row = {
   kind: SearchKind;
   title: string;
   cluster: string;
@@ -25,7 +25,7 @@ interface Row {
   container: string | null;
   extra: string | null;
   n: number | null;
-}
+};
 
 /** Escapes LIKE's wildcards so that `_` and `%` in a name match themselves. */
 const likeEscape = (s: string) => s.replace(/[%_\\]/g, (m) => `\\${m}`);
