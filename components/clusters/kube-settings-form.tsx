@@ -74,7 +74,7 @@ export function KubeSettingsForm({ org, cluster, initial }: { org: string; clust
             <input id="kube-server" className={`${inputClass} font-mono`} value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} placeholder="https://203.0.113.10:6443" required />
           </Field>
           <Field
-            label="Token"
+            label="API token"
             htmlFor="kube-token"
             error={fieldError("token")}
             help={storedToken ? "A token is stored; leave empty to keep it." : "kubectl -n headroom create token headroom-collector --duration=8760h (the agent manifests' read-only ServiceAccount, or your own bound to a get/list ClusterRole)."}

@@ -33,8 +33,6 @@ export function PrometheusSettingsForm({ org, cluster, initial }: { org: string;
     return { cadvisor: of("cadvisor"), ksm: of("ksm") };
   });
   const setName = (f: Family, k: keyof Names[Family], v: string) => setNames((n) => ({ ...n, [f]: { ...n[f], [k]: v } }));
-  const [price, setPrice] = useState(String(initial.pricePerGibMonth));
-  const [currency, setCurrency] = useState(initial.currency);
   const base = `/api/v1/orgs/${org}/clusters/${cluster}`;
   const storedSecret = initial.hasSecret && initial.authKind === authKind;
 
@@ -47,8 +45,6 @@ export function PrometheusSettingsForm({ org, cluster, initial }: { org: string;
     clusterLabel: clusterLabel.trim() || null,
     clusterLabelValue: clusterLabel.trim() ? clusterLabelValue : null,
     labelNames: names,
-    pricePerGibMonth: Number(price),
-    currency,
   });
   const test = useMutation({ mutationFn: () => send<ConnectionReport>(`${base}/settings/test`, "POST", body()) });
   const sync = useMutation({ mutationFn: () => send<SyncResult>(`${base}/sync`, "POST"), onSettled: () => router.refresh() });
@@ -169,14 +165,7 @@ export function PrometheusSettingsForm({ org, cluster, initial }: { org: string;
         </div>
       </details>
 
-      <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Memory price per GiB-month" htmlFor="price" error={fieldError("pricePerGibMonth")} help="For the cost impact of recommendations.">
-          <input id="price" type="number" min="0" step="0.01" className={inputClass} value={price} onChange={(e) => setPrice(e.target.value)} />
-        </Field>
-        <Field label="Currency" htmlFor="currency" error={fieldError("currency")}>
-          <input id="currency" className={inputClass} value={currency} onChange={(e) => setCurrency(e.target.value.toUpperCase())} maxLength={3} />
-        </Field>
-      </div>
+      <p className="text-xs text-zinc-500">The memory price for cost figures is set in the Pricing card below.</p>
 
       {general ? <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 dark:bg-red-950/40 dark:text-red-300">{general}</p> : null}
 

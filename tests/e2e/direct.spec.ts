@@ -57,7 +57,7 @@ test("an admin connects a cluster's Kubernetes API with a token; the read brings
   // the token way: test, then save (which reads the API server at once)
   await card.getByLabel("Service-account token").check();
   await card.getByLabel("API server URL").fill(kube.url);
-  await card.getByLabel("Token", { exact: true }).fill(TOKEN);
+  await card.getByLabel("API token").fill(TOKEN);
   await card.getByRole("button", { name: "Test API access" }).click();
   await expect(card.getByRole("status").first()).toContainText("Connected — Kubernetes v1.33.2: every list can be read.");
   await card.getByRole("button", { name: "Save connection" }).click();

@@ -17,7 +17,7 @@ test("connect a cluster's Prometheus: add, test the connection, save, see its wo
   await page.getByLabel("Provider").fill("AWS EKS");
   await page.getByRole("button", { name: "Add cluster" }).click();
   await expect(page).toHaveURL(/\/acme\/clusters\/us-east\/settings$/);
-  await expect(page.getByRole("heading", { name: "Prometheus settings" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Cluster settings" })).toBeVisible();
 
   // a metadata address is refused before anything is sent
   await page.getByLabel("Prometheus URL").fill("http://169.254.169.254/");

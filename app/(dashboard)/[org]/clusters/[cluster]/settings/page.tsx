@@ -35,9 +35,9 @@ export default async function ClusterSettingsPage({ params }: { params: Promise<
         <p className="text-xs text-zinc-500">
           <Link href={`/${p.org}/clusters`} className="hover:underline">Clusters</Link> / <Link href={clusterHref(p.org, slug)} className="hover:underline">{slug}</Link> /
         </p>
-        <h1 className="text-xl font-semibold">Prometheus settings</h1>
+        <h1 className="text-xl font-semibold">Cluster settings</h1>
         <p className="mt-1 text-sm text-zinc-500">
-          {view.lastSyncAt ? <>Last synced {formatAgo(view.lastSyncAt, now)}.</> : view.url ? "Not synced yet." : "Not connected yet."}
+          Prometheus: {view.lastSyncAt ? <>last synced {formatAgo(view.lastSyncAt, now)}.</> : view.url ? "not synced yet." : "not connected yet."}
         </p>
       </div>
       {view.lastSyncError ? <ErrorState title="The last sync has a problem">{view.lastSyncError}</ErrorState> : null}
@@ -45,7 +45,7 @@ export default async function ClusterSettingsPage({ params }: { params: Promise<
       {view.metricsKind === "demo" ? (
         <Card><EmptyState title="This is a simulated demo cluster.">Its memory history comes from Headroom&apos;s scenario models. <Link href={`/${p.org}/clusters/new`} className="text-blue-700 hover:underline dark:text-blue-400">Add a cluster</Link> to connect a real Prometheus.</EmptyState></Card>
       ) : hasRole(org.role, "admin") ? (
-        <Card title="Endpoint"><PrometheusSettingsForm org={p.org} cluster={slug} initial={view} /></Card>
+        <Card title="Prometheus"><PrometheusSettingsForm org={p.org} cluster={slug} initial={view} /></Card>
       ) : (
         <ErrorState title="Admins change settings">Ask an owner or admin of {org.name}.</ErrorState>
       )}
