@@ -58,6 +58,8 @@ export const workloads = pgTable(
     namespace: text("namespace").notNull(),
     name: text("name").notNull(),
     replicas: integer("replicas").notNull().default(1),
+    /** the workload's Kubernetes labels (agent, direct mode, or kube-state-metrics' kube_*_labels): the cost page groups by one, e.g. team */
+    labels: jsonb("labels").$type<Record<string, string>>(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "workloads" ADD COLUMN "labels" jsonb;
