@@ -1,8 +1,8 @@
 import { gzipSync } from "node:zlib";
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { createDb } from "@/db/connect";
-import { agentTokens, clusters, oomEvents } from "@/db/schema";
+import { agentTokens, clusters, oomEvents, workloads } from "@/db/schema";
 import { memberCookie } from "../support/sessions";
 
 // The ingest API as an agent uses it: a per-cluster token created by an admin, gzip batches with an
@@ -19,6 +19,11 @@ const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).to
 const termination = (over: Record<string, unknown>) => ({
   podUid: "5f1c-agent-test", pod: "ledger-5d8c9-x7k2p", namespace: "ledger", workloadKind: "Deployment", workloadName: "ledger",
   container: "app", containerKind: "main", reason: "OOMKilled", exitCode: 137, finishedAt: at(3), restartCount: 1, node: "ip-10-0-1-7", message: null, ...over,
+});
+const snapshotPod = (over: Record<string, unknown>) => ({ uid: "u-1", namespace: "ledger", name: "bad-snapshot-7d9f-x", workloadKind: "Deployment", workloadName: "bad-snapshot", node: null, phase: "Running", startedAt: null, ...over });
+const snapshotWorkload = (container: Record<string, unknown>) => ({
+  kind: "Deployment", namespace: "ledger", name: "bad-snapshot", replicas: 1,
+  containers: [{ name: "app", kind: "main", image: null, command: null, args: null, env: null, requestBytes: null, limitBytes: null, memoryVolumes: [], ...container }],
 });
 const push = (r: APIRequestContext, token: string, body: unknown, headers: Record<string, string> = {}, gzip = true) =>
   r.post("/api/v1/ingest", {
@@ -84,6 +89,12 @@ test("bad batches get a 4xx that says what is wrong, and nothing is stored", asy
     [{ terminations: [termination({ finishedAt: "yesterday" })] }, 400, /terminations\.0\.finishedAt/],
     [{ terminations: [termination({ exitCode: "137" })] }, 400, /terminations\.0\.exitCode/],
     [{ terminations: Array.from({ length: 5001 }, (_, i) => termination({ finishedAt: at(i) })) }, 400, /terminations/],
+    // inventory snapshots: wrong types, bad names, too many pods — and the kills beside a bad snapshot are not stored either
+    [{ snapshot: { complete: "yes" }, terminations: [termination({ workloadName: "bad-snapshot", finishedAt: at(7) })] }, 400, /snapshot\.complete/],
+    [{ snapshot: { complete: true, pods: [snapshotPod({ namespace: "Not_A_Namespace" })] } }, 400, /snapshot\.pods\.0\.namespace/],
+    [{ snapshot: { complete: true, workloads: [snapshotWorkload({ limitBytes: "512Mi" })] } }, 400, /snapshot\.workloads\.0\.containers\.0\.limitBytes/],
+    [{ snapshot: { complete: true, workloads: [snapshotWorkload({ kind: "tmpfs" })] } }, 400, /snapshot\.workloads\.0\.containers\.0\.kind/],
+    [{ snapshot: { complete: true, pods: Array.from({ length: 50_001 }, (_, i) => snapshotPod({ uid: `u-${i}` })) } }, 400, /at most 50000 pods/],
   ];
   for (const [body, status, path] of cases) {
     const res = await push(request, token, body);
@@ -104,6 +115,7 @@ test("bad batches get a 4xx that says what is wrong, and nothing is stored", asy
     const [c] = await db.select().from(clusters).where(eq(clusters.slug, "prod-us"));
     const rows = await db.select().from(oomEvents).where(eq(oomEvents.clusterId, c!.id));
     expect(rows.filter((r) => r.namespace === "Not_A_Namespace" || r.reason === "Exploded")).toHaveLength(0);
+    expect(await db.select().from(workloads).where(and(eq(workloads.clusterId, c!.id), eq(workloads.name, "bad-snapshot")))).toHaveLength(0);
   } finally {
     await db.$client.end();
   }
