@@ -6,6 +6,10 @@ export const JOB = {
   clustersSchedule: "clusters.schedule",
   /** closes incidents whose fix held (lib/incidents/fix-verify.ts) */
   verifyFixes: "incidents.verify-fixes",
+  /** finds new incidents, critical and leaking containers for the organizations' notification channels (lib/notify/scan.ts) */
+  notifyScan: "notify.scan",
+  /** sends one channel's queued events as one message, retried with backoff (lib/notify/deliver.ts) */
+  notifyDeliver: "notify.deliver",
 } as const;
 export type JobKind = (typeof JOB)[keyof typeof JOB];
 
@@ -18,3 +22,9 @@ export interface ClusterSyncData {
 
 /** pg-boss's schema (its default): created and migrated by pg-boss itself at start. */
 export const BOSS_SCHEMA = "pgboss";
+
+/** A channel whose queued events are to be sent (one job per channel at a time: a burst becomes one message). */
+export interface NotifyDeliverData {
+  orgId: string;
+  channelId: string;
+}

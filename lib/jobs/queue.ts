@@ -1,6 +1,6 @@
 import PgBoss from "pg-boss";
 import type { Db } from "@/db/connect";
-import { JOB, type ClusterSyncData } from "./kinds";
+import { JOB, type ClusterSyncData, type NotifyDeliverData } from "./kinds";
 import { CLAIM_SCHEMA_VERSION, startOrgFairWorker, type OrgFairWorker } from "./org-fair-worker";
 import { enqueueDueSyncs, tickSecondsFor } from "./schedule";
 
@@ -13,6 +13,16 @@ export interface JobsOptions {
   sync: (c: ClusterSyncData) => Promise<unknown>;
   /** closes incidents whose fix held; left out, the job kind is not registered */
   verifyFixes?: (now: Date) => Promise<unknown>;
+  /** notifications: the scan (every minute; at-risk containers when `atRisk`) and one channel's delivery; left out, not registered */
+  notify?: {
+    scan: (q: { now: Date; atRisk: boolean }) => Promise<NotifyDeliverData[]>;
+    deliver: (q: NotifyDeliverData & { jobId: string; lastAttempt: boolean; now: Date }) => Promise<unknown>;
+    /** how long a channel's first event waits for others to join it in one message (HEADROOM_NOTIFY_GROUP_SECONDS) */
+    groupSeconds?: number;
+    /** attempts after the first for a failed delivery (5xx, network), with exponential backoff from retryDelaySeconds */
+    retryLimit?: number;
+    retryDelaySeconds?: number;
+  };
   /** a cluster is due when its last sync is older than this; 0 turns scheduled syncs off (HEADROOM_SYNC_INTERVAL_SECONDS) */
   intervalSeconds: number;
   /** sync jobs this process runs at once (HEADROOM_JOB_CONCURRENCY) */
@@ -162,6 +172,8 @@ export async function startJobs(o: JobsOptions): Promise<RunningJobs> {
     });
   }
 
+  if (o.notify) await startNotifyJobs(boss, o.notify, { queue, log });
+
   let stopping: Promise<void> | null = null;
   return {
     boss,
@@ -175,4 +187,34 @@ export async function startJobs(o: JobsOptions): Promise<RunningJobs> {
       return stopping;
     },
   };
+}
+
+/** How often the notification scan reads the at-risk list (minutes): the scan itself runs every minute for new incidents. */
+const AT_RISK_SCAN_MINUTES = 5;
+
+/**
+ * notify.scan every minute (one run per minute across replicas: pg-boss's cron), and notify.deliver:
+ * one queued job per channel at a time (the stately policy refuses a second while one waits), started
+ * `groupSeconds` after the first event so a burst leaves as one message; failures retried with backoff.
+ */
+async function startNotifyJobs(boss: PgBoss, n: NonNullable<JobsOptions["notify"]>, h: { queue: (name: string, options: PgBoss.Queue) => Promise<void>; log: (m: string) => void }) {
+  const groupSeconds = n.groupSeconds ?? 30;
+  await h.queue(JOB.notifyDeliver, { name: JOB.notifyDeliver, policy: "stately", expireInSeconds: 120, retryLimit: n.retryLimit ?? 4, retryDelay: n.retryDelaySeconds ?? 15, retryBackoff: true });
+  await h.queue(JOB.notifyScan, { name: JOB.notifyScan, policy: "standard", expireInSeconds: 300, retryLimit: 0 });
+  await boss.schedule(JOB.notifyScan, "* * * * *");
+  await boss.work<NotifyDeliverData>(JOB.notifyDeliver, { includeMetadata: true, pollingIntervalSeconds: 2 }, async ([job]) => {
+    if (!job) return;
+    return n.deliver({ ...job.data, jobId: job.id, lastAttempt: job.retryCount >= job.retryLimit, now: new Date() });
+  });
+  await boss.work(JOB.notifyScan, async () => {
+    try {
+      const now = new Date();
+      const channels = await n.scan({ now, atRisk: now.getUTCMinutes() % AT_RISK_SCAN_MINUTES === 0 });
+      for (const c of channels) await boss.send(JOB.notifyDeliver, c, { singletonKey: c.channelId, startAfter: groupSeconds });
+      return { channels: channels.length };
+    } catch (e) {
+      h.log(`[jobs] notify.scan: ${(e as Error).message}`);
+      throw e;
+    }
+  });
 }

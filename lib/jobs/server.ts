@@ -21,6 +21,11 @@ export async function startServerJobs(db: Db, databaseUrl: string): Promise<Runn
     db, databaseUrl, ...jobSettingsFromEnv(),
     sync: (c) => syncNow(db, { orgId: c.orgId, slug: c.slug }),
     verifyFixes: async (now) => (await import("@/lib/incidents/fix-verify")).verifyFixes(db, { now }),
+    notify: {
+      scan: async ({ now, atRisk }) => (await import("@/lib/notify/scan")).scanForNotifications(db, { now, atRisk, appUrl: (await import("@/lib/http/public-url")).publicUrlFromEnv() }),
+      deliver: async (d) => (await import("@/lib/notify/deliver")).deliverChannel(db, d),
+      groupSeconds: Number(process.env.HEADROOM_NOTIFY_GROUP_SECONDS ?? 30) || 30,
+    },
   });
   state.headroomJobs = jobs;
   const stop = () => void jobs.stop(3_000).finally(() => process.exit(0));
