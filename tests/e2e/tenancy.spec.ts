@@ -82,6 +82,7 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   "app/(dashboard)/[org]/settings/audit/page.tsx": { crossOrg: () => [get("/globex/settings/audit")], signedOut: "login" },
   "app/(dashboard)/[org]/settings/jobs/page.tsx": { crossOrg: () => [get("/globex/settings/jobs")], signedOut: "login" },
   "app/(dashboard)/[org]/settings/alerts/page.tsx": { crossOrg: () => [get("/globex/settings/alerts")], signedOut: "login" },
+  "app/(dashboard)/[org]/settings/notifications/page.tsx": { crossOrg: () => [get("/globex/settings/notifications")], signedOut: "login" },
   "app/api/v1/orgs/[org]/search/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/search?q=globex")], signedOut: "401" },
   "app/api/v1/orgs/[org]/overview/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/overview")], signedOut: "401" },
   "app/api/v1/orgs/[org]/clusters/[cluster]/alert-rules/route.ts": {
@@ -141,6 +142,16 @@ const CASES: Record<string, { crossOrg: () => Call[]; signedOut: "401" | "login"
   "app/api/v1/alertmanager/[token]/route.ts": { crossOrg: () => [], signedOut: "public" },
   "app/api/v1/orgs/[org]/alertmanager/tokens/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/alertmanager/tokens"), { method: "POST", url: "/api/v1/orgs/globex/alertmanager/tokens", data: { name: "x" } }], signedOut: "401" },
   "app/api/v1/orgs/[org]/alertmanager/tokens/[token]/route.ts": { crossOrg: () => [{ method: "DELETE", url: `/api/v1/orgs/globex/alertmanager/tokens/${g.invite}` }, { method: "DELETE", url: `/api/v1/orgs/acme/alertmanager/tokens/${g.invite}` }], signedOut: "401" },
+  "app/api/v1/orgs/[org]/notifications/channels/route.ts": {
+    crossOrg: () => [get("/api/v1/orgs/globex/notifications/channels"), { method: "POST", url: "/api/v1/orgs/globex/notifications/channels", data: { name: "x", kind: "slack", url: "https://hooks.slack.com/services/x" } }],
+    signedOut: "401",
+  },
+  "app/api/v1/orgs/[org]/notifications/channels/[channel]/route.ts": {
+    crossOrg: () => [{ method: "PATCH", url: `/api/v1/orgs/acme/notifications/channels/${g.invite}`, data: { enabled: false } }, { method: "DELETE", url: `/api/v1/orgs/globex/notifications/channels/${g.invite}` }],
+    signedOut: "401",
+  },
+  "app/api/v1/orgs/[org]/notifications/channels/[channel]/test/route.ts": { crossOrg: () => [{ method: "POST", url: `/api/v1/orgs/acme/notifications/channels/${g.invite}/test`, data: {} }], signedOut: "401" },
+  "app/api/v1/orgs/[org]/notifications/levels/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/notifications/levels"), { method: "PUT", url: "/api/v1/orgs/globex/notifications/levels", data: {} }], signedOut: "401" },
   "app/api/v1/orgs/[org]/alertmanager/unmatched/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/alertmanager/unmatched")], signedOut: "401" },
   "app/api/v1/ingest/route.ts": { crossOrg: () => [], signedOut: "public" },
   "app/api/v1/orgs/[org]/audit/route.ts": { crossOrg: () => [get("/api/v1/orgs/globex/audit")], signedOut: "401" },
