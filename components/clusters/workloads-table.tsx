@@ -1,11 +1,12 @@
 "use client";
 import Link from "next/link";
-import { useState } from "react";
-import { formatAgo, formatBytes } from "@/lib/format";
+import { useRef, useState } from "react";
+import { formatAgo, formatBytes, PATTERN_LABELS } from "@/lib/format";
 import { containerHref } from "@/lib/links";
-import type { ListWorkloadsQuery } from "@/lib/schemas/lists";
+import { INCIDENT_PATTERNS, type ListWorkloadsQuery } from "@/lib/schemas/lists";
+import { PatternBadge } from "@/components/ui/badge";
 import { EmptyState, ErrorState } from "@/components/ui/card";
-import { Pagination, SortHeader, TableSkeleton, useUrlState } from "@/components/ui/table";
+import { ActiveFilters, Pagination, SortHeader, TableSkeleton, useUrlState } from "@/components/ui/table";
 import { useWorkloadsQuery } from "./use-workloads-query";
 
 type Sort = ListWorkloadsQuery["sort"];
@@ -19,8 +20,28 @@ export function WorkloadsTable({ org, cluster, namespaces, initial }: { org: str
   const update = (next: Partial<ListWorkloadsQuery>) => {
     const merged = { ...q, ...next };
     setQ(merged);
-    setUrl({ q: merged.q, namespace: merged.namespace, sort: merged.sort, dir: merged.dir, page: merged.page > 1 ? merged.page : undefined });
+    setUrl({
+      q: merged.q, namespace: merged.namespace, pattern: merged.pattern, sort: merged.sort, dir: merged.dir,
+      page: merged.page > 1 ? merged.page : undefined, pageSize: merged.pageSize !== 25 ? merged.pageSize : undefined,
+    });
   };
+  // the table follows the filter as it is typed, once typing pauses
+  const typing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const onType = (value: string) => {
+    setSearch(value);
+    if (typing.current) clearTimeout(typing.current);
+    typing.current = setTimeout(() => update({ q: value.trim() || undefined, page: 1 }), 300);
+  };
+  const applyNow = () => {
+    if (typing.current) clearTimeout(typing.current);
+    if ((search.trim() || undefined) !== q.q) update({ q: search.trim() || undefined, page: 1 });
+  };
+  const filtered = !!(q.q || q.namespace || q.pattern);
+  const active = [
+    ...(q.q ? [{ label: "Name", value: q.q, onRemove: () => { setSearch(""); update({ q: undefined, page: 1 }); } }] : []),
+    ...(q.namespace ? [{ label: "Namespace", value: q.namespace, onRemove: () => update({ namespace: undefined, page: 1 }) }] : []),
+    ...(q.pattern ? [{ label: "Verdict", value: PATTERN_LABELS[q.pattern] ?? q.pattern, onRemove: () => update({ pattern: undefined, page: 1 }) }] : []),
+  ];
   const onSort = (column: Sort) =>
     update({ sort: column, dir: q.sort === column ? (q.dir === "asc" ? "desc" : "asc") : NUMERIC.includes(column) ? "desc" : "asc", page: 1 });
   const [now] = useState(() => Date.now());
@@ -31,21 +52,21 @@ export function WorkloadsTable({ org, cluster, namespaces, initial }: { org: str
         className="flex flex-wrap items-end gap-3 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800"
         onSubmit={(e) => {
           e.preventDefault();
-          update({ q: search.trim() || undefined, page: 1 });
+          applyNow();
         }}
       >
-        <label className="text-xs text-zinc-500">
+        <label className="max-w-full text-xs text-zinc-600 dark:text-zinc-400">
           Filter
           <input
             type="search"
             value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            onBlur={() => update({ q: search.trim() || undefined, page: 1 })}
+            onChange={(e) => onType(e.target.value)}
+            onBlur={applyNow}
             placeholder="name, namespace or kind"
-            className="mt-1 block w-64 rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100"
+            className="mt-1 block w-64 max-w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100"
           />
         </label>
-        <label className="text-xs text-zinc-500">
+        <label className="text-xs text-zinc-600 dark:text-zinc-400">
           Namespace
           <select
             value={q.namespace ?? ""}
@@ -56,14 +77,26 @@ export function WorkloadsTable({ org, cluster, namespaces, initial }: { org: str
             {namespaces.map((n) => <option key={n} value={n}>{n}</option>)}
           </select>
         </label>
-        {query.isFetching ? <span className="pb-2 text-xs text-zinc-400">Updating…</span> : null}
+        <label className="text-xs text-zinc-600 dark:text-zinc-400">
+          Verdict
+          <select
+            value={q.pattern ?? ""}
+            onChange={(e) => update({ pattern: (e.target.value || undefined) as ListWorkloadsQuery["pattern"], page: 1 })}
+            className="mt-1 block rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100"
+          >
+            <option value="">Any verdict</option>
+            {INCIDENT_PATTERNS.map((p) => <option key={p} value={p}>{PATTERN_LABELS[p]}</option>)}
+          </select>
+        </label>
+        {query.isFetching ? <span className="pb-2 text-xs text-zinc-600 dark:text-zinc-400" role="status">Updating…</span> : null}
       </form>
+      <ActiveFilters filters={active} onClearAll={() => { setSearch(""); update({ q: undefined, namespace: undefined, pattern: undefined, page: 1 }); }} />
       {query.isError ? (
         <ErrorState title="Could not load workloads">{query.error.message}. Try again, or reload the page.</ErrorState>
       ) : (
         <div className="overflow-x-auto">
           <table className="w-full text-sm">
-            <thead className="sticky top-0 bg-white text-xs text-zinc-500 dark:bg-zinc-900">
+            <thead className="sticky top-0 bg-white text-xs text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
               <tr>
                 <SortHeader label="Namespace" column="namespace" sort={q.sort} dir={q.dir} onSort={onSort} />
                 <SortHeader label="Kind" column="kind" sort={q.sort} dir={q.dir} onSort={onSort} />
@@ -73,10 +106,11 @@ export function WorkloadsTable({ org, cluster, namespaces, initial }: { org: str
                 <SortHeader label="Limit" column="limit" sort={q.sort} dir={q.dir} onSort={onSort} align="right" />
                 <SortHeader label="OOMKills · 30 d" column="ooms" sort={q.sort} dir={q.dir} onSort={onSort} align="right" />
                 <th scope="col" className="px-3 py-2 text-right font-medium">Last OOMKill</th>
+                <th scope="col" className="px-3 py-2 text-left font-medium">Verdict</th>
               </tr>
             </thead>
             {query.isPending ? (
-              <TableSkeleton cols={8} />
+              <TableSkeleton cols={9} />
             ) : (
               <tbody className="tabular">
                 {query.data.rows.map((w) => {
@@ -88,13 +122,14 @@ export function WorkloadsTable({ org, cluster, namespaces, initial }: { org: str
                       <td className="px-3 py-2 text-zinc-600 dark:text-zinc-400">{w.kind}</td>
                       <td className="px-3 py-2 font-mono">
                         {href ? <Link href={href} className="text-blue-700 hover:underline dark:text-blue-400">{w.name}</Link> : w.name}
-                        {w.replicas > 1 ? <span className="ml-1 text-xs text-zinc-400">×{w.replicas}</span> : null}
+                        {w.replicas > 1 ? <span className="ml-1 text-xs text-zinc-600 dark:text-zinc-400">×{w.replicas}</span> : null}
                       </td>
                       <td className="px-3 py-2 text-right">{w.containers.length}</td>
                       <td className="px-3 py-2 text-right font-mono">{w.requestBytes === null ? <span className="text-amber-600">none</span> : formatBytes(w.requestBytes)}</td>
                       <td className="px-3 py-2 text-right font-mono">{w.limitBytes === null ? <span className="text-amber-600">none</span> : formatBytes(w.limitBytes)}</td>
-                      <td className={`px-3 py-2 text-right ${w.ooms30d > 0 ? "font-semibold text-red-600 dark:text-red-400" : "text-zinc-400"}`}>{w.ooms30d}</td>
-                      <td className="px-3 py-2 text-right text-zinc-500">{w.lastOomAt ? formatAgo(w.lastOomAt, now) : "—"}</td>
+                      <td className={`px-3 py-2 text-right ${w.ooms30d > 0 ? "font-semibold text-red-600 dark:text-red-400" : "text-zinc-600 dark:text-zinc-400"}`}>{w.ooms30d}</td>
+                      <td className="px-3 py-2 text-right text-zinc-600 dark:text-zinc-400">{w.lastOomAt ? formatAgo(w.lastOomAt, now) : "—"}</td>
+                      <td className="px-3 py-2">{w.pattern ? <PatternBadge pattern={w.pattern} /> : <span className="text-zinc-600 dark:text-zinc-400">—</span>}</td>
                     </tr>
                   );
                 })}
@@ -102,11 +137,11 @@ export function WorkloadsTable({ org, cluster, namespaces, initial }: { org: str
             )}
           </table>
           {query.data && query.data.rows.length === 0 ? (
-            <EmptyState title={q.q || q.namespace ? "No workload matches this filter." : `No workloads on ${cluster} yet.`}>
-              {q.q || q.namespace ? "Clear the filter to see every workload." : "They appear once the agent or Prometheus reports them."}
+            <EmptyState title={filtered ? "No workload matches this filter." : `No workloads on ${cluster} yet.`}>
+              {filtered ? "Clear the filters to see every workload." : "They appear once the agent or Prometheus reports them."}
             </EmptyState>
           ) : null}
-          {query.data ? <Pagination page={q.page} pageSize={q.pageSize} total={query.data.total} onPage={(p) => update({ page: p })} /> : null}
+          {query.data ? <Pagination page={q.page} pageSize={q.pageSize} total={query.data.total} onPage={(p) => update({ page: p })} onPageSize={(n) => update({ pageSize: n, page: 1 })} /> : null}
         </div>
       )}
     </div>

@@ -14,19 +14,49 @@ export function SortHeader<K extends string>({
   );
 }
 
-export function Pagination({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage: (p: number) => void }) {
+export const PAGE_SIZES = [25, 50, 100, 200] as const;
+
+/** Rows shown, previous/next, and (with `onPageSize`) how many rows a page holds. */
+export function Pagination({ page, pageSize, total, onPage, onPageSize }: { page: number; pageSize: number; total: number; onPage: (p: number) => void; onPageSize?: (size: number) => void }) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
   return (
-    <nav aria-label="Pagination" className="flex items-center justify-between border-t border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">
-      <span className="tabular">{from}–{to} of {total}</span>
+    <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-2 border-t border-zinc-200 px-4 py-2 text-xs text-zinc-600 dark:border-zinc-800 dark:text-zinc-400">
+      <span className="flex items-center gap-3">
+        <span className="tabular">{from}–{to} of {total}</span>
+        {onPageSize ? (
+          <label className="flex items-center gap-1">
+            Rows per page
+            <select value={pageSize} onChange={(e) => onPageSize(Number(e.target.value))} className="rounded border border-zinc-300 bg-white px-1 py-0.5 text-xs text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100">
+              {PAGE_SIZES.map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+          </label>
+        ) : null}
+      </span>
       <span className="flex items-center gap-2">
-        <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)} className="rounded border border-zinc-200 px-2 py-1 disabled:opacity-40 dark:border-zinc-700">Previous</button>
+        <button type="button" disabled={page <= 1} onClick={() => onPage(page - 1)} className="rounded border border-zinc-300 px-2 py-1 disabled:opacity-40 dark:border-zinc-700">Previous</button>
         <span className="tabular">Page {page} of {pages}</span>
-        <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)} className="rounded border border-zinc-200 px-2 py-1 disabled:opacity-40 dark:border-zinc-700">Next</button>
+        <button type="button" disabled={page >= pages} onClick={() => onPage(page + 1)} className="rounded border border-zinc-300 px-2 py-1 disabled:opacity-40 dark:border-zinc-700">Next</button>
       </span>
     </nav>
+  );
+}
+
+/** The filters in force, each removable, and "Clear all"; nothing when none is. */
+export function ActiveFilters({ filters, onClearAll }: { filters: { label: string; value: string; onRemove: () => void }[]; onClearAll: () => void }) {
+  if (filters.length === 0) return null;
+  return (
+    <div role="group" aria-label="Active filters" className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-4 py-2 text-xs dark:border-zinc-800">
+      <span className="text-zinc-600 dark:text-zinc-400">Filtered by</span>
+      {filters.map((f) => (
+        <span key={f.label} className="inline-flex max-w-full items-center gap-1 rounded-full bg-zinc-100 py-0.5 pr-1 pl-2.5 dark:bg-zinc-800">
+          <span className="truncate" title={`${f.label}: ${f.value}`}>{f.label}: <span className="font-medium">{f.value}</span></span>
+          <button type="button" onClick={f.onRemove} aria-label={`Remove filter ${f.label}: ${f.value}`} className="rounded-full px-1.5 py-0.5 hover:bg-zinc-200 dark:hover:bg-zinc-700">×</button>
+        </span>
+      ))}
+      <button type="button" onClick={onClearAll} className="text-blue-700 hover:underline dark:text-blue-400">Clear all</button>
+    </div>
   );
 }
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations, users } from "./orgs";
 import { clusters, workloads } from "./inventory";
 
@@ -33,7 +33,32 @@ export const oomEvents = pgTable(
     uniqueIndex("oom_events_occurrence_uq").on(t.clusterId, t.podUid, t.containerName, t.finishedAt),
     index("oom_events_org_time_idx").on(t.orgId, t.finishedAt),
     index("oom_events_workload_idx").on(t.workloadId, t.containerName, t.finishedAt),
+    // the OOMKills of an organization by time, read index-only: the partial days at a window's edges (lib/queries/oom-totals.ts)
+    index("oom_events_org_kills_idx").on(t.orgId, t.finishedAt, t.clusterId, t.workloadId, t.containerName).where(sql`reason = 'OOMKilled'`),
+    // a cluster's node-level kills (SystemOOM, evictions) for its nodes card
+    index("oom_events_cluster_node_kills_idx").on(t.clusterId, t.finishedAt).where(sql`reason in ('SystemOOM', 'Evicted')`),
   ],
+);
+
+/**
+ * OOMKills per workload container and UTC day: the 30-day totals, the daily chart and the top
+ * offenders read these rows instead of every kill. Kept by triggers on oom_events (migration 0008:
+ * an insert adds the rows it stored, a delete recounts the days it touched), so every writer — the
+ * ingest path, the Prometheus sync, the demo seed, a test — keeps it exact without knowing about it.
+ */
+export const oomKillsDaily = pgTable(
+  "oom_kills_daily",
+  {
+    orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
+    clusterId: uuid("cluster_id").notNull().references(() => clusters.id, { onDelete: "cascade" }),
+    /** null for kills of a pod without a workload (counted in the organization's totals, never a top offender) */
+    workloadId: uuid("workload_id").references(() => workloads.id, { onDelete: "cascade" }),
+    containerName: text("container_name").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    kills: integer("kills").notNull(),
+    lastAt: timestamp("last_at", { withTimezone: true }).notNull(),
+  },
+  (t) => [unique("oom_kills_daily_uq").on(t.clusterId, t.workloadId, t.containerName, t.day).nullsNotDistinct(), index("oom_kills_daily_org_day_idx").on(t.orgId, t.day)],
 );
 
 export const incidents = pgTable(

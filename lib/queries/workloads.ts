@@ -15,6 +15,8 @@ export interface WorkloadRow {
   limitBytes: number | null;
   ooms30d: number;
   lastOomAt: string | null;
+  /** the verdict (pattern) of the workload's most recent unresolved incident, if any */
+  pattern: string | null;
 }
 
 export interface Page<T> {
@@ -42,9 +44,12 @@ export async function listWorkloads(
   const lastOom = sql<string | null>`(select to_char(max(e.finished_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') from oom_events e
     where e.workload_id = workloads.id and e.org_id = workloads.org_id and e.reason = 'OOMKilled')`;
   const containerCount = sql<number>`(select count(*)::int from containers c where c.workload_id = workloads.id)`;
+  const openPattern = sql<string | null>`(select i.pattern from incidents i where i.workload_id = workloads.id and i.org_id = workloads.org_id
+    and i.status <> 'resolved' and i.pattern is not null order by i.last_seen_at desc limit 1)`;
 
   const where: SQL[] = [eq(workloads.orgId, q.orgId), eq(workloads.clusterId, q.clusterId)];
   if (q.namespace) where.push(eq(workloads.namespace, q.namespace));
+  if (q.pattern) where.push(sql`${openPattern} = ${q.pattern}`);
   if (q.q) {
     const like = `%${q.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
     where.push(or(ilike(workloads.name, like), ilike(workloads.namespace, like), ilike(workloads.kind, like))!);
@@ -71,6 +76,7 @@ export async function listWorkloads(
       limitBytes: sumOf("limit_bytes"),
       ooms30d: ooms,
       lastOomAt: lastOom,
+      pattern: openPattern,
       total: sql<number>`count(*) over ()`.mapWith(Number),
     })
     .from(workloads)

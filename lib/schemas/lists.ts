@@ -4,12 +4,16 @@ const page = z.coerce.number().int().min(1).max(100_000).default(1);
 const pageSize = z.coerce.number().int().min(1).max(200).default(25);
 const text = z.string().trim().max(200).optional();
 
+/** The engine's patterns (lib/analysis Pattern), as stored on incidents. */
+export const INCIDENT_PATTERNS = ["leak", "limit_too_low", "spike", "healthy", "insufficient_data"] as const;
+
 export const WORKLOAD_SORTS = ["namespace", "kind", "name", "containers", "request", "limit", "ooms"] as const;
 
-/** Query of the cluster workloads table. */
+/** Query of the cluster workloads table. `pattern`: the verdict of the workload's unresolved incident. */
 export const listWorkloadsQuery = z.object({
   q: text,
   namespace: text,
+  pattern: z.enum(INCIDENT_PATTERNS).optional(),
   sort: z.enum(WORKLOAD_SORTS).default("ooms"),
   dir: z.enum(["asc", "desc"]).default("desc"),
   page,
@@ -24,8 +28,6 @@ export const INCIDENT_STATUSES = ["open", "acknowledged", "resolved"] as const;
  */
 export const INCIDENT_STATUS_FILTERS = ["open", "acknowledged", "snoozed", "resolved", "active", "all"] as const;
 export type IncidentStatusFilter = (typeof INCIDENT_STATUS_FILTERS)[number];
-/** The engine's patterns (lib/analysis Pattern), as stored on incidents. */
-export const INCIDENT_PATTERNS = ["leak", "limit_too_low", "spike", "healthy", "insufficient_data"] as const;
 export const INCIDENT_SORTS = ["lastSeen", "firstSeen", "kills", "workload"] as const;
 export type IncidentSort = (typeof INCIDENT_SORTS)[number];
 
