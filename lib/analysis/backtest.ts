@@ -2,51 +2,84 @@ import type { PodSeriesArrays, PodTrend } from "./cycles";
 import { formatQuantity } from "./quantity";
 import type { Backtest } from "./types";
 
+/** What one pod contributes to a backtest, whatever limit is replayed: compact enough to send to a browser. */
+export interface BacktestPod {
+  /** its largest working set */
+  max: number;
+  /** OOMKills observed */
+  ooms: number;
+  /** outside a leak: the demand each kill is estimated at (see estimatedPeak) */
+  killDemands: number[];
+  /** a leak: the mean growth of its cycles ended by an OOMKill and their lowest restart floor; null without such a cycle */
+  leak: { growth: number; floor: number } | null;
+}
+
+/** Everything a backtest reads from the window, for any proposed limit (the what-if replays it in the browser). */
+export interface BacktestBasis {
+  pods: BacktestPod[];
+  oldLimit: number | null;
+  isLeak: boolean;
+}
+
+/** The window reduced to what a backtest reads: each pod's peak, its kills' estimated demand or its leak's growth and floor. */
+export function backtestBasis(pods: PodSeriesArrays[], trends: PodTrend[], oldLimit: number | null, isLeak: boolean): BacktestBasis {
+  return {
+    oldLimit, isLeak,
+    pods: pods.map((p, idx) => {
+      const out: BacktestPod = { max: p.max ?? maxOf(p.ws), ooms: p.ooms.length, killDemands: [], leak: null };
+      // Stryker disable next-line ConditionalExpression: a pod without kills adds nothing either way (none kept, none avoided, no demand); the return only skips the work
+      if (p.ooms.length === 0) return out;
+      if (isLeak) {
+        // with steady growth g from a restart floor b, the cycle lasts (limit - b) / g
+        const cycles = trends[idx]!.cycles.filter((c) => c.endedByOom && c.slope > 0);
+        // only the growth's sign matters in the replay: its size cancels out of oldCycle / newCycle, so a sum would do as well as the mean
+        // Stryker disable next-line ArithmeticOperator: see above
+        if (cycles.length) out.leak = { growth: cycles.reduce((s, c) => s + c.slope, 0) / cycles.length, floor: Math.min(...cycles.map((c) => valueAt(p, c.start))) };
+        return out;
+      }
+      out.killDemands = p.ooms.map((kill) => estimatedPeak(p, kill, oldLimit));
+      return out;
+    }),
+  };
+}
+
 /**
  * Replays the window against a proposed limit: which observed OOMKills it would have avoided, and the
  * least headroom it would have left. A leak's kills are replayed with its growth (a higher limit
  * only lengthens the cycle); other kills by the demand that reached the old limit, extrapolated one
  * scrape past the last sample.
  */
-export function backtest(
-  pods: PodSeriesArrays[], trends: PodTrend[], limitBytes: number, oldLimit: number | null, isLeak: boolean,
-  heap: { flag: string; afterBytes: number } | null = null,
-): Backtest {
+export function replayBacktest(b: BacktestBasis, limitBytes: number, heap: { flag: string; afterBytes: number } | null = null): Backtest {
+  const { oldLimit, isLeak } = b;
   // a heap ceiling at or above the new limit lets the heap grow into it: no kill can be called avoided
   const heapFills = heap !== null && heap.afterBytes >= limitBytes;
   let observed = 0;
   let avoided = 0;
   let tightest = Infinity;
-  pods.forEach((p, idx) => {
-    tightest = Math.min(tightest, limitBytes - (p.max ?? maxOf(p.ws)));
-    observed += p.ooms.length;
-    // Stryker disable next-line ConditionalExpression: a pod without kills adds nothing either way (none kept, none avoided, no demand); the return only skips the work
-    if (p.ooms.length === 0) return;
+  for (const p of b.pods) {
+    tightest = Math.min(tightest, limitBytes - p.max);
+    observed += p.ooms;
+    if (p.ooms === 0) continue;
     if (isLeak) {
-      // with steady growth g from a restart floor b, the cycle lasts (limit - b) / g
-      const cycles = trends[idx]!.cycles.filter((c) => c.endedByOom && c.slope > 0);
-      // only the growth's sign matters below: its size cancels out of oldCycle / newCycle, so a sum would do as well as the mean
-      // Stryker disable next-line ArithmeticOperator: see above
-      const growth = cycles.length ? cycles.reduce((s, c) => s + c.slope, 0) / cycles.length : 0;
-      const floor = cycles.length ? Math.min(...cycles.map((c) => valueAt(p, c.start))) : 0;
-      // the guards below are belt and braces: growth is 0 (no cycle, then floor is 0 too) or positive; without an old limit
+      // the guards below are belt and braces: without a growing cycle nothing is kept; without an old limit
       // (null counts as 0 there) oldCycle would be negative, and without growth newCycle is infinite: either way nothing is kept.
+      const growth = p.leak?.growth ?? 0;
+      const floor = p.leak?.floor ?? 0;
       // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: see above
       const oldCycle = oldLimit !== null && growth > 0 ? (oldLimit - floor) / growth : 0;
       // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
       const newCycle = growth > 0 ? (limitBytes - floor) / growth : Infinity;
       // Stryker disable next-line EqualityOperator: an old cycle of exactly 0 keeps floor(0) = 0 kills as well (it differs only if the old limit, the new one and the restart floor are all equal, a process that starts at its limit)
-      const kept = oldCycle > 0 && Number.isFinite(newCycle) ? Math.floor((p.ooms.length * oldCycle) / newCycle) : 0;
-      avoided += Math.max(0, p.ooms.length - kept);
+      const kept = oldCycle > 0 && Number.isFinite(newCycle) ? Math.floor((p.ooms * oldCycle) / newCycle) : 0;
+      avoided += Math.max(0, p.ooms - kept);
       if (kept > 0) tightest = Math.min(tightest, 0); // it still reaches the new limit
-      return;
+      continue;
     }
-    for (const kill of p.ooms) {
-      const peak = estimatedPeak(p, kill, oldLimit);
+    for (const peak of p.killDemands) {
       if (peak < limitBytes && !heapFills) avoided++;
       tightest = Math.min(tightest, limitBytes - peak);
     }
-  });
+  }
   if (!Number.isFinite(tightest)) tightest = limitBytes;
   const remaining = observed - avoided;
   // say what the estimate rests on: a kill only proves demand reached the old limit (read only by the notes about kills outside a leak)
@@ -68,6 +101,14 @@ export function backtest(
     tightestHeadroomRatio: Math.round((tightest / limitBytes) * 1000) / 1000,
     note,
   };
+}
+
+/** The backtest of `limitBytes` over the window (backtestBasis, then replayBacktest). */
+export function backtest(
+  pods: PodSeriesArrays[], trends: PodTrend[], limitBytes: number, oldLimit: number | null, isLeak: boolean,
+  heap: { flag: string; afterBytes: number } | null = null,
+): Backtest {
+  return replayBacktest(backtestBasis(pods, trends, oldLimit, isLeak), limitBytes, heap);
 }
 
 /** Largest value; a plain function so the hot loop keeps its locals in registers. */

@@ -1,4 +1,5 @@
-import { backtest, hoursBetweenKills } from "./backtest";
+import { fewerReplicas, type FewerReplicas } from "./alternatives";
+import { backtestBasis, hoursBetweenKills, replayBacktest } from "./backtest";
 import { fixCommands } from "./commands";
 import { podTrend, type PodSeriesArrays, type PodTrend } from "./cycles";
 import { AnalysisError } from "./errors";
@@ -6,6 +7,7 @@ import { profilingFinding, specFindings } from "./findings";
 import { formatQuantity, mib } from "./quantity";
 import { costDelta, planSizing, type SizingPlan } from "./recommend";
 import { CEILING_SHARE, heapCeilings, runtimeName } from "./runtime";
+import { whatIfBasis, type WhatIfBasis } from "./what-if";
 import { clamp01, summarizeAll, type Summary } from "./stats";
 import type { Alert, AnalysisInput, AnalysisOutput, ContainerInput, Finding, HeapCeilingOutput, Pattern, Termination } from "./types";
 
@@ -16,6 +18,8 @@ export { formatQuantity, roundUpClean } from "./quantity";
 export { invalidName, isDnsLabel, isDnsSubdomain } from "./names";
 export { shellJoin, shellQuote } from "./shell";
 export { costDelta, effectiveRequestBytes, requestCost } from "./recommend";
+export type { FewerReplicas } from "./alternatives";
+export type { WhatIfBasis } from "./what-if";
 
 const HOUR = 3600;
 const MIN_SAMPLES = 12;
@@ -58,8 +62,20 @@ function toArrays(samples: [number, number][]) {
   return { t, workingSet };
 }
 
+type ContainerQuery = Parameters<typeof analyzeContainerDetailed>[0];
+
 /** The verdict for one workload container from its pods' working-set history. Pure: `now` comes from the caller. */
-export function analyzeContainer(q: {
+export const analyzeContainer = (q: ContainerQuery): AnalysisOutput => analyzeContainerDetailed(q).analysis;
+
+/** The verdict, with what the container page adds to it: the what-if's basis and the fewer-replicas alternative (null without a recommendation). */
+export interface ContainerAnalysis {
+  analysis: AnalysisOutput;
+  whatIf: WhatIfBasis | null;
+  fewerReplicas: FewerReplicas | null;
+}
+
+/** The verdict for one workload container, with the what-if basis and the fewer-replicas alternative. Pure: `now` comes from the caller. */
+export function analyzeContainerDetailed(q: {
   now: number;
   container: ContainerInput;
   pods: PodArrays[];
@@ -69,7 +85,7 @@ export function analyzeContainer(q: {
    * 1-minute samples into max-per-step series for trends and computes the percentiles itself).
    */
   rawStats?: { stats: Summary; samples: number } | undefined;
-}): AnalysisOutput {
+}): ContainerAnalysis {
   const c = q.container;
   const limit = c.limitBytes ?? null;
   const series: PodSeriesArrays[] = q.pods.map((p) => {
@@ -123,12 +139,12 @@ export function analyzeContainer(q: {
       : usageOfLimit >= 0.95 ? "critical" : usageOfLimit >= 0.85 ? "warning" : "none";
 
   if (total < MIN_SAMPLES || windowSeconds < MIN_WINDOW_SECONDS) {
-    return {
+    return { whatIf: null, fewerReplicas: null, analysis: {
       pattern: "insufficient_data", confidence: 1, leakConfidence: 0, growthBytesPerHour: null, timeToOomHours: null,
       usageOfLimit, alert, stats: roundedStats, findings, recommendation: null, backtest: null, cost: null, commands: null, heapCeilings: ceilingsOut(c, null),
       summary: `Not enough data: ${total} samples over ${Math.round(windowSeconds / 60)} minutes; the verdict needs at least ${MIN_SAMPLES} samples over an hour.`,
       evidence,
-    };
+    } };
   }
 
   const scale = limit ?? stats.max;
@@ -167,7 +183,9 @@ export function analyzeContainer(q: {
       growth.bytesPerHour !== null
     ) rec.basis += `; at ${mib(growth.bytesPerHour)}/h, ${rec.limit} gives ${between < 1 ? `about ${Math.max(1, Math.round(between * 60))} min` : `about ${Math.round(between)} h`} between kills — the leak still needs fixing`;
   }
-  return {
+  const btBasis = backtestBasis(series, trends, limit, pattern === "leak");
+  const running = runningPods(series, last);
+  const analysis: AnalysisOutput = {
     pattern,
     confidence,
     leakConfidence,
@@ -178,12 +196,17 @@ export function analyzeContainer(q: {
     stats: roundedStats,
     findings,
     recommendation: rec,
-    backtest: backtest(series, trends, rec.limitBytes, limit, pattern === "leak", heap),
+    backtest: replayBacktest(btBasis, rec.limitBytes, heap),
     cost: plan.noChange ? null : costDelta(c, rec, q.pricing),
-    commands: plan.noChange ? null : fixCommands(c, rec, { env: plan.env, runningPods: runningPods(series, last) }),
+    commands: plan.noChange ? null : fixCommands(c, rec, { env: plan.env, runningPods: running }),
     heapCeilings: ceilingsOut(c, plan),
     summary: summarize1(pattern, stats, limit, oomKills, { ...growth, hours }, windowSeconds, heapCause(plan, limit, oomKills, pattern)) + (plan.noChange ? " The sizing is right: the recommendation equals the current request and limit, nothing to change." : ""),
     evidence,
+  };
+  return {
+    analysis,
+    whatIf: whatIfBasis(c, btBasis, plan.ceilings.map((p) => p.ceiling), q.pricing, running),
+    fewerReplicas: fewerReplicas(c, stats, { pattern, oomKilled: oomKills > 0, rec, pricing: q.pricing }),
   };
 }
 

@@ -29,3 +29,39 @@ export const mib = (bytes: number) => {
   const v = bytes / Mi;
   return `${Math.abs(v) >= 10 ? Math.round(v) : Math.round(v * 10) / 10} Mi`;
 };
+
+const SUFFIX: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: Ki, Mi, Gi, Ti: 1024 * Gi };
+const QUANTITY = /^(\d+(?:\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+
+/**
+ * A memory quantity as a person types it into a form (`768Mi`, `1.5Gi`, `1G`, `536870912`), in whole bytes
+ * rounded up as the kubelet does, or the reason it is not one in words.
+ */
+export function parseMemoryQuantity(text: string): { bytes: number } | { error: string } {
+  const t = text.trim();
+  if (t === "") return { error: "Enter a quantity, e.g. 768Mi or 1.5Gi." };
+  const m = QUANTITY.exec(t);
+  if (!m) {
+    const spaced = /^(\d+(?:\.\d+)?)\s+([A-Za-z]+)$/.exec(t);
+    if (spaced) return { error: `No space between the number and the unit: ${spaced[1]}${spaced[2]}.` };
+    const unit = /^(\d+(?:\.\d+)?)([A-Za-z]+)$/.exec(t);
+    if (unit) {
+      const [, n, u] = unit;
+      // `m` is milli in a Kubernetes quantity: a classic typo for Mi that asks for a fraction of a byte
+      if (u === "m") return { error: `${t} means ${n} thousandths of a byte (m is milli): write ${n}Mi.` };
+      const proper = ["Ki", "Mi", "Gi", "Ti"].find((x) => x.toLowerCase() === u!.toLowerCase());
+      if (proper) return { error: `Units are case-sensitive: write ${n}${proper}, not ${t}.` };
+      const byteUnit = /^([kmgt])(i?)b$/i.exec(u!);
+      if (byteUnit) {
+        const letter = byteUnit[1]!;
+        const unitFix = byteUnit[2] ? `${letter.toUpperCase()}i` : letter.toLowerCase() === "k" ? "k" : letter.toUpperCase();
+        return { error: `Kubernetes does not write ${u}: write ${n}${unitFix}.` };
+      }
+    }
+    return { error: `"${t}" is not a Kubernetes quantity: a number and a unit, e.g. 768Mi, 1.5Gi or 1G.` };
+  }
+  const bytes = Math.ceil(Number(m[1]) * SUFFIX[m[2] ?? ""]! - 1e-9);
+  if (!Number.isSafeInteger(bytes)) return { error: `${t} is too large.` };
+  if (bytes < Mi) return { error: `${t} is under 1Mi: no process runs in that little memory.` };
+  return { bytes };
+}

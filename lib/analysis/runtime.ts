@@ -25,9 +25,28 @@ export interface HeapCeiling {
   relative: boolean;
   /** the env changes that bring the ceiling to at most `targetBytes`; null when it is set in the command line */
   lowered(targetBytes: number): Record<string, string> | null;
+  /** bytesAt as data (a fixed size, or a share of the limit capped by -XX:MaxRAM), for the what-if in the browser */
+  size: CeilingSize;
+  /** advice as a template, `{mib}` standing for the target in MiB rounded down */
+  adviceTemplate: string;
   /** the same setting written for `targetBytes`, for advice: `-Xmx768m` */
   advice(targetBytes: number): string;
 }
+
+/** A heap ceiling's size: fixed bytes, or a share of the container limit (at most `capBytes` of it when -XX:MaxRAM caps it). */
+export type CeilingSize = { bytes: number } | { shareOfLimit: number; capBytes: number | null };
+
+/** The ceiling in bytes under a container limit of `limitBytes`. */
+export const ceilingBytesAt = (size: CeilingSize, limitBytes: number) =>
+  "bytes" in size ? size.bytes : size.shareOfLimit * (size.capBytes === null ? limitBytes : Math.min(size.capBytes, limitBytes));
+
+/** A ceiling's advice template written for `targetBytes`: `-Xmx{mib}m` -> `-Xmx768m`. */
+export const fillAdvice = (template: string, targetBytes: number) => template.replace("{mib}", String(mibFloor(targetBytes)));
+
+/** The fields of a ceiling derived from its size and advice template. */
+const sized = (size: CeilingSize, adviceTemplate: string) => ({
+  size, adviceTemplate, bytesAt: (limit: number) => ceilingBytesAt(size, limit), advice: (target: number) => fillAdvice(adviceTemplate, target),
+});
 
 const JVM_VARIABLES = ["JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"];
 const UNIT: Record<string, number> = { "": 1, k: Ki, m: Mi, g: Gi, t: 1024 * Gi };
@@ -119,8 +138,7 @@ function jvmCeiling(c: ContainerInput): HeapCeiling | null {
   if (xmx) {
     return {
       runtime, variable: variable(xmx), flag: xmx.token, relative: false,
-      bytesAt: () => xmx.bytes,
-      advice: (target) => `-Xmx${mibFloor(target)}m`,
+      ...sized({ bytes: xmx.bytes }, "-Xmx{mib}m"),
       lowered: (target) => {
         if (xmx.carrier.variable === null) return null;
         const value = editTokens(xmx.carrier.value, (t) => (XMX.test(t) ? `-Xmx${mibFloor(target)}m` : null));
@@ -132,8 +150,7 @@ function jvmCeiling(c: ContainerInput): HeapCeiling | null {
     const share = (pct?.bytes ?? 25) / 100;
     return {
       runtime, variable: variable(maxRam), flag: pct ? `${maxRam.token} ${pct.token}` : maxRam.token, relative: false,
-      bytesAt: (limit) => share * Math.min(maxRam.bytes, limit),
-      advice: (target) => `-Xmx${mibFloor(target)}m`,
+      ...sized({ shareOfLimit: share, capBytes: maxRam.bytes }, "-Xmx{mib}m"),
       lowered: (target) => {
         if (maxRam.carrier.variable === null) return null;
         // an explicit -Xmx overrides the heap the JVM would size from MaxRAM
@@ -146,8 +163,7 @@ function jvmCeiling(c: ContainerInput): HeapCeiling | null {
     const share = pct.bytes / 100;
     return {
       runtime, variable: variable(pct), flag: pct.token, relative: true,
-      bytesAt: (limit) => share * limit,
-      advice: () => "-XX:MaxRAMPercentage=75",
+      ...sized({ shareOfLimit: share, capBytes: null }, "-XX:MaxRAMPercentage=75"),
       lowered: (target) => {
         if (pct.carrier.variable === null) return null;
         void target; // relative: 75% of any limit leaves the room the rule asks for
@@ -175,8 +191,7 @@ function nodeCeiling(c: ContainerInput): HeapCeiling | null {
   if (!f) return null;
   return {
     runtime: "node", variable: f.carrier.variable, flag: f.token, relative: false,
-    bytesAt: () => f.bytes,
-    advice: (target) => `--max-old-space-size=${mibFloor(target)}`,
+    ...sized({ bytes: f.bytes }, "--max-old-space-size={mib}"),
     lowered: (target) => {
       if (f.carrier.variable === null) return null;
       let skipNext = false;
@@ -204,8 +219,7 @@ function goCeiling(c: ContainerInput): HeapCeiling | null {
   if (raw === undefined || bytes === null) return null;
   return {
     runtime: "go", variable: "GOMEMLIMIT", flag: `GOMEMLIMIT=${raw}`, relative: false,
-    bytesAt: () => bytes,
-    advice: (target) => `GOMEMLIMIT=${mibFloor(target)}MiB`,
+    ...sized({ bytes }, "GOMEMLIMIT={mib}MiB"),
     lowered: (target) => ({ GOMEMLIMIT: `${mibFloor(target)}MiB` }),
   };
 }
