@@ -1,9 +1,9 @@
 import "server-only";
 import type { Db } from "@/db/connect";
-import type { AnalysisOutput } from "@/lib/analysis";
+import type { AnalysisOutput, FewerReplicas, WhatIfBasis } from "@/lib/analysis";
 import { downsample, type ChartPoint } from "@/lib/charts/downsample";
 import { anchorNow, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS, containerInput } from "@/lib/incidents/analyze";
-import { liveAnalysis } from "@/lib/incidents/live-analysis";
+import { liveContainerAnalysis } from "@/lib/incidents/live-analysis";
 import type { ContainerRef, PodSeries } from "@/lib/metrics";
 import { sourceForCluster } from "@/lib/metrics/for-cluster";
 import type { ClusterSummary } from "@/lib/queries/clusters";
@@ -21,6 +21,10 @@ export interface ContainerView {
   /** the end of the analysis window and of the chart: the clock anchored to the minute */
   now: number;
   analysis: AnalysisOutput | null;
+  /** what the what-if replays in the browser (the engine's compact form of the window: no samples, no env values) */
+  whatIf: WhatIfBasis | null;
+  /** the domain guide's alternative: fewer replicas with more memory each at no more than today's cost, or why not */
+  fewerReplicas: FewerReplicas | null;
   /** why there is no analysis, in words for the page (metrics unreachable, none configured) */
   metricsError: string | null;
   pods: { name: string; latestBytes: number | null; oomKills: number }[];
@@ -52,17 +56,17 @@ export async function getContainerView(
     incident: await getActiveIncident(db, { orgId: q.orgId, workloadId: w.id, container: spec.name }),
   };
   const { source, problem } = await sourceForCluster(db, { orgId: q.orgId, slug: q.cluster.slug });
-  if (!source) return { ...base, analysis: null, metricsError: problem, pods: [], chart: null };
+  if (!source) return { ...base, analysis: null, whatIf: null, fewerReplicas: null, metricsError: problem, pods: [], chart: null };
   // the verdict every list shows for this container this minute, read as the incident pipeline reads it
-  const verdict = liveAnalysis(source, {
+  const verdict = liveContainerAnalysis(source, {
     ref, now: q.now, pricing: { currency: q.cluster.currency, perGiBMonth: q.cluster.pricePerGibMonth },
     container: containerInput(ref, w.replicas, spec),
   }).then(
-    (analysis) => ({ analysis, problem: null }),
-    (e: Error) => ({ analysis: null, problem: `Could not analyse this container's memory history: ${e.message}` }),
+    (d) => ({ analysis: d.analysis, whatIf: d.whatIf, fewerReplicas: d.fewerReplicas, problem: null }),
+    (e: Error) => ({ analysis: null, whatIf: null, fewerReplicas: null, problem: `Could not analyse this container's memory history: ${e.message}` }),
   );
   try {
-    const [history, { analysis, problem }] = await Promise.all([
+    const [history, { analysis, whatIf, fewerReplicas, problem }] = await Promise.all([
       source.containerHistory(ref, { start: q.now - ANALYSIS_WINDOW_SECONDS, end: q.now, stepSeconds: ANALYSIS_STEP_SECONDS }),
       verdict,
     ]);
@@ -93,9 +97,9 @@ export async function getContainerView(
         chart = { pod: chosen.name, points, ooms: series.terminations.filter((x) => x.reason === "OOMKilled").map((x) => x.at), projection };
       }
     }
-    return { ...base, analysis, metricsError: problem, pods, chart };
+    return { ...base, analysis, whatIf, fewerReplicas, metricsError: problem, pods, chart };
   } catch (e) {
-    return { ...base, analysis: null, metricsError: `Could not read this container's memory history: ${(e as Error).message}`, pods: [], chart: null };
+    return { ...base, analysis: null, whatIf: null, fewerReplicas: null, metricsError: `Could not read this container's memory history: ${(e as Error).message}`, pods: [], chart: null };
   }
 }
 

@@ -15,6 +15,7 @@ import { Verdict } from "./verdict";
 import { RecommendationPanel } from "./recommendation";
 import { FindingsList } from "./findings";
 import { FixPanel } from "./fix";
+import { WhatIfPanel } from "./what-if";
 import { SharePanel } from "@/components/share/share-panel";
 import { IncidentActions } from "@/components/incidents/incident-actions";
 
@@ -76,7 +77,7 @@ export function ContainerView({ org, path, initial, canShare = false }: { org: s
       {a ? (
         <div className="grid gap-5 xl:grid-cols-3">
           <Card title="Verdict" className="xl:col-span-2"><Verdict a={a} /></Card>
-          <Card title="Recommendation"><RecommendationPanel a={a} requestBytes={v.container.requestBytes} limitBytes={v.container.limitBytes} /></Card>
+          <Card title="Recommendation"><RecommendationPanel a={a} requestBytes={v.container.requestBytes} limitBytes={v.container.limitBytes} fewerReplicas={v.fewerReplicas} /></Card>
         </div>
       ) : null}
 
@@ -112,6 +113,10 @@ export function ContainerView({ org, path, initial, canShare = false }: { org: s
       </Card>
 
       {a?.recommendation ? <Card title="The fix"><FixPanel a={a} /></Card> : null}
+
+      {a?.recommendation && v.whatIf ? (
+        <Card title="What if"><WhatIfPanel key={`${v.container.requestBytes}/${v.container.limitBytes}`} basis={v.whatIf} a={a} current={{ requestBytes: v.container.requestBytes, limitBytes: v.container.limitBytes }} /></Card>
+      ) : null}
 
       {canShare && v.incident && a ? <Card title="Share this incident"><SharePanel org={org} incidentId={v.incident.id} /></Card> : null}
 

@@ -1,7 +1,9 @@
+import type { FewerReplicas } from "@/lib/analysis/alternatives";
 import type { AnalysisOutput } from "@/lib/analysis/types";
 import { formatBytes, formatMoney } from "@/lib/format";
+import { CodeBlock } from "@/components/ui/copy-button";
 
-export function RecommendationPanel({ a, requestBytes, limitBytes }: { a: AnalysisOutput; requestBytes: number | null; limitBytes: number | null }) {
+export function RecommendationPanel({ a, requestBytes, limitBytes, fewerReplicas = null }: { a: AnalysisOutput; requestBytes: number | null; limitBytes: number | null; fewerReplicas?: FewerReplicas | null }) {
   const rec = a.recommendation;
   if (!rec) return <p className="px-4 py-4 text-sm text-zinc-500">No recommendation without enough data.</p>;
   const row = (label: string, current: number | null, next: number) => (
@@ -60,6 +62,38 @@ export function RecommendationPanel({ a, requestBytes, limitBytes }: { a: Analys
           <p className="mt-1 text-xs text-zinc-500">{bt.note}</p>
         </div>
       ) : null}
+      {fewerReplicas ? <FewerReplicasNote f={fewerReplicas} requestBytes={requestBytes ?? limitBytes} recommendedBytes={rec.requestBytes} /> : null}
     </div>
   );
 }
+
+/** The domain guide's alternative with its equal-cost arithmetic, or the reason it is not offered. */
+function FewerReplicasNote({ f, requestBytes, recommendedBytes }: { f: FewerReplicas; requestBytes: number | null; recommendedBytes: number }) {
+  if (!f.offered) {
+    return (
+      <p className="text-xs text-zinc-500" data-testid="fewer-replicas">
+        <span className="font-medium">Fewer replicas with more memory each: not offered.</span> {f.reason}
+      </p>
+    );
+  }
+  const money = (v: number) => `${formatMoney(v, f.currency)}/mo`;
+  const delta = f.alternativeMonthly - f.todayMonthly;
+  return (
+    <div className="space-y-2 rounded-md border border-blue-200 px-3 py-2 dark:border-blue-900" data-testid="fewer-replicas">
+      <div className="text-xs text-zinc-500">Or, at no more than today&apos;s cost: fewer replicas with more memory each</div>
+      <p>
+        <span className="font-semibold">{f.fromReplicas} → {f.replicas} replicas</span> at request <span className="font-mono">{f.request}</span> / limit <span className="font-mono">{f.limit}</span>
+      </p>
+      <table className="tabular w-full text-xs">
+        <tbody>
+          <tr><th scope="row" className="py-0.5 pr-2 text-left font-normal text-zinc-500">today</th><td className="py-0.5 font-mono">{f.fromReplicas} × {formatBytes(requestBytes)}</td><td className="py-0.5 text-right font-mono">{money(f.todayMonthly)}</td></tr>
+          <tr><th scope="row" className="py-0.5 pr-2 text-left font-normal text-zinc-500">recommended</th><td className="py-0.5 font-mono">{f.fromReplicas} × {formatBytes(recommendedBytes)}</td><td className="py-0.5 text-right font-mono">{money(f.recommendedMonthly)}</td></tr>
+          <tr className="font-semibold"><th scope="row" className="py-0.5 pr-2 text-left font-normal text-zinc-500">this alternative</th><td className="py-0.5 font-mono">{f.replicas} × {f.request}</td><td className="py-0.5 text-right font-mono">{money(f.alternativeMonthly)} ({delta === 0 ? "±" : ""}{formatMoney(delta, f.currency, delta !== 0)})</td></tr>
+        </tbody>
+      </table>
+      <p className="text-xs text-zinc-500">Each remaining pod takes {f.loadFactor}× today&apos;s load ({f.basis}). Check that its CPU keeps up; if a HorizontalPodAutoscaler sets the replicas, change its minReplicas and maxReplicas instead of scaling.</p>
+      {f.commands.resources ? <CodeBlock code={[f.commands.resources, f.commands.env, f.commands.scale].filter(Boolean).join("\n")} label="kubectl: resources first, then scale down" copyLabel="Copy commands" /> : null}
+    </div>
+  );
+}
+

@@ -1,4 +1,4 @@
-import { analyzeContainer, type AnalysisOutput, type ContainerInput } from "@/lib/analysis";
+import { analyzeContainer, analyzeContainerDetailed, type AnalysisOutput, type ContainerAnalysis, type ContainerInput } from "@/lib/analysis";
 import type { ClusterContainerHistory } from "@/lib/metrics/prometheus-source";
 import type { ContainerRef, MetricsSource, PodSeries } from "@/lib/metrics/source";
 
@@ -39,13 +39,18 @@ export function containerInput(ref: ContainerRef, replicas: number, spec: Contai
   };
 }
 
+type SourceQuery = { ref: ContainerRef; container: ContainerInput; now: number; pricing: { currency: string; perGiBMonth: number } | null };
+
 /** Analyses a workload container from the history `source` gives its verdicts (30 days up to `now`): what its page shows. */
-export async function analyzeFromSource(
-  source: MetricsSource,
-  q: { ref: ContainerRef; container: ContainerInput; now: number; pricing: { currency: string; perGiBMonth: number } | null },
-): Promise<AnalysisOutput> {
+export async function analyzeFromSource(source: MetricsSource, q: SourceQuery): Promise<AnalysisOutput> {
   const h = await source.analysisHistory(q.ref, { start: q.now - ANALYSIS_WINDOW_SECONDS, end: q.now, stepSeconds: ANALYSIS_STEP_SECONDS });
   return analyzeContainer({ now: q.now, container: q.container, pods: enginePods(h.pods), rawStats: h.rawStats, pricing: q.pricing });
+}
+
+/** The same verdict with the container page's what-if basis and fewer-replicas alternative. */
+export async function analyzeFromSourceDetailed(source: MetricsSource, q: SourceQuery): Promise<ContainerAnalysis> {
+  const h = await source.analysisHistory(q.ref, { start: q.now - ANALYSIS_WINDOW_SECONDS, end: q.now, stepSeconds: ANALYSIS_STEP_SECONDS });
+  return analyzeContainerDetailed({ now: q.now, container: q.container, pods: enginePods(h.pods), rawStats: h.rawStats, pricing: q.pricing });
 }
 
 const enginePods = (pods: PodSeries[]) => pods.map((p) => ({ name: p.pod, t: p.t, workingSet: p.workingSet, terminations: p.terminations }));
