@@ -2,13 +2,14 @@
 // Analysis: containers per second on one core (one Node.js thread), 30 days of history at 5-minute
 // (8,640 points) and 1-minute (43,200 points) steps, over every scenario model.
 // BENCH_ONLY=engine runs that part alone, BENCH_ONLY=peers the peer comparison (bench/peers.ts) alone,
-// BENCH_ONLY=agent the in-cluster agent's figures (bench/agent.ts) alone.
+// BENCH_ONLY=agent the in-cluster agent's figures (bench/agent.ts) alone, BENCH_ONLY=scale the pages at 100 clusters (bench/scale.ts) alone.
 import { analyzeContainer, type ContainerInput } from "@/lib/analysis";
 import type { PodArrays } from "@/lib/analysis/index";
 import { generateSeries, SCENARIO_KINDS, type ScenarioKind } from "@/lib/scenarios";
 import { benchPeers } from "./peers";
 import { benchPrometheus } from "./prometheus";
 import { benchAgent } from "./agent";
+import { benchScale } from "./scale";
 
 const Mi = 1024 * 1024;
 const NOW = Date.UTC(2026, 10, 28) / 1000;
@@ -60,11 +61,12 @@ function measure(stepSeconds: number, goal: number) {
 
 const only = process.env.BENCH_ONLY;
 console.log(`Headroom bench · Node ${process.version} · ${process.arch}`);
-if (only !== "peers" && only !== "agent") {
+if (only !== "peers" && only !== "agent" && only !== "scale") {
   console.log("Analysis engine (lib/analysis), one thread:");
   measure(300, 2000);
   measure(60, 400);
 }
 if (!only || only === "peers") await benchPeers();
-if (only !== "engine" && only !== "peers" && only !== "agent") await benchPrometheus();
+if (only !== "engine" && only !== "peers" && only !== "agent" && only !== "scale") await benchPrometheus();
 if (!only || only === "agent") await benchAgent();
+if (!only || only === "scale") await benchScale();

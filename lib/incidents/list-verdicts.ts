@@ -3,7 +3,7 @@ import type { Db } from "@/db/connect";
 import type { AnalysisOutput } from "@/lib/analysis";
 import { sourceForCluster, type ClusterSource } from "@/lib/metrics/for-cluster";
 import { listContainerSpecs, type ContainerSpecWithWorkload } from "@/lib/queries/containers";
-import { countIncidentsByStatus, listIncidents, type IncidentCounts, type IncidentRow } from "@/lib/queries/incidents";
+import { listIncidentsWithCounts, type IncidentCounts, type IncidentRow } from "@/lib/queries/incidents";
 import { listTopOffenders, type OffenderRow } from "@/lib/queries/overview";
 import type { Page } from "@/lib/queries/workloads";
 import type { ListIncidentsQuery } from "@/lib/schemas/lists";
@@ -96,7 +96,7 @@ export type IncidentListPage = Page<IncidentListRow> & { now: number; counts: In
 export async function listIncidentsWithVerdicts(db: Db, q: { orgId: string; now: number; userId?: string } & ListIncidentsQuery): Promise<IncidentListPage> {
   const now = anchorNow(q.now);
   const query = { ...q, now: new Date(now * 1000) };
-  const [page, counts] = await Promise.all([listIncidents(db, query), countIncidentsByStatus(db, query)]);
+  const { page, counts } = await listIncidentsWithCounts(db, query);
   const verdicts = await verdictsFor(db, { orgId: q.orgId, now, rows: page.rows });
   return { ...page, now, counts, rows: page.rows.map(({ analysis: _a, analyzedAt: _t, ...r }, i) => ({ ...r, verdict: verdicts[i]! })) };
 }

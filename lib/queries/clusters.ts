@@ -1,6 +1,7 @@
 import "server-only";
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { isoTime } from "./sql";
+import { killsPerContainerSince } from "./oom-totals";
 import type { Db } from "@/db/connect";
 import { clusters } from "@/db/schema";
 
@@ -28,8 +29,7 @@ export interface ClusterSummary {
   activeIncidents: number;
 }
 
-// correlated subqueries name the outer table themselves: drizzle writes columns unqualified in a one-table select
-const summaryColumns = (since: Date) => ({
+const summaryColumns = {
   id: clusters.id,
   slug: clusters.slug,
   name: clusters.name,
@@ -45,26 +45,43 @@ const summaryColumns = (since: Date) => ({
   hasKubernetes: sql<boolean>`(${clusters.kubeServerUrl} is not null and ${clusters.kubeCredentialEnc} is not null)`,
   kubeSyncAt: isoTime(clusters.kubeSyncAt) as SQL<string | null>,
   kubeSyncError: clusters.kubeSyncError,
-  workloads: sql<number>`(select count(*)::int from workloads w where w.cluster_id = clusters.id and w.org_id = clusters.org_id)`,
-  ooms30d: sql<number>`(select count(*)::int from oom_events e where e.cluster_id = clusters.id and e.org_id = clusters.org_id
-    and e.reason = 'OOMKilled' and e.finished_at >= ${since})`,
-  activeIncidents: sql<number>`(select count(*)::int from incidents i where i.cluster_id = clusters.id and i.org_id = clusters.org_id
-    and i.status <> 'resolved')`,
-});
+  workloads: sql<number>`coalesce(wc.n, 0)::int`,
+  ooms30d: sql<number>`coalesce(kc.n, 0)::int`,
+  activeIncidents: sql<number>`coalesce(ic.n, 0)::int`,
+};
+
+/**
+ * The clusters matching `where` with their counts, in one statement: each count grouped once over
+ * the organization (workloads; OOMKills of 30 days from the daily rollup; unresolved incidents) and
+ * joined by cluster, never counted again per cluster.
+ */
+async function summaries(db: Db, q: { orgId: string; now: Date; slug?: string }): Promise<ClusterSummary[]> {
+  const since = new Date(q.now.getTime() - 30 * 86_400_000);
+  const clusterId = q.slug ? sql`(select id from clusters where org_id = ${q.orgId} and slug = ${q.slug})` : undefined;
+  const one = (col: SQL) => (clusterId ? sql`and ${col} = ${clusterId}` : sql``);
+  return db
+    .select(summaryColumns)
+    .from(clusters)
+    .leftJoin(sql`(select cluster_id, count(*) as n from workloads where org_id = ${q.orgId} ${one(sql`cluster_id`)} group by 1) wc`, sql`wc.cluster_id = ${clusters.id}`)
+    .leftJoin(sql`(select cluster_id, sum(kills) as n from ${killsPerContainerSince(q.orgId, since, { clusterId })} k group by 1) kc`, sql`kc.cluster_id = ${clusters.id}`)
+    .leftJoin(sql`(select cluster_id, count(*) as n from incidents where org_id = ${q.orgId} and status <> 'resolved' ${one(sql`cluster_id`)} group by 1) ic`, sql`ic.cluster_id = ${clusters.id}`)
+    .where(and(eq(clusters.orgId, q.orgId), q.slug ? eq(clusters.slug, q.slug) : undefined))
+    .orderBy(asc(clusters.name));
+}
 
 /** The organization's clusters with workload, OOMKill (30 days) and active-incident counts. */
 export async function listClusters(db: Db, q: { orgId: string; now: Date }): Promise<ClusterSummary[]> {
-  const since = new Date(q.now.getTime() - 30 * 86_400_000);
-  return db.select(summaryColumns(since)).from(clusters).where(eq(clusters.orgId, q.orgId)).orderBy(asc(clusters.name));
+  return summaries(db, q);
 }
 
 /** One cluster of the organization by slug, with its counts; null when it is not the org's. */
 export async function getCluster(db: Db, q: { orgId: string; slug: string; now: Date }): Promise<ClusterSummary | null> {
-  const since = new Date(q.now.getTime() - 30 * 86_400_000);
-  const [row] = await db
-    .select(summaryColumns(since))
-    .from(clusters)
-    .where(and(eq(clusters.orgId, q.orgId), eq(clusters.slug, q.slug)))
-    .limit(1);
+  const [row] = await summaries(db, q);
   return row ?? null;
+}
+
+/** The slugs of the organization's clusters, by name (a filter's choices). */
+export async function listClusterSlugs(db: Db, q: { orgId: string }): Promise<string[]> {
+  const rows = await db.select({ slug: clusters.slug }).from(clusters).where(eq(clusters.orgId, q.orgId)).orderBy(asc(clusters.name));
+  return rows.map((r) => r.slug);
 }

@@ -70,6 +70,20 @@ const SORTS: Record<ListIncidentsQuery["sort"], SQL[]> = {
 
 /** A page of the organization's incidents, filtered (cluster, namespace, pattern, status, assignee) and sorted (most recent OOMKill first by default). */
 export async function listIncidents(db: Db, q: Query): Promise<Page<IncidentRow>> {
+  return (await listIncidentsWithCounts(db, q)).page;
+}
+
+/**
+ * A page of incidents (as listIncidents) and the count of each status under its other filters, in
+ * two statements run side by side: the page is a top-N sort that never carries every filtered row's
+ * wide columns (no window count over them), and its total is its status's count.
+ */
+export async function listIncidentsWithCounts(db: Db, q: Query): Promise<{ page: Page<IncidentRow>; counts: IncidentCounts }> {
+  const [rows, counts] = await Promise.all([incidentRows(db, q), countIncidentsByStatus(db, q)]);
+  return { page: { rows, total: counts[q.status], page: q.page, pageSize: q.pageSize }, counts };
+}
+
+async function incidentRows(db: Db, q: Query): Promise<IncidentRow[]> {
   const now = q.now ?? new Date();
   const where = [...filtersWhere(q), statusWhere(q.status, now)].filter((x): x is SQL => x !== undefined);
   const dir = q.dir === "asc" ? sql`asc` : sql`desc`;
@@ -94,7 +108,6 @@ export async function listIncidents(db: Db, q: Query): Promise<Page<IncidentRow>
       resolvedAt: isoTime(incidents.resolvedAt) as SQL<string | null>,
       analysis: incidents.analysis,
       analyzedAt: isoTime(incidents.analyzedAt) as SQL<string | null>,
-      total: sql<number>`count(*) over ()`.mapWith(Number),
     })
     .from(incidents)
     .innerJoin(workloads, and(eq(workloads.id, incidents.workloadId), eq(workloads.orgId, incidents.orgId)))
@@ -104,12 +117,7 @@ export async function listIncidents(db: Db, q: Query): Promise<Page<IncidentRow>
     .orderBy(...SORTS[q.sort].map((s) => sql`${s} ${dir}`), sql`${incidents.lastSeenAt} desc`, sql`${incidents.id} desc`)
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
-  return {
-    rows: rows.map(({ total: _t, assigneeUserId, assigneeName, ...r }) => ({ ...r, assignee: assigneeUserId ? { userId: assigneeUserId, name: assigneeName ?? "a former member" } : null })),
-    total: rows[0]?.total ?? 0,
-    page: q.page,
-    pageSize: q.pageSize,
-  };
+  return rows.map(({ assigneeUserId, assigneeName, ...r }) => ({ ...r, assignee: assigneeUserId ? { userId: assigneeUserId, name: assigneeName ?? "a former member" } : null }));
 }
 
 /** How many incidents each status filter holds under the list's other filters (cluster, namespace, pattern, assignee). */

@@ -2,6 +2,7 @@ import "server-only";
 import { and, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { workloads } from "@/db/schema";
+import { killWindow } from "./oom-totals";
 import type { ListWorkloadsQuery } from "@/lib/schemas/lists";
 
 export interface WorkloadRow {
@@ -39,10 +40,14 @@ export async function listWorkloads(
   const sumOf = (col: "request_bytes" | "limit_bytes") =>
     sql<number | null>`(select case when count(*) = count(c.${sql.raw(col)}) then sum(c.${sql.raw(col)})::float8 end
       from containers c where c.workload_id = workloads.id and c.org_id = workloads.org_id)`;
-  const ooms = sql<number>`(select count(*)::int from oom_events e where e.workload_id = workloads.id and e.org_id = workloads.org_id
-    and e.reason = 'OOMKilled' and e.finished_at >= ${since})`;
-  const lastOom = sql<string | null>`(select to_char(max(e.finished_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') from oom_events e
-    where e.workload_id = workloads.id and e.org_id = workloads.org_id and e.reason = 'OOMKilled')`;
+  // OOMKills from the daily rollup (whole days) and the kills of the window's first, partial day (lib/queries/oom-totals.ts)
+  const w = killWindow(since);
+  const ooms = sql<number>`((select coalesce(sum(d.kills), 0)::int from oom_kills_daily d where d.cluster_id = workloads.cluster_id and d.workload_id = workloads.id
+    and d.day >= ${w.firstWholeDay}::date)
+    + (select count(*)::int from oom_events e where e.workload_id = workloads.id and e.org_id = workloads.org_id
+    and e.reason = 'OOMKilled' and e.finished_at >= ${w.edgeFrom} and e.finished_at < ${w.edgeTo}))`;
+  const lastOom = sql<string | null>`(select to_char(max(d.last_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') from oom_kills_daily d
+    where d.cluster_id = workloads.cluster_id and d.workload_id = workloads.id)`;
   const containerCount = sql<number>`(select count(*)::int from containers c where c.workload_id = workloads.id)`;
   const openPattern = sql<string | null>`(select i.pattern from incidents i where i.workload_id = workloads.id and i.org_id = workloads.org_id
     and i.status <> 'resolved' and i.pattern is not null order by i.last_seen_at desc limit 1)`;

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
-import { listClusters } from "@/lib/queries/clusters";
+import { listClusterSlugs } from "@/lib/queries/clusters";
 import { anchoredNow } from "@/lib/incidents/analyze";
 import { listIncidentsWithVerdicts } from "@/lib/incidents/list-verdicts";
 import { listAssignees } from "@/lib/incidents/status";
@@ -22,7 +22,7 @@ export default async function IncidentsPage({ params, searchParams }: { params: 
   const initial = parsed.success ? parsed.data : listIncidentsQuery.parse({});
   const qc = new QueryClient();
   await qc.prefetchQuery({ queryKey: queryKeys.incidents(slug, initial), queryFn: () => listIncidentsWithVerdicts(db, { orgId: org.id, userId: user.id, now: anchoredNow(), ...initial }) });
-  const [clusters, namespaces, assignees] = await Promise.all([listClusters(db, { orgId: org.id, now: new Date() }), listOrgNamespaces(db, { orgId: org.id }), listAssignees(db, { orgId: org.id })]);
+  const [clusters, namespaces, assignees] = await Promise.all([listClusterSlugs(db, { orgId: org.id }), listOrgNamespaces(db, { orgId: org.id }), listAssignees(db, { orgId: org.id })]);
   return (
     <div className="mx-auto max-w-7xl space-y-5">
       <div>
@@ -31,7 +31,7 @@ export default async function IncidentsPage({ params, searchParams }: { params: 
       </div>
       <Card>
         <HydrationBoundary state={dehydrate(qc)}>
-          <IncidentsTable org={slug} clusters={clusters.map((c) => c.slug)} namespaces={namespaces} assignees={assignees.map((a) => ({ userId: a.userId, name: a.name }))} initial={initial} />
+          <IncidentsTable org={slug} clusters={clusters} namespaces={namespaces} assignees={assignees.map((a) => ({ userId: a.userId, name: a.name }))} initial={initial} />
         </HydrationBoundary>
       </Card>
     </div>
