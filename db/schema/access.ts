@@ -34,6 +34,9 @@ export const agentTokens = pgTable(
     prefix: text("prefix").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    /** what the agent using it last reported of itself: its version and resident memory */
+    agentVersion: text("agent_version"),
+    agentMemoryBytes: bigint("agent_memory_bytes", { mode: "number" }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
