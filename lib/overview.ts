@@ -2,7 +2,7 @@ import "server-only";
 import type { Db } from "@/db/connect";
 import { anchorNow } from "@/lib/incidents/analyze";
 import { refKey, type ContainerRef } from "@/lib/metrics";
-import { sourceForCluster } from "@/lib/metrics/for-cluster";
+import { sourcesForOrg } from "@/lib/metrics/for-cluster";
 import { listLimitedContainers, type LimitedContainer } from "@/lib/queries/overview";
 
 export interface AtRiskRow extends LimitedContainer {
@@ -24,15 +24,16 @@ const LIVE_BUDGET_MS = 5_000;
  * read in parallel; a cluster that cannot answer within LIVE_BUDGET_MS is listed with its reason.
  */
 export async function listAtRisk(db: Db, q: { orgId: string; now: Date; limit: number }): Promise<{ rows: AtRiskRow[]; unavailable: UnavailableCluster[] }> {
-  const all = await listLimitedContainers(db, { orgId: q.orgId });
+  // two statements whatever the number of clusters: the containers and every cluster's source
+  const [all, sources] = await Promise.all([listLimitedContainers(db, { orgId: q.orgId }), sourcesForOrg(db, { orgId: q.orgId })]);
   const byCluster = new Map<string, LimitedContainer[]>();
-  for (const c of all) byCluster.set(c.cluster, [...(byCluster.get(c.cluster) ?? []), c]);
+  for (const c of all) (byCluster.get(c.cluster) ?? byCluster.set(c.cluster, []).get(c.cluster)!).push(c);
   // anchored as the verdicts are: reloads within a minute show the same usage
   const at = anchorNow(q.now.getTime() / 1000);
   const unavailable: UnavailableCluster[] = [];
   const perCluster = await Promise.all(
     [...byCluster].map(async ([cluster, list]) => {
-      const { source, problem } = await sourceForCluster(db, { orgId: q.orgId, slug: cluster });
+      const { source, problem } = sources.get(cluster) ?? { source: null, problem: "cluster not found" };
       if (!source) {
         if (problem) unavailable.push({ cluster, reason: problem });
         return [];

@@ -4,7 +4,7 @@ import { analyzeContainer, AnalysisError, type AnalysisOutput } from "@/lib/anal
 import { anchorNow, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS, containerInput } from "@/lib/incidents/analyze";
 import { liveAnalysis } from "@/lib/incidents/live-analysis";
 import { refKey, type AnalysisHistory, type ContainerRef } from "@/lib/metrics";
-import { sourceForCluster } from "@/lib/metrics/for-cluster";
+import { sourcesForOrg, type ClusterSource } from "@/lib/metrics/for-cluster";
 import { PrometheusSource, TERMINATION_STEP } from "@/lib/metrics/prometheus-source";
 import { listAtRiskSubjects, type AtRiskSubject } from "@/lib/queries/at-risk";
 import type { AlertSettings } from "@/lib/schemas/alerts";
@@ -106,10 +106,10 @@ interface Live {
   verdicts: Map<string, AnalysisOutput>;
 }
 
-async function readCluster(db: Db, q: { orgId: string; now: number; cluster: string; subjects: AtRiskSubject[] }): Promise<{ live: Live; state: AtRiskClusterState }> {
+async function readCluster(q: { now: number; cluster: string; subjects: AtRiskSubject[]; source: ClusterSource | undefined }): Promise<{ live: Live; state: AtRiskClusterState }> {
   const live: Live = { latest: new Map(), stall: null, verdicts: new Map() };
   const state: AtRiskClusterState = { cluster: q.cluster, problem: null, psi: null };
-  const { source, problem, remote } = await sourceForCluster(db, { orgId: q.orgId, slug: q.cluster });
+  const { source, problem, remote } = q.source ?? { source: null, problem: "cluster not found", remote: false };
   if (!source) return { live, state: { ...state, problem } };
   const refs = q.subjects.map(refOf);
   const budget = <T,>(p: Promise<T>, what: string) => (remote ? withBudget(p, LIVE_BUDGET_MS, what) : p);
@@ -190,6 +190,24 @@ export function entryOf(s: AtRiskSubject, live: { workingSetBytes: number | null
 }
 
 const memo = new Map<string, Promise<AtRiskReport>>();
+/** Each organization's latest finished report, served while the next minute's is computed. */
+const latest = new Map<string, AtRiskReport>();
+/** At most this many clusters are read at once (each a handful of Prometheus queries, or the demo's in-process models). */
+const CLUSTERS_IN_FLIGHT = 8;
+
+/** Runs `work` over `items` with at most `limit` in flight, results in order. */
+async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
 
 /**
  * Every container of the organization at risk as of `now` (anchored to the minute, like every
@@ -204,10 +222,11 @@ export function computeAtRisk(db: Db, q: { orgId: string; now: number }): Promis
   if (hit) return hit;
   for (const k of memo.keys()) if (!k.endsWith(`|${now}`)) memo.delete(k);
   const work = (async (): Promise<AtRiskReport> => {
-    const [subjects, settings] = await Promise.all([listAtRiskSubjects(db, { orgId: q.orgId }), getAlertSettings(db, { orgId: q.orgId })]);
+    // three statements whatever the number of clusters: the containers, the levels, every cluster's source
+    const [subjects, settings, sources] = await Promise.all([listAtRiskSubjects(db, { orgId: q.orgId }), getAlertSettings(db, { orgId: q.orgId }), sourcesForOrg(db, { orgId: q.orgId })]);
     const byCluster = new Map<string, AtRiskSubject[]>();
-    for (const s of subjects) byCluster.set(s.cluster, [...(byCluster.get(s.cluster) ?? []), s]);
-    const results = await Promise.all([...byCluster].map(([cluster, list]) => readCluster(db, { orgId: q.orgId, now, cluster, subjects: list })));
+    for (const s of subjects) (byCluster.get(s.cluster) ?? byCluster.set(s.cluster, []).get(s.cluster)!).push(s);
+    const results = await mapLimited([...byCluster], CLUSTERS_IN_FLIGHT, ([cluster, list]) => readCluster({ now, cluster, subjects: list, source: sources.get(cluster) }));
     const entries: AtRiskEntry[] = [];
     results.forEach(({ live }, i) => {
       for (const s of [...byCluster.values()][i]!) {
@@ -219,6 +238,26 @@ export function computeAtRisk(db: Db, q: { orgId: string; now: number }): Promis
     return { now, settings, entries: entries.sort(compareAtRisk), clusters: results.map((r) => r.state).sort((a, b) => a.cluster.localeCompare(b.cluster)) };
   })();
   memo.set(key, work);
-  work.catch(() => memo.delete(key));
+  work.then((r) => {
+    if ((latest.get(q.orgId)?.now ?? 0) <= r.now) latest.set(q.orgId, r);
+  }, () => memo.delete(key));
   return work;
+}
+
+/**
+ * The at-risk report for a page: this minute's when it is ready within `waitMs`, else the latest
+ * finished one (`stale`, dated by its `now`) while this minute's goes on for the next load — a slow
+ * cluster or the minute's recomputation never holds the page. The first report of an organization
+ * is waited for.
+ */
+export async function recentAtRisk(db: Db, q: { orgId: string; now: number; waitMs: number }): Promise<AtRiskReport & { stale: boolean }> {
+  const work = computeAtRisk(db, q);
+  const previous = latest.get(q.orgId);
+  if (!previous) return { ...(await work), stale: false };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), q.waitMs);
+  });
+  const fresh = await Promise.race([work, late]).catch(() => null).finally(() => clearTimeout(timer));
+  return fresh ? { ...fresh, stale: false } : { ...previous, stale: previous.now < anchorNow(q.now) };
 }

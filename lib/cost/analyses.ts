@@ -4,7 +4,7 @@ import { analyzeContainer, AnalysisError, type AnalysisOutput } from "@/lib/anal
 import { anchorNow, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS, containerInput } from "@/lib/incidents/analyze";
 import { liveAnalysis } from "@/lib/incidents/live-analysis";
 import type { AnalysisHistory, ContainerRef } from "@/lib/metrics";
-import { sourceForCluster } from "@/lib/metrics/for-cluster";
+import { sourcesForOrg } from "@/lib/metrics/for-cluster";
 import { PrometheusSource, TERMINATION_STEP } from "@/lib/metrics/prometheus-source";
 import { listCostSubjects, listStoredAnalyses, type CostSubject } from "@/lib/queries/cost";
 import { costQuery, type CostQuery } from "@/lib/schemas/cost";
@@ -53,14 +53,14 @@ const pricingOf = (s: CostSubject) => ({ currency: s.currency, perGiBMonth: s.pr
  */
 export async function fleetVerdicts(db: Db, q: { orgId: string; now: number }): Promise<FleetVerdicts> {
   const now = anchorNow(q.now);
-  const [subjects, stored] = await Promise.all([listCostSubjects(db, { orgId: q.orgId }), listStoredAnalyses(db, { orgId: q.orgId })]);
+  const [subjects, stored, sources] = await Promise.all([listCostSubjects(db, { orgId: q.orgId }), listStoredAnalyses(db, { orgId: q.orgId }), sourcesForOrg(db, { orgId: q.orgId })]);
   const byCluster = new Map<string, number[]>();
-  subjects.forEach((s, i) => byCluster.set(s.cluster, [...(byCluster.get(s.cluster) ?? []), i]));
+  subjects.forEach((s, i) => (byCluster.get(s.cluster) ?? byCluster.set(s.cluster, []).get(s.cluster)!).push(i));
   const verdicts: (CostVerdict | null)[] = subjects.map(() => null);
   const unavailable: FleetVerdicts["unavailable"] = [];
   await Promise.all(
     [...byCluster].map(async ([cluster, indexes]) => {
-      const { source, problem } = await sourceForCluster(db, { orgId: q.orgId, slug: cluster });
+      const { source, problem } = sources.get(cluster) ?? { source: null, problem: "cluster not found" };
       if (!source) {
         if (problem) unavailable.push({ cluster, reason: problem });
         return;
@@ -166,6 +166,43 @@ function storedVerdict(analysis: unknown, analyzedAt: string | null, s: CostSubj
 /** The cost page for a query as of `now`: the fleet's verdicts, priced and filtered (every row with `all`, for the CSV). */
 export async function getCostReport(db: Db, q: { orgId: string; now: number; query: CostQuery; all?: boolean }): Promise<CostReport> {
   return buildCostReport(await fleetVerdicts(db, { orgId: q.orgId, now: q.now }), q.query, { all: q.all });
+}
+
+export type CostSummary = Pick<CostReport, "totals" | "unavailable"> & { byCluster: Map<string, GroupTotals> };
+
+const summaries = new Map<string, { now: number; work: Promise<CostSummary> }>();
+const latestSummary = new Map<string, CostSummary & { now: number }>();
+
+/**
+ * The cost summary for a page that must not wait for the fleet's analysis: this minute's when it is
+ * ready within `waitMs`, else the latest finished one (`stale`, with the minute it is of) while this
+ * minute's goes on, shared by concurrent loads; an organization's first one is waited for.
+ */
+export async function recentCostSummary(db: Db, q: { orgId: string; now: number; waitMs: number }): Promise<CostSummary & { now: number; stale: boolean }> {
+  const now = anchorNow(q.now);
+  let entry = summaries.get(q.orgId);
+  if (!entry || entry.now !== now) {
+    const work = getCostSummary(db, { orgId: q.orgId, now });
+    entry = { now, work };
+    summaries.set(q.orgId, entry);
+    const mine = entry;
+    work.then(
+      (r) => {
+        if ((latestSummary.get(q.orgId)?.now ?? 0) <= now) latestSummary.set(q.orgId, { ...r, now });
+      },
+      () => {
+        if (summaries.get(q.orgId) === mine) summaries.delete(q.orgId);
+      },
+    );
+  }
+  const previous = latestSummary.get(q.orgId);
+  if (!previous) return { ...(await entry.work), now, stale: false };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), q.waitMs);
+  });
+  const fresh = await Promise.race([entry.work, late]).catch(() => null).finally(() => clearTimeout(timer));
+  return fresh ? { ...fresh, now, stale: false } : { ...previous, stale: previous.now < now };
 }
 
 /** Monthly cost of requests and the net change of every recommendation, per currency and per cluster (overview, clusters list). */

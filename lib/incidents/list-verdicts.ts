@@ -1,7 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/connect";
 import type { AnalysisOutput } from "@/lib/analysis";
-import { sourceForCluster, type ClusterSource } from "@/lib/metrics/for-cluster";
+import { sourcesForOrg, type ClusterSource } from "@/lib/metrics/for-cluster";
 import { listContainerSpecs, type ContainerSpecWithWorkload } from "@/lib/queries/containers";
 import { listIncidentsWithCounts, type IncidentCounts, type IncidentRow } from "@/lib/queries/incidents";
 import { listTopOffenders, type OffenderRow } from "@/lib/queries/overview";
@@ -55,15 +55,9 @@ export async function verdictsFor(db: Db, q: { orgId: string; now: number; rows:
 async function liveVerdicts(db: Db, q: { orgId: string; now: number; specs: ContainerSpecWithWorkload[] }): Promise<Map<string, AnalysisOutput>> {
   const out = new Map<string, AnalysisOutput>();
   if (q.specs.length === 0) return out;
-  const sources = new Map<string, Promise<ClusterSource>>();
-  const sourceOf = (cluster: string) => {
-    let s = sources.get(cluster);
-    if (!s) {
-      s = sourceForCluster(db, { orgId: q.orgId, slug: cluster });
-      sources.set(cluster, s);
-    }
-    return s;
-  };
+  // every cluster's source from one statement, however many clusters the rows span
+  const sources = sourcesForOrg(db, { orgId: q.orgId });
+  const sourceOf = async (cluster: string): Promise<ClusterSource> => (await sources).get(cluster) ?? { source: null, problem: "cluster not found", remote: false };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<"late">((resolve) => {
     timer = setTimeout(() => resolve("late"), LIVE_BUDGET_MS);

@@ -275,16 +275,13 @@ export class PrometheusSource implements MetricsSource {
     const out = new Map<string, number>();
     if (refs.length === 0) return out;
     const workloads = await this.workloads(at - 3600, at);
-    const namespaces = [...new Set(refs.map((r) => r.namespace))];
-    const results = await Promise.all(
-      namespaces.map((ns) =>
-        this.client.query(`max by (namespace, pod, container) (${q.canonical(this.labels.cadvisor, `last_over_time(${q.memorySelector("working_set", this.labels, { namespace: ns })}[10m])`)})`, at),
-      ),
-    );
+    const byName = new Map(workloads.map((w) => [key(w.namespace, w.kind, w.name), w]));
+    // one query for the whole cluster, whatever the number of namespaces the refs span
+    const list = await this.client.query(`max by (namespace, pod, container) (${q.canonical(this.labels.cadvisor, `last_over_time(${q.memorySelector("working_set", this.labels, null)}[10m])`)})`, at);
     const value = new Map<string, number>();
-    for (const list of results) for (const s of list) value.set(key(s.metric.namespace!, s.metric.pod!, s.metric.container!), s.v);
+    for (const s of list) value.set(key(s.metric.namespace!, s.metric.pod!, s.metric.container!), s.v);
     for (const ref of refs) {
-      const w = workloads.find((x) => x.namespace === ref.namespace && x.kind === ref.workloadKind && x.name === ref.workloadName);
+      const w = byName.get(key(ref.namespace, ref.workloadKind, ref.workloadName));
       let best = -1;
       for (const pod of w?.pods ?? []) best = Math.max(best, value.get(key(ref.namespace, pod, ref.container)) ?? -1);
       if (best >= 0) out.set(refKey(ref), best);
@@ -296,14 +293,16 @@ export class PrometheusSource implements MetricsSource {
   async memoryStall(refs: ContainerRef[], at: number): Promise<Map<string, number> | null> {
     if (refs.length === 0) return new Map();
     const workloads = await this.workloads(at - 3600, at);
-    const namespaces = [...new Set(refs.map((r) => r.namespace))];
-    const results = await Promise.all(namespaces.map((ns) => this.client.query(q.memoryStallRatio(this.labels, ns), at)));
-    if (results.every((list) => list.length === 0)) return null;
+    const byName = new Map(workloads.map((w) => [key(w.namespace, w.kind, w.name), w]));
+    const namespaces = new Set(refs.map((r) => r.namespace));
+    // one query for the whole cluster; "none reports it" is judged on the refs' namespaces, as it was
+    const list = (await this.client.query(q.memoryStallRatio(this.labels), at)).filter((s) => namespaces.has(s.metric.namespace!));
+    if (list.length === 0) return null;
     const value = new Map<string, number>();
-    for (const list of results) for (const s of list) value.set(key(s.metric.namespace!, s.metric.pod!, s.metric.container!), s.v);
+    for (const s of list) value.set(key(s.metric.namespace!, s.metric.pod!, s.metric.container!), s.v);
     const out = new Map<string, number>();
     for (const ref of refs) {
-      const w = workloads.find((x) => x.namespace === ref.namespace && x.kind === ref.workloadKind && x.name === ref.workloadName);
+      const w = byName.get(key(ref.namespace, ref.workloadKind, ref.workloadName));
       let best = -1;
       for (const pod of w?.pods ?? []) best = Math.max(best, value.get(key(ref.namespace, pod, ref.container)) ?? -1);
       if (best >= 0) out.set(refKey(ref), best);

@@ -325,7 +325,7 @@ export function presence(labels: PromLabels) {
 export const MEMORY_PRESSURE_METRIC = "container_pressure_memory_waiting_seconds_total";
 
 /** The share of the last 5 minutes each container of a namespace spent waiting for memory (PSI "some"). */
-export function memoryStallRatio(labels: PromLabels, namespace: string): string {
-  const sel = `${MEMORY_PRESSURE_METRIC}${selector(labels, [...scopeMatchers(labels.cadvisor, { namespace }), ...realContainer(labels.cadvisor)])}`;
+export function memoryStallRatio(labels: PromLabels, namespace?: string): string {
+  const sel = `${MEMORY_PRESSURE_METRIC}${selector(labels, [...(namespace ? scopeMatchers(labels.cadvisor, { namespace }) : []), ...realContainer(labels.cadvisor)])}`;
   return `max by (namespace, pod, container) (${canonical(labels.cadvisor, `rate(${sel}[5m])`)})`;
 }

@@ -1,15 +1,16 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
 import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
-import { getOverviewCounts } from "@/lib/queries/overview";
+import { getOverviewCounts, type OverviewCounts } from "@/lib/queries/overview";
 import { anchoredNow } from "@/lib/incidents/analyze";
 import { listOffendersWithVerdicts } from "@/lib/incidents/list-verdicts";
-import { computeAtRisk } from "@/lib/at-risk/compute";
-import { getCostSummary } from "@/lib/cost/analyses";
+import { recentAtRisk } from "@/lib/at-risk/compute";
+import { recentCostSummary } from "@/lib/cost/analyses";
 import { formatAgo, formatBytes, formatMoney } from "@/lib/format";
 import { containerHref } from "@/lib/links";
-import { Card, EmptyState, StatCard } from "@/components/ui/card";
+import { Card, EmptyState, Skeleton, StatCard } from "@/components/ui/card";
 import { PatternBadge, StatusBadge } from "@/components/ui/badge";
 import { UsageBar } from "@/components/ui/usage-bar";
 import { DailyOomsChart } from "@/components/charts/daily-ooms-chart";
@@ -18,37 +19,86 @@ import { projectionText } from "@/components/at-risk/at-risk-rows";
 
 export const metadata: Metadata = { title: "Overview" };
 
+/** How long a load waits for this minute's at-risk list or cost summary before showing the latest finished one (dated). */
+const FRESH_WAIT_MS = 150;
+
+const hhmm = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString().slice(11, 16);
+
 export default async function OverviewPage({ params }: { params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
-  const db = getDb();
   const { org } = await requireOrg(slug);
   // anchored like every verdict: reloads within a minute show the same numbers
   const now = new Date(anchoredNow() * 1000);
-  const [counts, offenders, atRisk, cost] = await Promise.all([
-    getOverviewCounts(db, { orgId: org.id, now }),
-    listOffendersWithVerdicts(db, { orgId: org.id, now, limit: 8 }),
-    computeAtRisk(db, { orgId: org.id, now: now.getTime() / 1000 }),
-    getCostSummary(db, { orgId: org.id, now: now.getTime() / 1000 }),
-  ]);
+  // one statement for the header, the stat cards and the chart; every other part streams in on its own
+  const counts = getOverviewCounts(getDb(), { orgId: org.id, now });
   return (
     <div className="mx-auto max-w-7xl space-y-5">
       <div>
         <h1 className="text-xl font-semibold">What is dying, and why</h1>
-        <p className="text-sm text-zinc-500">
-          {counts.clusters} clusters · {counts.workloads} workloads · updated {now.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" })} UTC
-        </p>
+        <Suspense fallback={<p className="text-sm text-zinc-500">Counting…</p>}>
+          <Subtitle counts={counts} now={now} />
+        </Suspense>
       </div>
-      <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
-        <StatCard label="OOMKills · 24 h" value={counts.ooms24h} tone={counts.ooms24h > 0 ? "critical" : "ok"} />
-        <StatCard label="OOMKills · 7 d" value={counts.ooms7d} />
-        <StatCard label="OOMKills · 30 d" value={counts.ooms30d} />
-        <StatCard
-          label="Active incidents"
-          value={<Link href={`/${slug}/incidents?status=active`} className="hover:underline">{counts.activeIncidents}</Link>}
-          tone={counts.activeIncidents > 0 ? "warning" : "ok"}
-          hint="open or acknowledged"
-        />
+      <Suspense fallback={<div className="grid grid-cols-2 gap-3 lg:grid-cols-4" aria-busy="true">{[0, 1, 2, 3].map((i) => <Skeleton key={i} className="h-20" />)}</div>}>
+        <Stats counts={counts} slug={slug} />
+      </Suspense>
+      <Suspense fallback={null}>
+        <CostLine orgId={org.id} slug={slug} now={now} />
+      </Suspense>
+      <div className="grid gap-5 xl:grid-cols-5">
+        <Suspense fallback={<Card title="Top offenders · OOMKills in 30 days" className="min-w-0 xl:col-span-3"><div className="space-y-2 p-4" aria-busy="true">{[0, 1, 2, 3].map((i) => <Skeleton key={i} className="h-10" />)}</div></Card>}>
+          <TopOffenders orgId={org.id} slug={slug} now={now} />
+        </Suspense>
+        <Suspense fallback={<Card title="Most at risk · soonest OOMKill first" className="min-w-0 xl:col-span-2"><div className="space-y-2 p-4" aria-busy="true">{[0, 1, 2].map((i) => <Skeleton key={i} className="h-10" />)}</div></Card>}>
+          <MostAtRisk orgId={org.id} slug={slug} now={now} />
+        </Suspense>
       </div>
+      <Card title="OOMKills per day · last 30 days">
+        <div className="px-2 py-3">
+          <Suspense fallback={<Skeleton className="h-48" />}>
+            <Daily counts={counts} />
+          </Suspense>
+        </div>
+      </Card>
+    </div>
+  );
+}
+
+async function Subtitle({ counts, now }: { counts: Promise<OverviewCounts>; now: Date }) {
+  const c = await counts;
+  return (
+    <p className="text-sm text-zinc-500">
+      {c.clusters} clusters · {c.workloads} workloads · updated {now.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" })} UTC
+    </p>
+  );
+}
+
+async function Stats({ counts: pending, slug }: { counts: Promise<OverviewCounts>; slug: string }) {
+  const counts = await pending;
+  return (
+    <div className="grid grid-cols-2 gap-3 lg:grid-cols-4">
+      <StatCard label="OOMKills · 24 h" value={counts.ooms24h} tone={counts.ooms24h > 0 ? "critical" : "ok"} />
+      <StatCard label="OOMKills · 7 d" value={counts.ooms7d} />
+      <StatCard label="OOMKills · 30 d" value={counts.ooms30d} />
+      <StatCard
+        label="Active incidents"
+        value={<Link href={`/${slug}/incidents?status=active`} className="hover:underline">{counts.activeIncidents}</Link>}
+        tone={counts.activeIncidents > 0 ? "warning" : "ok"}
+        hint="open or acknowledged"
+      />
+    </div>
+  );
+}
+
+async function Daily({ counts }: { counts: Promise<OverviewCounts> }) {
+  return <DailyOomsChart data={(await counts).dailyOoms} />;
+}
+
+/** The fleet's cost of requests: this minute's, or the latest finished one while it is computed (off the page's critical path). */
+async function CostLine({ orgId, slug, now }: { orgId: string; slug: string; now: Date }) {
+  const cost = await recentCostSummary(getDb(), { orgId, now: now.getTime() / 1000, waitMs: FRESH_WAIT_MS });
+  return (
+    <>
       {cost.totals.length > 0 ? (
         <Link href={`/${slug}/cost`} data-testid="overview-cost" className="block rounded-lg border border-zinc-200 bg-white px-4 py-3 text-sm hover:bg-zinc-50 dark:border-zinc-800 dark:bg-zinc-900 dark:hover:bg-zinc-800/50">
           <span className="text-xs font-medium uppercase tracking-wide text-zinc-500">Memory requests</span>
@@ -58,12 +108,18 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
               <span className={`ml-2 ${t.monthlyChange > 0 ? "text-red-600 dark:text-red-400" : t.monthlyChange < 0 ? "text-emerald-600 dark:text-emerald-400" : "text-zinc-500"}`}>
                 {formatMoney(t.monthlyChange, t.currency, true)}/mo if every recommendation is applied
               </span>
-              <span className="block text-xs text-zinc-500">{formatMoney(t.add.amount, t.currency, true)} where starved (buys away {t.add.oomKillsAvoided} OOMKills), {formatMoney(t.save.amount, t.currency, true)} where over-provisioned · cost page →</span>
+              <span className="block text-xs text-zinc-500">{formatMoney(t.add.amount, t.currency, true)} where starved (buys away {t.add.oomKillsAvoided} OOMKills), {formatMoney(t.save.amount, t.currency, true)} where over-provisioned{cost.stale ? ` · as of ${hhmm(cost.now)} UTC` : ""} · cost page →</span>
             </span>
           ))}
         </Link>
       ) : null}
-      <div className="grid gap-5 xl:grid-cols-5">
+    </>
+  );
+}
+
+async function TopOffenders({ orgId, slug, now }: { orgId: string; slug: string; now: Date }) {
+  const offenders = await listOffendersWithVerdicts(getDb(), { orgId, now, limit: 8 });
+  return (
         <Card title="Top offenders · OOMKills in 30 days" className="min-w-0 xl:col-span-3">
           {offenders.length === 0 ? (
             <EmptyState title="No OOMKills in the last 30 days — nice." />
@@ -92,7 +148,17 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
             </ul>
           )}
         </Card>
+  );
+}
+
+/** The containers most at risk: this minute's list, or the latest finished one (said, with its time) while a slow cluster or the minute's recomputation goes on. */
+async function MostAtRisk({ orgId, slug, now }: { orgId: string; slug: string; now: Date }) {
+  const atRisk = await recentAtRisk(getDb(), { orgId, now: now.getTime() / 1000, waitMs: FRESH_WAIT_MS });
+  return (
         <Card title="Most at risk · soonest OOMKill first" className="min-w-0 xl:col-span-2">
+          {atRisk.stale ? (
+            <p className="border-b border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">As of {hhmm(atRisk.now)} UTC; this minute&apos;s live usage is still being read.</p>
+          ) : null}
           {atRisk.clusters.some((c) => c.problem) ? (
             <p className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
               Live data incomplete for {atRisk.clusters.filter((c) => c.problem).map((c) => `${c.cluster} (${c.problem})`).join("; ")}.
@@ -126,12 +192,5 @@ export default async function OverviewPage({ params }: { params: Promise<{ org: 
             All {atRisk.entries.length} at risk, with filters →
           </Link>
         </Card>
-      </div>
-      <Card title="OOMKills per day · last 30 days">
-        <div className="px-2 py-3">
-          <DailyOomsChart data={counts.dailyOoms} />
-        </div>
-      </Card>
-    </div>
   );
 }

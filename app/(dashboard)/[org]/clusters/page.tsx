@@ -5,7 +5,7 @@ import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
 import { hasRole } from "@/lib/auth/roles";
 import { listClusters } from "@/lib/queries/clusters";
-import { getCostSummary } from "@/lib/cost/analyses";
+import { recentCostSummary } from "@/lib/cost/analyses";
 import { anchoredNow } from "@/lib/incidents/analyze";
 import { formatAgo, formatMoney } from "@/lib/format";
 import { clusterHref } from "@/lib/links";
@@ -19,7 +19,7 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
   const db = getDb();
   const { org } = await requireOrg(slug);
   const now = new Date();
-  const [list, cost] = await Promise.all([listClusters(db, { orgId: org.id, now }), getCostSummary(db, { orgId: org.id, now: anchoredNow() })]);
+  const [list, cost] = await Promise.all([listClusters(db, { orgId: org.id, now }), recentCostSummary(db, { orgId: org.id, now: anchoredNow(), waitMs: 150 })]);
   const clusters = list.map((c) => clusterForRole(c, org.role));
   return (
     <div className="mx-auto max-w-7xl space-y-5">
