@@ -9,3 +9,9 @@ import { auditLog } from "@/db/schema";
 export async function writeSystemAudit(db: Pick<Db, "insert">, e: { orgId: string; action: string; incidentId: string; data: Record<string, unknown> }) {
   await db.insert(auditLog).values({ orgId: e.orgId, actorUserId: null, ip: null, action: e.action, targetType: "incident", targetId: e.incidentId, data: e.data });
 }
+
+/** writeSystemAudit for several incidents in one statement. */
+export async function writeSystemAudits(db: Pick<Db, "insert">, es: { orgId: string; action: string; incidentId: string; data: Record<string, unknown> }[]) {
+  if (es.length === 0) return;
+  await db.insert(auditLog).values(es.map((e) => ({ orgId: e.orgId, actorUserId: null, ip: null, action: e.action, targetType: "incident", targetId: e.incidentId, data: e.data })));
+}

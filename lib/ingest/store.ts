@@ -3,8 +3,8 @@ import crypto from "node:crypto";
 import { and, eq, gte, inArray } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { ingestBatches, oomEvents } from "@/db/schema";
-import { syncIncidents } from "@/lib/inventory/store";
-import { ensureContainers, insertTerminations, workloadIdsFor, workloadKey } from "./bulk";
+import { syncIncidentsBatch } from "@/lib/inventory/store";
+import { ensureContainers, insertTerminations, workloadIdsFor, workloadKey, type Executor } from "./bulk";
 import { storeSnapshot, type SnapshotResult } from "./inventory";
 import { ingestBatchSchema, type IngestTermination } from "@/lib/schemas/ingest";
 
@@ -25,8 +25,6 @@ export interface IngestResult {
 }
 
 const INCIDENT_WINDOW_SECONDS = 30 * 86_400;
-/** at most this many of the pool's connections bring incidents in line at once (the app's pool has 10) */
-const INCIDENT_SYNC_CONCURRENCY = 4;
 
 /**
  * Stores an agent's batch for its cluster: each termination once (pod uid + container + finish
@@ -43,8 +41,7 @@ export async function ingestBatch(db: Db, q: { orgId: string; clusterId: string;
       return { ...(seen.result as IngestResult), replayed: true };
     }
   }
-  const killsByContainer = new Map<string, { workloadId: string; container: string }>();
-  const result = await db.transaction(async (tx) => {
+  const result: IngestResult = await db.transaction(async (tx) => {
     // the inventory first: the kills below find their containers' specs in place
     const snapshot = batch.snapshot ? await storeSnapshot(tx, { orgId: q.orgId, clusterId: q.clusterId, snapshot: batch.snapshot, now: q.now }) : undefined;
     // the workloads the batch names (a node's SystemOOM names none), and the containers its kills name,
@@ -64,38 +61,31 @@ export async function ingestBatch(db: Db, q: { orgId: string; clusterId: string;
       })),
     });
     const stored = rows.length;
-    for (const r of rows) if (r.reason === "OOMKilled" && r.workloadId) killsByContainer.set(`${r.workloadId}|${r.container}`, { workloadId: r.workloadId, container: r.container });
-    return { stored, duplicates: batch.terminations.length - stored, ...(snapshot ? { snapshot } : {}) };
+    const killed = new Map<string, { workloadId: string; container: string }>();
+    for (const r of rows) if (r.reason === "OOMKilled" && r.workloadId) killed.set(`${r.workloadId}|${r.container}`, { workloadId: r.workloadId, container: r.container });
+    // each container OOMKilled in this batch: its incidents brought in line with all of its kills of the last 30 days, in the
+    // batch's transaction (a batch whose incidents fail stores nothing, so its resend is not taken for a duplicate)
+    const incidentsOpened = await syncBatchIncidents(tx, { orgId: q.orgId, clusterId: q.clusterId, killed: [...killed.values()], now: Math.floor(q.now.getTime() / 1000) });
+    return { stored, duplicates: batch.terminations.length - stored, incidentsOpened, ...(snapshot ? { snapshot } : {}) };
   });
-  // each container that was OOMKilled: its incidents brought in line with all of its kills of the last 30 days (read in one query)
-  let incidentsOpened = 0;
-  const nowSec = Math.floor(q.now.getTime() / 1000);
-  const targets = [...killsByContainer.values()];
-  if (targets.length) {
-    const rows = await db
-      .select({ workloadId: oomEvents.workloadId, container: oomEvents.containerName, at: oomEvents.finishedAt })
-      .from(oomEvents)
-      .where(and(
-        eq(oomEvents.orgId, q.orgId), eq(oomEvents.reason, "OOMKilled"), gte(oomEvents.finishedAt, new Date((nowSec - INCIDENT_WINDOW_SECONDS) * 1000)),
-        inArray(oomEvents.workloadId, [...new Set(targets.map((t) => t.workloadId))]),
-      ));
-    const kills = new Map<string, number[]>();
-    for (const r of rows) {
-      const k = `${r.workloadId}|${r.container}`;
-      if (killsByContainer.has(k)) (kills.get(k) ?? kills.set(k, []).get(k)!).push(Math.floor(r.at.getTime() / 1000));
-    }
-    // containers are independent (one open incident per workload container): a few at a time hide the round trips
-    let next = 0;
-    const worker = async () => {
-      while (next < targets.length) {
-        const { workloadId, container } = targets[next++]!;
-        const times = (kills.get(`${workloadId}|${container}`) ?? []).sort((a, b) => a - b);
-        incidentsOpened += await syncIncidents(db, { orgId: q.orgId, clusterId: q.clusterId, workloadId, container, kills: times, now: nowSec });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(INCIDENT_SYNC_CONCURRENCY, targets.length) }, worker));
-  }
-  const out: IngestResult = { ...result, incidentsOpened };
-  if (q.idempotencyKey) await db.insert(ingestBatches).values({ clusterId: q.clusterId, key: q.idempotencyKey, payloadHash, result: out }).onConflictDoNothing();
-  return out;
+  if (q.idempotencyKey) await db.insert(ingestBatches).values({ clusterId: q.clusterId, key: q.idempotencyKey, payloadHash, result }).onConflictDoNothing();
+  return result;
+}
+
+/** The incidents of the OOMKilled containers brought in line with their kills of the last 30 days: two reads and the batched sync's writes. */
+async function syncBatchIncidents(db: Executor, q: { orgId: string; clusterId: string; killed: { workloadId: string; container: string }[]; now: number }): Promise<number> {
+  if (q.killed.length === 0) return 0;
+  const rows = await db
+    .select({ workloadId: oomEvents.workloadId, container: oomEvents.containerName, at: oomEvents.finishedAt })
+    .from(oomEvents)
+    .where(and(
+      eq(oomEvents.orgId, q.orgId), eq(oomEvents.reason, "OOMKilled"), gte(oomEvents.finishedAt, new Date((q.now - INCIDENT_WINDOW_SECONDS) * 1000)),
+      inArray(oomEvents.workloadId, [...new Set(q.killed.map((t) => t.workloadId))]),
+    ));
+  const kills = new Map(q.killed.map((t) => [`${t.workloadId}|${t.container}`, [] as number[]]));
+  for (const r of rows) kills.get(`${r.workloadId}|${r.container}`)?.push(Math.floor(r.at.getTime() / 1000));
+  return syncIncidentsBatch(db, {
+    orgId: q.orgId, clusterId: q.clusterId, now: q.now,
+    targets: q.killed.map((t) => ({ ...t, kills: kills.get(`${t.workloadId}|${t.container}`)!.sort((a, b) => a - b) })),
+  });
 }

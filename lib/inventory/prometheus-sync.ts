@@ -6,7 +6,7 @@ import { analyzeDiscovered, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS } fro
 import { verifyFixes } from "@/lib/incidents/fix-verify";
 import { coverageProblem, TERMINATION_STEP, type PrometheusSource } from "@/lib/metrics/prometheus-source";
 import { stableUuid } from "@/lib/scenarios/random";
-import { syncIncidents } from "./store";
+import { syncIncidentsBatch, type IncidentTarget } from "./store";
 import { skippedSentence, splitByValidNames } from "./valid-names";
 
 /** How far back a sync reads: the analysis window of the pages. */
@@ -72,6 +72,7 @@ export async function syncClusterFromPrometheus(
           .onConflictDoUpdate({ target: [pods.clusterId, pods.uid], set: { updatedAt: at } });
       }
     }
+    const incidentTargets: IncidentTarget[] = [];
     for (const h of history) {
       const { workload: w, container: c, pods: podHistory } = h;
       const workloadId = workloadIds.get(`${w.namespace}/${w.kind}/${w.name}`)!;
@@ -98,20 +99,18 @@ export async function syncClusterFromPrometheus(
         : podHistory.flatMap((p) => p.terminations.filter((t) => t.reason === "OOMKilled").map((t) => t.at)).sort((a, b) => a - b);
       result.oomKills += kills.length;
       if (kills.length === 0) continue;
-      result.incidentsCreated += await syncIncidents(tx as unknown as Db, {
-        orgId: q.orgId, clusterId: q.clusterId, workloadId, container: c.name, kills, now,
-        analyze: async () => {
-          try {
-            return analyzeDiscovered(h, { now, cluster: q.slug, pricing: q.pricing });
-          } catch (e) {
-            // impossible statistics: the incident is kept without a verdict, and the cluster says why
-            if (!(e instanceof AnalysisError)) throw e;
-            refused.push(`${w.namespace}/${w.name}/${c.name}: ${e.message}`);
-            return undefined;
-          }
-        },
-      });
+      let analysis: unknown;
+      try {
+        analysis = analyzeDiscovered(h, { now, cluster: q.slug, pricing: q.pricing });
+      } catch (e) {
+        // impossible statistics: the incident is kept without a verdict, and the cluster says why
+        if (!(e instanceof AnalysisError)) throw e;
+        refused.push(`${w.namespace}/${w.name}/${c.name}: ${e.message}`);
+      }
+      incidentTargets.push({ workloadId, container: c.name, kills, ...(analysis !== undefined ? { analysis } : {}) });
     }
+    // the incidents of every killed container, in one batch of statements
+    result.incidentsCreated += await syncIncidentsBatch(tx, { orgId: q.orgId, clusterId: q.clusterId, now, targets: incidentTargets });
     // the inventory and the kills are kept; the pages say why there is no memory history
     const problems = [coverageProblem(history, q.source.labels), skippedSentence(skipped), refused.length ? `no verdict for ${refused.length} container${refused.length === 1 ? "" : "s"}: ${refused.slice(0, 3).join("; ")}` : null].filter(Boolean);
     await tx.update(clusters).set({ lastSyncAt: at, lastSyncError: problems.length ? problems.join("; ") : null }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
