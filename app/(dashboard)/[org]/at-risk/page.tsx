@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
-import { computeAtRisk, STALL_FLAG_RATIO } from "@/lib/at-risk/compute";
+import { recentAtRisk, STALL_FLAG_RATIO } from "@/lib/at-risk/compute";
 import { pageAtRisk } from "@/lib/at-risk/list";
 import { anchoredNow } from "@/lib/incidents/analyze";
 import { atRiskQuery } from "@/lib/schemas/alerts";
@@ -16,7 +16,8 @@ export default async function AtRiskPage({ params, searchParams }: { params: Pro
   const { org } = await requireOrg(slug);
   const parsed = atRiskQuery.safeParse(await searchParams);
   const query = parsed.success ? parsed.data : atRiskQuery.parse({});
-  const report = await computeAtRisk(getDb(), { orgId: org.id, now: anchoredNow() }).catch((e: Error) => e);
+  // this minute's list when ready within 250 ms, else the latest finished one, dated (the minute's recomputation goes on)
+  const report = await recentAtRisk(getDb(), { orgId: org.id, now: anchoredNow(), waitMs: 250 }).catch((e: Error) => e);
   const heading = (
     <div>
       <h1 className="text-xl font-semibold">At risk of an OOMKill</h1>
@@ -41,6 +42,9 @@ export default async function AtRiskPage({ params, searchParams }: { params: Pro
   return (
     <div className="mx-auto max-w-7xl space-y-5">
       {heading}
+      {report.stale ? (
+        <p role="status" className="text-xs text-zinc-500">As of {new Date(report.now * 1000).toISOString().slice(11, 16)} UTC; this minute&apos;s live usage is still being read — reload in a moment.</p>
+      ) : null}
       {late.length > 0 ? (
         <div role="status" className="rounded-md border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
           {late.map((c) => <p key={c.cluster}><span className="font-medium">{c.cluster}</span>: {c.problem}</p>)}

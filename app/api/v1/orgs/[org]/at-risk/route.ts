@@ -1,5 +1,5 @@
 import { withOrg } from "@/lib/auth/with-org";
-import { computeAtRisk } from "@/lib/at-risk/compute";
+import { recentAtRisk } from "@/lib/at-risk/compute";
 import { pageAtRisk } from "@/lib/at-risk/list";
 import { anchoredNow } from "@/lib/incidents/analyze";
 import { atRiskQuery } from "@/lib/schemas/alerts";
@@ -7,5 +7,7 @@ import { atRiskQuery } from "@/lib/schemas/alerts";
 // GET /api/v1/orgs/[org]/at-risk — containers near their limit, projected to reach it, or stalling on memory; filtered, one page
 export const GET = withOrg({ role: "viewer" }, async ({ db, org, searchParams }) => {
   const query = atRiskQuery.parse(searchParams);
-  return Response.json(pageAtRisk(await computeAtRisk(db, { orgId: org.id, now: anchoredNow() }), query));
+  // this minute's list when ready within 250 ms, else the latest finished one (stale: true, dated by now)
+  const report = await recentAtRisk(db, { orgId: org.id, now: anchoredNow(), waitMs: 250 });
+  return Response.json({ ...pageAtRisk(report, query), stale: report.stale });
 });
