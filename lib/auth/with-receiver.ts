@@ -19,10 +19,11 @@ export interface ReceiverContext {
  * refuse and sessions are not accepted. Errors are answered in the one JSON shape, never a 500 for input.
  */
 export function withReceiver<P extends Record<string, string> = Record<string, string>>(handler: (ctx: ReceiverContext) => Promise<Response>) {
-  return async (req: NextRequest, route: { params: Promise<P> }): Promise<Response> => {
+  return async (req: NextRequest, route?: { params?: Promise<P> }): Promise<Response> => {
     try {
       const db = getDb();
-      const params = (await route.params) as Record<string, string | undefined>;
+      // a route without a [token] segment gets no params at all
+      const params = ((await route?.params) ?? {}) as Record<string, string | undefined>;
       const token = params.token ?? /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1];
       const receiver = token ? await authenticateReceiver(db, { token, now: new Date() }) : null;
       if (!receiver) {
