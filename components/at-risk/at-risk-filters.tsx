@@ -4,7 +4,7 @@ import { useTransition } from "react";
 import type { AtRiskPage } from "@/lib/at-risk/list";
 import type { AtRiskQuery } from "@/lib/schemas/alerts";
 
-const selectClass = "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 sm:w-44 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100";
+const selectClass = "mt-1 block w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 sm:w-60 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100";
 
 const SEVERITY_LABELS: Record<AtRiskQuery["severity"], string> = {
   all: "Everything at risk",

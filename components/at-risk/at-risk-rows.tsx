@@ -52,7 +52,8 @@ export function AtRiskRows({ org, rows, settings, compact = false }: { org: stri
               ) : <span className="text-xs text-zinc-500">no live usage</span>}
               {!compact ? (
                 <span className="flex items-center gap-2 text-xs text-zinc-500">
-                  {e.stallRatio !== null ? <span data-testid="at-risk-psi" className={e.stalling ? "font-medium text-amber-700 dark:text-amber-400" : ""}>waits on memory {formatPercent(e.stallRatio)} of the time</span> : null}
+                  {/* PSI said only where there is some: "0% of the time" on every row is noise */}
+                  {e.stallRatio !== null && e.stallRatio >= 0.01 ? <span data-testid="at-risk-psi" className={e.stalling ? "font-medium text-amber-700 dark:text-amber-400" : ""}>waits on memory {formatPercent(e.stallRatio)} of the time</span> : null}
                   <PatternBadge pattern={e.pattern} />
                 </span>
               ) : null}
