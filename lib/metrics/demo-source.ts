@@ -55,6 +55,9 @@ export class DemoSource implements MetricsSource {
   }
 
   private async compute(ref: ContainerRef, window: SeriesWindow): Promise<AnalysisHistory> {
+    // each container's models are computed in a turn of their own: a minute's whole-fleet recomputation
+    // (at risk, cost) lets the page loads waiting on the same process through between containers
+    await new Promise((resolve) => setImmediate(resolve));
     const step = Math.max(1, Math.floor(window.stepSeconds));
     const pods: PodSeries[] = [];
     const inWindow: Float64Array[] = [];
