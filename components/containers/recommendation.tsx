@@ -91,7 +91,7 @@ function FewerReplicasNote({ f, requestBytes, recommendedBytes }: { f: FewerRepl
           <tr className="font-semibold"><th scope="row" className="py-0.5 pr-2 text-left font-normal text-zinc-500">this alternative</th><td className="py-0.5 font-mono">{f.replicas} × {f.request}</td><td className="py-0.5 text-right font-mono">{money(f.alternativeMonthly)} ({delta === 0 ? "±" : ""}{formatMoney(delta, f.currency, delta !== 0)})</td></tr>
         </tbody>
       </table>
-      <p className="text-xs text-zinc-500">Each remaining pod takes {f.loadFactor}× today&apos;s load ({f.basis}). Check that its CPU keeps up; if a HorizontalPodAutoscaler sets the replicas, change its minReplicas and maxReplicas instead of scaling.</p>
+      <p className="text-xs text-zinc-500">Sizing: {f.basis}. Check that the CPU keeps up with {f.loadFactor}× the load per pod; if a HorizontalPodAutoscaler sets the replicas, change its minReplicas and maxReplicas instead of scaling.</p>
       {f.commands.resources ? <CodeBlock code={[f.commands.resources, f.commands.env, f.commands.scale].filter(Boolean).join("\n")} label="kubectl: resources first, then scale down" copyLabel="Copy commands" /> : null}
     </div>
   );
