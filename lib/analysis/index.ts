@@ -299,7 +299,8 @@ function currentGrowth(trends: PodTrend[], limit: number | null, scale: number) 
 
 /** The pattern and its confidence from the statistics, the limit, the OOMKills and the leak confidence. */
 export function classify(s: Summary, limit: number | null, ooms: number, leak: number): { pattern: Pattern; confidence: number } {
-  if (leak >= 0.6) return { pattern: "leak", confidence: leak };
+  // a statistical verdict never claims certainty: capped at 0.99 like the other patterns
+  if (leak >= 0.6) return { pattern: "leak", confidence: round(Math.min(0.99, leak), 2) };
   const notLeak = 1 - leak;
   const burst = s.p95 > 0 ? clamp01((s.max / s.p95 - 1.15) / 0.6) : 0;
   if (limit === null) {

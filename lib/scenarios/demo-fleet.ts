@@ -12,6 +12,8 @@ export interface FleetContainer {
   command?: string[];
   args?: string[];
   env?: Record<string, string>;
+  /** batch_peaks: hours between two runs (6 unless set; a nightly job's is 24) */
+  batchPeriodHours?: number;
 }
 
 export interface FleetWorkload {
@@ -52,7 +54,7 @@ const PROD_EU: Row[] = [
   ["checkout", "Deployment", "pricing-engine", 2, "engine", "ghcr.io/acme/pricing-engine:3.4.0", "jvm_xmx", 768, 768, { env: { JAVA_OPTS: "-Xms512m -Xmx1g -XX:+UseG1GC" } }],
   ["search", "StatefulSet", "search-indexer", 2, "indexer", "ghcr.io/acme/search-indexer:5.1.0", "slow_leak", 1536, 2048, { command: ["python", "-m", "indexer"] }],
   ["search", "Deployment", "search-api", 3, "api", "ghcr.io/acme/search-api:5.1.0", "healthy", 512, 1024],
-  ["data", "CronJob", "nightly-etl", 1, "etl", "ghcr.io/acme/etl-runner:0.9.4", "batch_peaks", 1024, 2048, { command: ["python", "etl.py"] }],
+  ["data", "CronJob", "nightly-etl", 1, "etl", "ghcr.io/acme/etl-runner:0.9.4", "batch_peaks", 1024, 2048, { command: ["python", "etl.py"], batchPeriodHours: 24 }],
   ["data", "StatefulSet", "redis-cache", 3, "redis", "redis:7.2.4", "over_provisioned", 2048, 4096],
   ["platform", "DaemonSet", "log-shipper", 6, "fluent-bit", "fluent/fluent-bit:3.0.4", "healthy", 64, 128],
   ["platform", "Deployment", "ingress-nginx", 2, "controller", "registry.k8s.io/ingress-nginx/controller:v1.10.1", "daily_seasonality", 256, 512],
@@ -70,7 +72,7 @@ const PROD_US: Row[] = [
   ["catalog", "Deployment", "catalog-api", 3, "api", "ghcr.io/acme/catalog-api:11.2.0", "slow_leak", 384, 768, { command: ["/usr/local/bin/catalog-api"] }],
   ["catalog", "StatefulSet", "catalog-db", 3, "postgres", "postgres:16.2", "healthy", 2048, 4096],
   ["catalog", "Deployment", "image-resizer", 2, "resizer", "ghcr.io/acme/image-resizer:1.6.1", "load_spikes", 256, 512],
-  ["data", "CronJob", "hourly-rollup", 1, "rollup", "ghcr.io/acme/rollup:2.2.0", "batch_peaks", 512, 1024],
+  ["data", "CronJob", "usage-rollup", 1, "rollup", "ghcr.io/acme/usage-rollup:2.2.0", "batch_peaks", 512, 1024],
   ["data", "StatefulSet", "kafka", 3, "broker", "bitnami/kafka:3.7.0", "over_provisioned", 4096, 8192, { env: { KAFKA_HEAP_OPTS: "-Xmx2g -Xms2g" } }],
   ["data", "Deployment", "stream-processor", 2, "processor", "ghcr.io/acme/stream-processor:0.22.0", "fast_leak", 768, 1024, { env: { JAVA_OPTS: "-Xmx768m" } }],
   ["platform", "DaemonSet", "node-exporter", 9, "node-exporter", "quay.io/prometheus/node-exporter:v1.8.0", "healthy", 32, 64],
@@ -85,7 +87,7 @@ const STAGING: Row[] = [
   ["checkout", "Deployment", "cart-service", 1, "cart", "ghcr.io/acme/cart-service:1.19.0-rc.1", "healthy", 128, 256],
   ["catalog", "Deployment", "catalog-api", 1, "api", "ghcr.io/acme/catalog-api:11.3.0-rc.1", "healthy", 256, 512],
   ["search", "Deployment", "search-api", 1, "api", "ghcr.io/acme/search-api:5.2.0-rc.1", "over_provisioned", 1024, 2048],
-  ["data", "CronJob", "nightly-etl", 1, "etl", "ghcr.io/acme/etl-runner:0.10.0-rc.1", "batch_peaks", 512, 1024],
+  ["data", "CronJob", "nightly-etl", 1, "etl", "ghcr.io/acme/etl-runner:0.10.0-rc.1", "batch_peaks", 512, 1024, { batchPeriodHours: 24 }],
   ["data", "Deployment", "feature-store", 1, "store", "ghcr.io/acme/feature-store:0.3.0", "jvm_xmx", 512, 512, { env: { JAVA_OPTS: "-Xmx768m" } }],
   ["qa", "Deployment", "load-generator", 1, "k6", "grafana/k6:0.50.0", "load_spikes", 128, 256],
   ["qa", "Deployment", "mock-bank", 1, "mock", "ghcr.io/acme/mock-bank:0.1.4", "healthy", null, null],
@@ -112,13 +114,40 @@ export const DEMO_FLEET: FleetCluster[] = [
   { slug: "staging", name: "staging", provider: "AWS EKS", region: "eu-west-1", pricePerGibMonth: 3.2, workloads: toWorkloads(STAGING) },
 ];
 
-/** The pods a demo workload runs (stable names and uids). */
+/** The alphabet Kubernetes writes generated name suffixes and pod-template hashes in (no vowels, no 0/1/3). */
+const K8S_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+/** `length` characters of Kubernetes' name alphabet, drawn deterministically from `key`. */
+export function k8sHash(key: string, length: number): string {
+  let out = "";
+  for (let i = 0; out.length < length; i++) {
+    // 32 bits of seed give six characters; each further six come from a new seed
+    let n = seedOf(`${key}#${i}`);
+    for (let j = 0; j < 6 && out.length < length; j++) {
+      out += K8S_ALPHABET[n % K8S_ALPHABET.length];
+      n = Math.floor(n / K8S_ALPHABET.length);
+    }
+  }
+  return out;
+}
+
+/**
+ * The pods a demo workload runs, named as Kubernetes names them: a Deployment's
+ * `<name>-<pod-template-hash, 9-10 chars>-<5 chars>`, a StatefulSet's `<name>-<ordinal>`, a DaemonSet's
+ * `<name>-<5 chars>`, a CronJob's Job pod `<name>-<scheduled minute since the epoch>-<5 chars>`; stable uids.
+ */
 export function fleetPods(cluster: string, w: FleetWorkload): FleetPod[] {
-  const rs = seedOf(`${cluster}/${w.namespace}/${w.name}`).toString(36).slice(0, 9).padEnd(9, "x");
+  const key = `${cluster}/${w.namespace}/${w.name}`;
+  const rs = k8sHash(key, 9 + (seedOf(`${key}len`) % 2));
   return Array.from({ length: w.replicas }, (_, i) => {
-    const suffix = seedOf(`${cluster}/${w.name}/${i}`).toString(36).slice(0, 5).padEnd(5, "z");
+    const suffix = k8sHash(`${cluster}/${w.name}/${i}`, 5);
+    // a Job created by the CronJob at its scheduled minute: 02:00 UTC of a night in November 2025
+    const jobMinute = (20_400 + (seedOf(`${key}job`) % 30)) * 1440 + 120;
     const name =
-      w.kind === "StatefulSet" ? `${w.name}-${i}` : w.kind === "Deployment" ? `${w.name}-${rs}-${suffix}` : `${w.name}-${suffix}`;
+      w.kind === "StatefulSet" ? `${w.name}-${i}` :
+      w.kind === "Deployment" ? `${w.name}-${rs}-${suffix}` :
+      w.kind === "CronJob" ? `${w.name}-${jobMinute}-${suffix}` :
+      `${w.name}-${suffix}`;
     const node = `ip-10-${(seedOf(name) % 200) + 10}-${seedOf(`${name}n`) % 250}-${(seedOf(`${name}m`) % 250) + 1}.${cluster}.internal`;
     return { name, uid: stableUuid(`${cluster}/${w.namespace}/${name}`), node, index: i };
   });
@@ -128,7 +157,10 @@ export function fleetPods(cluster: string, w: FleetWorkload): FleetPod[] {
 export function fleetSpec(cluster: string, w: FleetWorkload, c: FleetContainer, pod: FleetPod): ScenarioSpec {
   // without a limit the model still needs a scale: node-sized headroom
   const limitMi = c.limitMi ?? Math.max((c.requestMi ?? 256) * 2, 512);
-  return { kind: c.scenario, seed: seedOf(`${cluster}/${w.namespace}/${w.name}/${c.name}/${pod.index}`), limitBytes: limitMi * Mi };
+  return {
+    kind: c.scenario, seed: seedOf(`${cluster}/${w.namespace}/${w.name}/${c.name}/${pod.index}`), limitBytes: limitMi * Mi,
+    ...(c.batchPeriodHours ? { periodHours: c.batchPeriodHours } : {}),
+  };
 }
 
 export const mebibytes = (mi: number | null) => (mi === null ? null : mi * Mi);

@@ -101,11 +101,12 @@ const BATCH_PERIOD = 6 * HOUR;
 const BATCH_RAMP = 1800;
 const BATCH_RUN = 2700;
 const batchPeak = (spec: ScenarioSpec, run: number) => 0.55 + 0.53 * hashUnit(spec.seed, run, 11);
-const batchStart = (spec: ScenarioSpec, run: number) => run * BATCH_PERIOD + (spec.seed % 1800);
+const batchPeriod = (spec: ScenarioSpec) => (spec.periodHours ? spec.periodHours * HOUR : BATCH_PERIOD);
+const batchStart = (spec: ScenarioSpec, run: number) => run * batchPeriod(spec) + (spec.seed % 1800);
 const batchPeaks: Model = {
   kills(spec, from, to) {
     const out: number[] = [];
-    for (let run = Math.floor(from / BATCH_PERIOD) - 1; batchStart(spec, run) <= to; run++) {
+    for (let run = Math.floor(from / batchPeriod(spec)) - 1; batchStart(spec, run) <= to; run++) {
       const peak = batchPeak(spec, run);
       if (peak < 1) continue;
       const at = Math.round(batchStart(spec, run) + (BATCH_RAMP * (1 - 0.08)) / (peak - 0.08));
@@ -114,7 +115,7 @@ const batchPeaks: Model = {
     return out;
   },
   fraction(spec, t, sinceKill) {
-    const run = Math.floor((t - (spec.seed % 1800)) / BATCH_PERIOD);
+    const run = Math.floor((t - (spec.seed % 1800)) / batchPeriod(spec));
     const elapsed = t - batchStart(spec, run);
     if (elapsed < 0 || elapsed > BATCH_RUN || sinceKill < elapsed) return 0.08 + noise(spec, t, 0.005);
     const peak = batchPeak(spec, run);
@@ -200,7 +201,7 @@ export function demandOf(kind: ScenarioKind, opts: DemandOptions = {}): Demand {
       };
     case "batch_peaks":
       return (spec, t, since) => {
-        const run = Math.floor((t - (spec.seed % 1800)) / BATCH_PERIOD);
+        const run = Math.floor((t - (spec.seed % 1800)) / batchPeriod(spec));
         const elapsed = t - batchStart(spec, run);
         // a run killed part-way has failed: idle until the next one
         if (elapsed < 0 || elapsed > BATCH_RUN || since < elapsed) return 0.08 + noise(spec, t, 0.005);

@@ -20,6 +20,8 @@ export interface ScenarioSpec {
   limitBytes: number;
   /** Restart cycle length for leaks, in hours (defaults per kind). */
   cycleHours?: number;
+  /** batch_peaks: hours from one run's start to the next (6 by default; 24 for a nightly job). */
+  periodHours?: number;
 }
 
 export interface Termination {

@@ -9,6 +9,10 @@ const stats = (p95: number, extra: Partial<{ mean: number; p50: number; p99: num
 describe("classify", () => {
   it("is a leak from a leak confidence of 0.6, not below", () => {
     expect(classify(stats(100 * Mi), Gi, 0, 0.6)).toEqual({ pattern: "leak", confidence: 0.6 });
+    // never certain: a perfect leak score reads 99%, others to two decimals
+    expect(classify(stats(100 * Mi), Gi, 0, 1)).toEqual({ pattern: "leak", confidence: 0.99 });
+    expect(classify(stats(100 * Mi), Gi, 0, 0.991)).toEqual({ pattern: "leak", confidence: 0.99 });
+    expect(classify(stats(100 * Mi), Gi, 0, 0.873)).toEqual({ pattern: "leak", confidence: 0.87 });
     expect(classify(stats(100 * Mi), Gi, 0, 0.59).pattern).not.toBe("leak");
   });
 
