@@ -1,10 +1,10 @@
 import "server-only";
 import crypto from "node:crypto";
-import { and, eq, gte, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { ingestBatches, oomEvents } from "@/db/schema";
+import { ingestBatches } from "@/db/schema";
 import { syncIncidentsBatch } from "@/lib/inventory/store";
-import { ensureContainers, insertTerminations, workloadIdsFor, workloadKey, type Executor } from "./bulk";
+import { ensureContainers, insertTerminations, workloadIdsFor, workloadKey } from "./bulk";
 import { storeSnapshot, type SnapshotResult } from "./inventory";
 import { ingestBatchSchema, type IngestTermination } from "@/lib/schemas/ingest";
 
@@ -63,29 +63,15 @@ export async function ingestBatch(db: Db, q: { orgId: string; clusterId: string;
     const stored = rows.length;
     const killed = new Map<string, { workloadId: string; container: string }>();
     for (const r of rows) if (r.reason === "OOMKilled" && r.workloadId) killed.set(`${r.workloadId}|${r.container}`, { workloadId: r.workloadId, container: r.container });
-    // each container OOMKilled in this batch: its incidents brought in line with all of its kills of the last 30 days, in the
-    // batch's transaction (a batch whose incidents fail stores nothing, so its resend is not taken for a duplicate)
-    const incidentsOpened = await syncBatchIncidents(tx, { orgId: q.orgId, clusterId: q.clusterId, killed: [...killed.values()], now: Math.floor(q.now.getTime() / 1000) });
-    return { stored, duplicates: batch.terminations.length - stored, incidentsOpened, ...(snapshot ? { snapshot } : {}) };
+    // each container OOMKilled in this batch: its incidents brought in line with all of its kills of the last 30 days (read with
+    // them), in the batch's transaction (a batch whose incidents fail stores nothing, so its resend is not taken for a duplicate)
+    const nowSec = Math.floor(q.now.getTime() / 1000);
+    const incidentsOpened = await syncIncidentsBatch(tx, { orgId: q.orgId, clusterId: q.clusterId, now: nowSec, killsSince: nowSec - INCIDENT_WINDOW_SECONDS, targets: [...killed.values()] });
+    const out: IngestResult = { stored, duplicates: batch.terminations.length - stored, incidentsOpened, ...(snapshot ? { snapshot } : {}) };
+    // the key with what it stored, committed with it
+    if (q.idempotencyKey) await tx.insert(ingestBatches).values({ clusterId: q.clusterId, key: q.idempotencyKey, payloadHash, result: out }).onConflictDoNothing();
+    return out;
   });
-  if (q.idempotencyKey) await db.insert(ingestBatches).values({ clusterId: q.clusterId, key: q.idempotencyKey, payloadHash, result }).onConflictDoNothing();
   return result;
 }
 
-/** The incidents of the OOMKilled containers brought in line with their kills of the last 30 days: two reads and the batched sync's writes. */
-async function syncBatchIncidents(db: Executor, q: { orgId: string; clusterId: string; killed: { workloadId: string; container: string }[]; now: number }): Promise<number> {
-  if (q.killed.length === 0) return 0;
-  const rows = await db
-    .select({ workloadId: oomEvents.workloadId, container: oomEvents.containerName, at: oomEvents.finishedAt })
-    .from(oomEvents)
-    .where(and(
-      eq(oomEvents.orgId, q.orgId), eq(oomEvents.reason, "OOMKilled"), gte(oomEvents.finishedAt, new Date((q.now - INCIDENT_WINDOW_SECONDS) * 1000)),
-      inArray(oomEvents.workloadId, [...new Set(q.killed.map((t) => t.workloadId))]),
-    ));
-  const kills = new Map(q.killed.map((t) => [`${t.workloadId}|${t.container}`, [] as number[]]));
-  for (const r of rows) kills.get(`${r.workloadId}|${r.container}`)?.push(Math.floor(r.at.getTime() / 1000));
-  return syncIncidentsBatch(db, {
-    orgId: q.orgId, clusterId: q.clusterId, now: q.now,
-    targets: q.killed.map((t) => ({ ...t, kills: kills.get(`${t.workloadId}|${t.container}`)!.sort((a, b) => a - b) })),
-  });
-}

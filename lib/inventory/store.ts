@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, ne, or, isNull, sql } from "drizzle-orm";
-import type { AnyPgColumn } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
-import { containers, incidents } from "@/db/schema";
-import { memorySpecOf, type MemorySpec } from "@/lib/incidents/memory-spec";
+import { containers, incidents, oomEvents } from "@/db/schema";
+import { memorySpecOf, type MemorySpec, type SpecSource } from "@/lib/incidents/memory-spec";
 import { writeSystemAudits } from "@/lib/incidents/system-audit";
 import { groupIntoIncidents, INCIDENT_QUIET_SECONDS, type IncidentSpan } from "./incident-grouping";
 
@@ -14,7 +13,8 @@ type Executor = Db | Parameters<Parameters<Db["transaction"]>[0]>[0];
 export interface IncidentTarget {
   workloadId: string;
   container: string;
-  kills: number[];
+  /** its OOMKill times; without them, its stored kills since killsSince */
+  kills?: number[];
   /** the engine's verdict on the container, shared by its incidents (undefined: none, the stored one stays) */
   analysis?: unknown;
 }
@@ -79,46 +79,33 @@ type NewIncident = typeof incidents.$inferInsert & { id: string };
  * being verified is left to verifyFixes. However many containers, a constant number of statements
  * (reads of their incidents and specs, then set-based writes). Returns how many incidents it created.
  */
-export async function syncIncidentsBatch(db: Executor, q: SyncOptions & { targets: IncidentTarget[] }): Promise<number> {
-  const byKey = new Map<string, IncidentTarget & { spans: IncidentSpan[] }>();
+export async function syncIncidentsBatch(db: Executor, q: SyncOptions & { targets: IncidentTarget[]; killsSince?: number }): Promise<number> {
+  const byKey = new Map<string, IncidentTarget>();
   for (const t of q.targets) {
     const key = `${t.workloadId}|${t.container}`;
     const seen = byKey.get(key);
     // the same container named twice: one target with all of its kills
-    const kills = seen ? [...seen.kills, ...t.kills] : t.kills;
-    byKey.set(key, { ...seen, ...t, kills, spans: [] });
+    byKey.set(key, { ...seen, ...t, ...(t.kills || seen?.kills ? { kills: [...(seen?.kills ?? []), ...(t.kills ?? [])] } : {}) });
   }
-  for (const t of byKey.values()) t.spans = groupIntoIncidents(t.kills, q.now);
-  const work = [...byKey.values()].filter((t) => t.spans.length > 0);
-  if (work.length === 0) return 0;
-
-  const pairs = sql`(select w, c from jsonb_to_recordset(${JSON.stringify(work.map((t) => ({ w: t.workloadId, c: t.container })))}::jsonb) as p(w uuid, c text))`;
-  const ofTargets = (workloadCol: AnyPgColumn, nameCol: AnyPgColumn) => sql`(${workloadCol}, ${nameCol}) in ${pairs}`;
-  const existingRows = await db
-    .select({
-      id: incidents.id, workloadId: incidents.workloadId, containerName: incidents.containerName, status: incidents.status, firstSeenAt: incidents.firstSeenAt,
-      lastSeenAt: incidents.lastSeenAt, oomCount: incidents.oomCount, acknowledgedAt: incidents.acknowledgedAt, resolvedAt: incidents.resolvedAt,
-      resolution: incidents.resolution, fixAppliedAt: incidents.fixAppliedAt, specAtOpen: incidents.specAtOpen,
+  if (byKey.size === 0) return 0;
+  const stored = await readTargets(db, { orgId: q.orgId, targets: [...byKey.values()], killsSince: q.killsSince });
+  const work = [...byKey.values()]
+    .map((t) => {
+      const key = `${t.workloadId}|${t.container}`;
+      const kills = t.kills ?? stored.get(key)?.kills ?? [];
+      return { ...t, key, kills, spans: groupIntoIncidents(kills, q.now) };
     })
-    .from(incidents)
-    .where(and(eq(incidents.orgId, q.orgId), ofTargets(incidents.workloadId, incidents.containerName)))
-    .orderBy(incidents.createdAt, incidents.id);
-  const containerRows = await db
-    .select()
-    .from(containers)
-    .where(and(eq(containers.orgId, q.orgId), ofTargets(containers.workloadId, containers.name)));
-  const existingOf = new Map<string, Known[]>();
-  for (const r of existingRows) (existingOf.get(`${r.workloadId}|${r.containerName}`) ?? existingOf.set(`${r.workloadId}|${r.containerName}`, []).get(`${r.workloadId}|${r.containerName}`)!).push(r);
-  const specOf = new Map(containerRows.map((c) => [`${c.workloadId}|${c.name}`, memorySpecOf(c)]));
+    .filter((t) => t.spans.length > 0);
+  if (work.length === 0) return 0;
 
   const updates = new Map<string, Changes>();
   const update = (id: string, changes: Changes) => updates.set(id, { ...updates.get(id), ...changes });
   const inserts: NewIncident[] = [];
   const reopened: { id: string; to: IncidentStatus }[] = [];
   for (const t of work) {
-    const key = `${t.workloadId}|${t.container}`;
-    const existing = existingOf.get(key) ?? [];
-    const spec: MemorySpec | null = specOf.get(key) ?? null;
+    const read = stored.get(t.key) ?? stored.set(t.key, { incidents: [], spec: null, kills: [] }).get(t.key)!;
+    const existing = read.incidents;
+    const spec: MemorySpec | null = read.spec;
     const analysis = t.analysis;
     const killedAfter = (at: Date | null, span: IncidentSpan) =>
       at !== null && t.kills.some((k) => k > at.getTime() / 1000 && k >= span.firstSeenAt && k <= span.lastSeenAt);
@@ -182,21 +169,25 @@ export async function syncIncidentsBatch(db: Executor, q: SyncOptions & { target
     }
   }
 
+  // an incident open in an earlier run that no span keeps open any more is resolved, unless its fix is being verified
+  const cut = (q.now - INCIDENT_QUIET_SECONDS) * 1000;
+  const insertedIds = new Set(inserts.map((r) => r.id));
+  for (const t of work) {
+    for (const e of stored.get(t.key)!.incidents) {
+      if (insertedIds.has(e.id)) continue;
+      const u = updates.get(e.id);
+      const lastSeenAt = u?.lastSeenAt ?? e.lastSeenAt;
+      if ((u?.status ?? e.status) === "resolved" || lastSeenAt.getTime() >= cut || (e.fixAppliedAt && lastSeenAt <= e.fixAppliedAt)) continue;
+      update(e.id, { status: "resolved", resolution: "quiet", resolvedAt: (u && "resolvedAt" in u ? u.resolvedAt : e.resolvedAt) ?? new Date() });
+    }
+  }
+  for (const row of inserts) {
+    if (row.status !== "resolved" && row.lastSeenAt.getTime() < cut) Object.assign(row, { status: "resolved", resolution: "quiet", resolvedAt: row.resolvedAt ?? new Date() });
+  }
   // updates before inserts: an incident a span resolves is resolved before another of its container opens
   await updateIncidents(db, q.orgId, updates);
   for (let i = 0; i < inserts.length; i += 500) await db.insert(incidents).values(inserts.slice(i, i + 500));
   await writeSystemAudits(db, reopened.map((r) => ({ orgId: q.orgId, action: "incident.reopened", incidentId: r.id, data: { from: "resolved", to: r.to, reason: "OOMKilled again" } })));
-  // an incident open in an earlier run that no span keeps open any more is resolved, unless its fix is being verified
-  await db
-    .update(incidents)
-    .set({ status: "resolved", resolution: "quiet", resolvedAt: sql`coalesce(${incidents.resolvedAt}, now())` })
-    .where(
-      and(
-        eq(incidents.orgId, q.orgId), ofTargets(incidents.workloadId, incidents.containerName),
-        ne(incidents.status, "resolved"), sql`${incidents.lastSeenAt} < ${new Date((q.now - 7 * 86_400) * 1000)}`,
-        or(isNull(incidents.fixAppliedAt), sql`${incidents.lastSeenAt} > ${incidents.fixAppliedAt}`),
-      ),
-    );
   return inserts.length;
 }
 
@@ -224,6 +215,37 @@ async function updateIncidents(db: Executor, orgId: string, updates: Map<string,
       from jsonb_to_recordset(${JSON.stringify(rows.slice(i, i + 1000))}::jsonb) as d(id uuid, doc jsonb)
       where i.id = d.id and i.org_id = ${orgId}::uuid`);
   }
+}
+
+/**
+ * One statement for every target: its incidents (oldest first), its container's memory spec, and with
+ * killsSince its stored OOMKills since then (unix s).
+ */
+async function readTargets(db: Executor, q: { orgId: string; targets: IncidentTarget[]; killsSince: number | undefined }) {
+  const pairs = JSON.stringify(q.targets.map((t) => ({ w: t.workloadId, c: t.container })));
+  const ms = (col: string) => sql.raw(`(extract(epoch from ${col}) * 1000)::float8`);
+  const { rows } = await db.execute<{ w: string; c: string; spec: SpecSource | null; incidents: Record<string, unknown>[]; kills: number[] | null }>(sql`
+    select p.w, p.c,
+      (select jsonb_build_object('name', c.name, 'image', c.image, 'command', c.command, 'args', c.args, 'env', c.env, 'requestBytes', c.request_bytes, 'limitBytes', c.limit_bytes)
+        from ${containers} c where c.org_id = ${q.orgId}::uuid and c.workload_id = p.w and c.name = p.c) as spec,
+      (select coalesce(jsonb_agg(jsonb_build_object(
+          'id', i.id, 'status', i.status, 'firstSeenAt', ${ms("i.first_seen_at")}, 'lastSeenAt', ${ms("i.last_seen_at")}, 'oomCount', i.oom_count,
+          'acknowledgedAt', ${ms("i.acknowledged_at")}, 'resolvedAt', ${ms("i.resolved_at")}, 'resolution', i.resolution,
+          'fixAppliedAt', ${ms("i.fix_applied_at")}, 'specAtOpen', i.spec_at_open) order by i.created_at, i.id), '[]'::jsonb)
+        from ${incidents} i where i.org_id = ${q.orgId}::uuid and i.workload_id = p.w and i.container_name = p.c) as incidents,
+      ${q.killsSince === undefined ? sql`null::float8[]` : sql`(select coalesce(array_agg(floor(extract(epoch from e.finished_at))::float8), '{}')
+        from ${oomEvents} e where e.org_id = ${q.orgId}::uuid and e.workload_id = p.w and e.container_name = p.c and e.reason = 'OOMKilled'
+          and e.finished_at >= ${new Date(q.killsSince * 1000).toISOString()}::timestamptz)`} as kills
+    from jsonb_to_recordset(${pairs}::jsonb) as p(w uuid, c text)`);
+  const date = (v: unknown) => (typeof v === "number" ? new Date(v) : null);
+  return new Map(rows.map((r) => [`${r.w}|${r.c}`, {
+    spec: memorySpecOf(r.spec),
+    kills: (r.kills ?? []).map(Number).sort((a, b) => a - b),
+    incidents: r.incidents.map((i): Known => ({
+      id: i.id as string, status: i.status as IncidentStatus, firstSeenAt: date(i.firstSeenAt)!, lastSeenAt: date(i.lastSeenAt)!, oomCount: i.oomCount as number,
+      acknowledgedAt: date(i.acknowledgedAt), resolvedAt: date(i.resolvedAt), resolution: (i.resolution as string | null) ?? null, fixAppliedAt: date(i.fixAppliedAt), specAtOpen: i.specAtOpen ?? null,
+    })),
+  }]));
 }
 
 const patternOf = (a: unknown) =>
