@@ -20,6 +20,7 @@ const MEMO_SIZE = 24;
  */
 export class DemoSource implements MetricsSource {
   private readonly memo = new Map<string, Promise<AnalysisHistory>>();
+  private turns: Promise<void> = Promise.resolve();
 
   constructor(private readonly fleet: FleetCluster[] = DEMO_FLEET) {}
 
@@ -55,9 +56,12 @@ export class DemoSource implements MetricsSource {
   }
 
   private async compute(ref: ContainerRef, window: SeriesWindow): Promise<AnalysisHistory> {
-    // each container's models are computed in a turn of their own: a minute's whole-fleet recomputation
-    // (at risk, cost) lets the page loads waiting on the same process through between containers
-    await new Promise((resolve) => setImmediate(resolve));
+    // each container's models are computed in an event-loop turn of their own, one after another: a
+    // minute's whole-fleet recomputation (at risk, cost) lets the page loads waiting on the same process
+    // through between containers (immediates queued in one turn would all run before any I/O)
+    const turn = this.turns.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.turns = turn;
+    await turn;
     const step = Math.max(1, Math.floor(window.stepSeconds));
     const pods: PodSeries[] = [];
     const inWindow: Float64Array[] = [];
