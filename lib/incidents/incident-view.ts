@@ -228,7 +228,16 @@ async function timelineOf(db: Db, q: { orgId: string; incident: typeof incidents
       .leftJoin(users, eq(users.id, incidentNotes.authorUserId))
       .where(and(eq(incidentNotes.orgId, q.orgId), eq(incidentNotes.incidentId, i.id)))
       .orderBy(asc(incidentNotes.createdAt)),
-    db.select().from(receivedAlerts).where(and(eq(receivedAlerts.orgId, q.orgId), eq(receivedAlerts.incidentId, i.id))).orderBy(asc(receivedAlerts.startsAt)).limit(TIMELINE_TERMINATIONS),
+    // the container's alerts over the incident's span: matched to it, or fired before it opened (the warning before the kill)
+    db
+      .select()
+      .from(receivedAlerts)
+      .where(and(
+        eq(receivedAlerts.orgId, q.orgId),
+        or(eq(receivedAlerts.incidentId, i.id), and(eq(receivedAlerts.workloadId, i.workloadId), eq(receivedAlerts.containerName, i.containerName), gte(receivedAlerts.startsAt, from), lte(receivedAlerts.startsAt, q.end))),
+      ))
+      .orderBy(asc(receivedAlerts.startsAt))
+      .limit(TIMELINE_TERMINATIONS),
   ]);
   const entries: TimelineEntry[] = [
     ...terms.map((t): TimelineEntry => ({

@@ -54,6 +54,15 @@ describe("the Alertmanager receiver", () => {
     expect(entry).toMatchObject({ kind: "alert", alertname: "HighMemoryUsage", status: "firing", summary: expect.stringContaining("93%") });
   });
 
+  it("an alert that fired before the container's incident opened shows on its timeline (the warning before the kill)", async () => {
+    const [inc] = await db.select().from(incidents).where(eq(incidents.id, incidentId));
+    const before = new Date(inc!.firstSeenAt.getTime() - 3600_000).toISOString();
+    await receiveAlerts(db, { orgId, now: new Date(), body: hook([alert({ alertname: "HeadroomMemoryLeak", namespace: pod.namespace, pod: pod.name, container: "api" }, { startsAt: before, fingerprint: "fp-early" })]) });
+    await db.update(receivedAlerts).set({ incidentId: null }).where(eq(receivedAlerts.fingerprint, "fp-early"));
+    const view = await getIncidentView(db, { orgId, incidentId, now: new Date((NOW + 3600) * 1000), canAct: false });
+    expect(view!.timeline.find((e) => e.kind === "alert" && e.alertname === "HeadroomMemoryLeak")).toMatchObject({ at: before });
+  });
+
   it("a repeated alert is one row, updated when it resolves", async () => {
     const labels = { alertname: "KubePodCrashLooping", severity: "warning", namespace: pod.namespace, pod: pod.name, container: "api" };
     await receiveAlerts(db, { orgId, now: new Date(), body: hook([alert(labels)]) });
