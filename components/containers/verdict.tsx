@@ -36,7 +36,8 @@ export function Verdict({ a }: { a: AnalysisOutput }) {
         <Fact label="Growth" value={growth === null ? "—" : `${growth >= 0 ? "+" : "−"}${Math.abs(growth / Mi).toFixed(Math.abs(growth / Mi) < 10 ? 1 : 0)} Mi/h`} tone={a.pattern === "leak" ? "critical" : undefined} />
         <Fact label="Next OOMKill" value={hours(a.timeToOomHours)} tone={ttoTone} />
         <Fact label="Usage of limit" value={formatPercent(a.usageOfLimit)} tone={a.alert === "none" ? undefined : a.alert} />
-        <Fact label="Leak confidence" value={formatPercent(a.leakConfidence)} />
+        {/* a measured score of 1 still reads 99%: no statistical verdict is certain (the pattern's confidence is capped the same way) */}
+        <Fact label="Leak confidence" value={formatPercent(Math.min(0.99, a.leakConfidence))} />
         <Fact label="OOMKills · 30 d" value={a.evidence.oomKills} tone={a.evidence.oomKills > 0 ? "critical" : undefined} />
       </dl>
       <div className="mt-5 border-t border-zinc-100 pt-3 dark:border-zinc-800">

@@ -17,7 +17,7 @@ export function IncidentTimeline({ org, v, canAct }: { org: string; v: IncidentV
       {v.timeline.length === 0 ? (
         <p className="px-4 py-6 text-center text-sm text-zinc-500">Nothing recorded yet.</p>
       ) : (
-        <ol aria-label="Timeline" className="max-h-[36rem] divide-y divide-zinc-100 overflow-y-auto dark:divide-zinc-800">
+        <ol aria-label="Timeline" tabIndex={0} className="max-h-[36rem] divide-y divide-zinc-100 overflow-y-auto dark:divide-zinc-800">
           {v.timeline.map((e, i) => <Entry key={`${e.kind}-${e.at}-${i}`} e={e} />)}
         </ol>
       )}

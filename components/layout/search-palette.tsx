@@ -83,6 +83,8 @@ function Palette({ org, onClose }: { org: string; onClose: () => void }) {
           value={input}
           onValueChange={setInput}
           maxLength={100}
+          // the caret and the dialog's frame show where typing goes; the page-wide focus ring would box the input in
+          style={{ outline: "none" }}
           placeholder="Workload, container, image, namespace, cluster…"
           className="min-w-0 flex-1 bg-transparent py-3 text-base outline-none placeholder:text-zinc-500 sm:text-sm dark:placeholder:text-zinc-400"
         />

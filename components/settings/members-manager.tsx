@@ -35,7 +35,7 @@ export function MembersManager({ org, myRole, myUserId }: { org: string; myRole:
         {members.map((m) => (
           <li key={m.userId} className="flex flex-wrap items-center justify-between gap-2 py-2">
             <div className="min-w-0">
-              <div className="truncate font-medium">{m.email}{m.userId === myUserId ? <span className="font-normal text-zinc-500"> (you)</span> : null}</div>
+              <div className="truncate font-medium" title={m.email}>{m.email}{m.userId === myUserId ? <span className="font-normal text-zinc-500"> (you)</span> : null}</div>
               <div className="text-xs text-zinc-500">joined {formatAgo(m.joinedAt)} · {m.sso ? "signs in with SSO" : "not signed in with SSO yet"}</div>
             </div>
             <div className="flex items-center gap-2">
@@ -89,7 +89,7 @@ export function MembersManager({ org, myRole, myUserId }: { org: string; myRole:
         <div role="status" className="rounded-md border border-green-200 bg-green-50 p-3 dark:border-green-900 dark:bg-green-950">
           <p className="mb-2 text-xs text-green-800 dark:text-green-200">Invite link for {invited.email} — copy it now, it is shown only once.</p>
           <div className="flex items-center gap-2">
-            <code className="min-w-0 flex-1 truncate font-mono text-xs" data-testid="invite-url">{invited.url}</code>
+            <code className="min-w-0 flex-1 truncate font-mono text-xs" title={invited.url} data-testid="invite-url">{invited.url}</code>
             <CopyButton text={invited.url} label="Copy link" />
           </div>
         </div>
@@ -100,7 +100,7 @@ export function MembersManager({ org, myRole, myUserId }: { org: string; myRole:
           <ul className="divide-y divide-zinc-100 dark:divide-zinc-800">
             {invites.map((i) => (
               <li key={i.id} className="flex items-center justify-between gap-2 py-1.5 text-xs">
-                <span className="min-w-0 truncate">{i.email} · {i.role} · expires {i.expiresAt.slice(0, 10)}</span>
+                <span className="min-w-0 truncate" title={`${i.email} · ${i.role} · expires ${i.expiresAt.slice(0, 10)}`}>{i.email} · {i.role} · expires {i.expiresAt.slice(0, 10)}</span>
                 <button type="button" className="text-red-700 hover:underline dark:text-red-400" onClick={() => act(() => send(`${api}/invites/${i.id}`, "DELETE"))}>Revoke</button>
               </li>
             ))}

@@ -56,7 +56,7 @@ export function SsoSettingsForm({ org, initial, callbackUrl, justTested }: { org
       <div className="rounded-md bg-zinc-50 p-3 text-xs text-zinc-600 dark:bg-zinc-950 dark:text-zinc-400">
         <p className="mb-1">Register Headroom at your identity provider as a web application (authorization code flow with PKCE) with this redirect URI:</p>
         <div className="flex items-center gap-2">
-          <code className="min-w-0 flex-1 truncate font-mono">{callback}</code>
+          <code className="min-w-0 flex-1 truncate font-mono" title={callback}>{callback}</code>
           <CopyButton text={callback} label="Copy" />
         </div>
       </div>

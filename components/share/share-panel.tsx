@@ -65,7 +65,7 @@ export function SharePanel({ org, incidentId }: { org: string; incidentId: strin
         <div role="status" className="rounded-md border border-green-200 bg-green-50 p-3 dark:border-green-900 dark:bg-green-950">
           <p className="mb-2 text-xs text-green-800 dark:text-green-200">Copy it now: the link is shown only once.</p>
           <div className="flex items-center gap-2">
-            <code className="min-w-0 flex-1 truncate font-mono text-xs" data-testid="share-url">{created.url}</code>
+            <code className="min-w-0 flex-1 truncate font-mono text-xs" title={created.url} data-testid="share-url">{created.url}</code>
             <CopyButton text={created.url} label="Copy link" />
           </div>
         </div>

@@ -31,7 +31,7 @@ export function CodeBlock({ code, label, copyLabel }: { code: string; label: str
         {label}
         <CopyButton text={code} label={copyLabel ?? "Copy"} />
       </figcaption>
-      <pre className="overflow-x-auto whitespace-pre-wrap break-all bg-white px-3 py-2.5 font-mono text-xs leading-relaxed dark:bg-zinc-950"><code>{code}</code></pre>
+      <pre tabIndex={0} className="overflow-x-auto whitespace-pre-wrap break-all bg-white px-3 py-2.5 font-mono text-xs leading-relaxed dark:bg-zinc-950"><code>{code}</code></pre>
     </figure>
   );
 }

@@ -94,7 +94,8 @@ function toHit(org: string, r: Row): SearchHit {
     containerHref(org, { cluster: r.cluster, namespace: r.namespace!, workloadKind: r.wkind!, workloadName: r.wname!, container: r.container! });
   switch (r.kind) {
     case "cluster":
-      return { kind: r.kind, title: r.title, detail: r.extra ? `${r.cluster} · ${r.extra}` : r.cluster, href: clusterHref(org, r.cluster) };
+      // a cluster named as its slug is not named twice
+      return { kind: r.kind, title: r.title, detail: [r.title === r.cluster ? null : r.cluster, r.extra ?? "cluster"].filter(Boolean).join(" · "), href: clusterHref(org, r.cluster) };
     case "namespace":
       return { kind: r.kind, title: r.title, detail: `${r.cluster} · ${plural(r.n ?? 0, "workload")}`, href: `${clusterHref(org, r.cluster)}?namespace=${encodeURIComponent(r.title)}` };
     case "workload":

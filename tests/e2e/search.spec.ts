@@ -21,8 +21,8 @@ test("Ctrl-K opens the search, arrows and Enter open a workload's container page
   await input.fill("keydb");
   const options = dialog.getByRole("option");
   // the container and its image (and its incident, if it has one open)
-  await expect(dialog.getByRole("option", { name: /session-store\/keydb/ }).first()).toBeVisible();
-  await expect(dialog.getByRole("option", { name: /eqalpha\/keydb:6\.3\.4/ })).toBeVisible();
+  await expect(dialog.getByRole("option", { name: /^session-store\/keydb/ }).first()).toBeVisible();
+  await expect(dialog.getByRole("option", { name: /^eqalpha\/keydb:6\.3\.4/ })).toBeVisible();
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/search-1440.png` });
   // the first option is selected; ArrowDown moves the selection to the next
   await expect(options.first()).toHaveAttribute("aria-selected", "true");

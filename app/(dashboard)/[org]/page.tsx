@@ -130,10 +130,10 @@ async function TopOffenders({ orgId, slug, now }: { orgId: string; slug: string;
                   <Link href={containerHref(slug, o)} className="flex items-center gap-3 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
                     <span className="tabular w-10 text-right text-lg font-semibold text-red-600 dark:text-red-400">{o.ooms30d}</span>
                     <span className="min-w-0 flex-1">
-                      <span className="block truncate font-mono text-sm">
-                        {o.workloadName}<span className="text-zinc-400">/{o.container}</span>
+                      <span className="block truncate font-mono text-sm" title={`${o.workloadName}/${o.container}`}>
+                        {o.workloadName}<span className="text-zinc-500 dark:text-zinc-400">/{o.container}</span>
                       </span>
-                      <span className="block truncate text-xs text-zinc-500">
+                      <span className="block truncate text-xs text-zinc-500" title={`${o.cluster} · ${o.namespace} · last ${formatAgo(o.lastOomAt, now.getTime())}`}>
                         {o.cluster} · {o.namespace} · last {formatAgo(o.lastOomAt, now.getTime())}
                       </span>
                       {o.verdict ? <span className="mt-0.5 block"><VerdictText verdict={o.verdict} now={now.getTime()} /></span> : null}
@@ -174,12 +174,12 @@ async function MostAtRisk({ orgId, slug, now }: { orgId: string; slug: string; n
                   <li key={`${r.cluster}/${r.namespace}/${r.workloadName}/${r.container}`}>
                     <Link href={containerHref(slug, r)} className="flex items-center gap-3 px-4 py-2.5 hover:bg-zinc-50 dark:hover:bg-zinc-800/50">
                       <span className="min-w-0 flex-1">
-                        <span className="block truncate font-mono text-sm">{r.workloadName}<span className="text-zinc-400">/{r.container}</span></span>
+                        <span className="block truncate font-mono text-sm" title={`${r.workloadName}/${r.container}`}>{r.workloadName}<span className="text-zinc-500 dark:text-zinc-400">/{r.container}</span></span>
                         <span className="tabular block truncate text-xs text-zinc-500">
                           {r.cluster} · <span className="font-mono">{formatBytes(r.workingSetBytes)}</span> of <span className="font-mono">{formatBytes(r.limitBytes)}</span>
                           {r.stalling ? " · stalling on memory" : ""}
                         </span>
-                        {projection ? <span className={`block truncate text-xs font-medium ${r.timeToOomHours! < 24 ? "text-red-600 dark:text-red-400" : "text-amber-600 dark:text-amber-400"}`}>{projection}</span> : null}
+                        {projection ? <span title={projection} className={`block truncate text-xs font-medium ${r.timeToOomHours! < 24 ? "text-red-600 dark:text-red-400" : "text-amber-600 dark:text-amber-400"}`}>{projection}</span> : null}
                       </span>
                       {r.usageOfLimit !== null ? <UsageBar ratio={r.usageOfLimit} warning={atRisk.settings.warningPercent / 100} critical={atRisk.settings.criticalPercent / 100} /> : null}
                     </Link>

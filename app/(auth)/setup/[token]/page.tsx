@@ -15,7 +15,7 @@ export default async function SetupPage({ params }: { params: Promise<{ token: s
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
           It was already used, it expired (setup links last one hour), or it was revoked. Ask the operator for a new one:
         </p>
-        <pre className="mt-2 overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-800">npm run org -- setup-link --slug &lt;organization&gt;</pre>
+        <pre tabIndex={0} className="mt-2 overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-800">npm run org -- setup-link --slug &lt;organization&gt;</pre>
       </AuthCard>
     );
   }

@@ -33,6 +33,7 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
         {clusters.length === 0 ? (
           <EmptyState title="No clusters yet.">Deploy the Headroom agent in a cluster, or connect its Prometheus, to see it here.</EmptyState>
         ) : (
+          <div className="overflow-x-auto">
           <table className="w-full text-sm">
             <thead className="text-xs text-zinc-500">
               <tr>
@@ -69,6 +70,7 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
               ))}
             </tbody>
           </table>
+          </div>
         )}
       </Card>
     </div>
