@@ -51,7 +51,7 @@ export function IncidentsTable({ org, clusters, namespaces, assignees, initial }
       cluster: merged.cluster, namespace: merged.namespace, pattern: merged.pattern, assignee: merged.assignee,
       status: merged.status === "all" ? undefined : merged.status,
       sort: merged.sort === "lastSeen" ? undefined : merged.sort, dir: merged.dir === "desc" ? undefined : merged.dir,
-      page: merged.page > 1 ? merged.page : undefined,
+      page: merged.page > 1 ? merged.page : undefined, pageSize: merged.pageSize !== 25 ? merged.pageSize : undefined,
     });
   };
   const onSort = (column: IncidentSort) => update({ sort: column, dir: q.sort === column && q.dir === "desc" ? "asc" : column === "workload" && q.sort !== column ? "asc" : "desc" });
@@ -121,7 +121,7 @@ export function IncidentsTable({ org, clusters, namespaces, assignees, initial }
           {query.data && query.data.rows.length === 0 ? (
             <EmptyState title="No incidents match these filters.">{filtered ? "Widen the filters to see more." : "No OOMKills yet — nice."}</EmptyState>
           ) : null}
-          {query.data ? <Pagination page={q.page} pageSize={q.pageSize} total={query.data.total} onPage={(p) => update({ page: p })} /> : null}
+          {query.data ? <Pagination page={q.page} pageSize={q.pageSize} total={query.data.total} onPage={(p) => update({ page: p })} onPageSize={(n) => update({ pageSize: n })} /> : null}
         </div>
       )}
     </div>
