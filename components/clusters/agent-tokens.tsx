@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { AgentTokenView } from "@/lib/clusters/agent-tokens";
 import { shellJoin } from "@/lib/analysis/shell";
-import { formatAgo } from "@/lib/format";
+import { formatAgo, formatBytes } from "@/lib/format";
 import { buttonClass, inputClass, issueFor, send } from "@/components/clusters/form-bits";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ErrorState, Skeleton } from "@/components/ui/card";
@@ -63,6 +63,7 @@ export function AgentTokens({ org, cluster, appUrl }: { org: string; cluster: st
               <span>
                 <span className="font-medium">{t.name}</span> <code className="font-mono text-zinc-500">{t.prefix}…</code> · created {formatAgo(t.createdAt)} ·{" "}
                 {t.revokedAt ? <span className="text-zinc-400">revoked</span> : t.lastUsedAt ? `last seen ${formatAgo(t.lastUsedAt)}` : "never used"}
+                {!t.revokedAt && t.agentVersion ? ` · agent ${t.agentVersion}${t.agentMemoryBytes !== null ? ` using ${formatBytes(t.agentMemoryBytes)}` : ""}` : ""}
               </span>
               {t.revokedAt ? null : (
                 <button type="button" className="text-red-700 hover:underline dark:text-red-400" onClick={() => act(() => send(`${api}/${t.id}`, "DELETE"))}>Revoke</button>

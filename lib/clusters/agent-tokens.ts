@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/connect";
 import { agentTokens, clusters } from "@/db/schema";
@@ -17,6 +17,9 @@ export interface AgentTokenView {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** what its agent last reported of itself */
+  agentVersion: string | null;
+  agentMemoryBytes: number | null;
 }
 
 const PREFIX = "hra_";
@@ -45,7 +48,7 @@ export async function listAgentTokens(db: Db, q: { orgId: string; cluster: strin
   const cid = await clusterId(db, q.orgId, q.cluster);
   const rows = await db.select().from(agentTokens).where(and(eq(agentTokens.orgId, q.orgId), eq(agentTokens.clusterId, cid))).orderBy(desc(agentTokens.createdAt));
   const iso = (d: Date | null) => d?.toISOString() ?? null;
-  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt), revokedAt: iso(r.revokedAt) }));
+  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.createdAt.toISOString(), lastUsedAt: iso(r.lastUsedAt), revokedAt: iso(r.revokedAt), agentVersion: r.agentVersion, agentMemoryBytes: r.agentMemoryBytes }));
 }
 
 /** Revokes a token of this cluster: the agent's next batch gets a 401. */
@@ -77,4 +80,19 @@ export async function authenticateAgent(db: Db, q: { token: string; now: Date })
     .set({ lastUsedAt: q.now })
     .where(and(eq(agentTokens.id, row.id), or(isNull(agentTokens.lastUsedAt), lt(agentTokens.lastUsedAt, minuteAgo))));
   return { orgId: row.orgId, clusterId: row.clusterId, tokenId: row.id };
+}
+
+/**
+ * Keeps what an agent reports of itself with its token (its version and resident memory, shown in the
+ * cluster's settings): written only when the version changes or the memory moves by more than 5%.
+ */
+export async function recordAgentReport(db: Db, q: { tokenId: string; version: string; memoryBytes: number | null }) {
+  await db
+    .update(agentTokens)
+    .set({ agentVersion: q.version, agentMemoryBytes: q.memoryBytes })
+    .where(and(
+      eq(agentTokens.id, q.tokenId),
+      sql`(${agentTokens.agentVersion} is distinct from ${q.version} or (${agentTokens.agentMemoryBytes} is null) <> (${q.memoryBytes}::bigint is null)
+        or abs(${agentTokens.agentMemoryBytes} - ${q.memoryBytes}::bigint) > ${agentTokens.agentMemoryBytes} / 20)`,
+    ));
 }

@@ -40,7 +40,7 @@ test("an agent token pushes kills: an OOMKill opens an incident, the other termi
   expect(JSON.stringify(listed)).not.toContain(token);
 
   const batch = {
-    agent: { version: "0.1.0" },
+    agent: { version: "0.1.0", memoryBytes: 91_226_112 },
     terminations: [
       termination({}),
       termination({ reason: "Killed", exitCode: 137, finishedAt: at(20), message: "Liveness probe failed" }),
@@ -59,6 +59,10 @@ test("an agent token pushes kills: an OOMKill opens an incident, the other termi
   // the same key with another payload is refused
   const conflict = await push(request, token, { terminations: [termination({ finishedAt: at(1) })] }, { "idempotency-key": "batch-0001" });
   expect(conflict.status()).toBe(422);
+
+  // what the agent says of itself is shown with its token
+  const reported = (await (await request.get(`${CLUSTER}/agent-tokens`, { headers: { cookie: admin } })).json()) as { tokens: { id: string; agentVersion: string; agentMemoryBytes: number }[] };
+  expect(reported.tokens.find((t) => t.id === id)).toMatchObject({ agentVersion: "0.1.0", agentMemoryBytes: 91_226_112 });
 
   const incidents = await (await request.get("/api/v1/orgs/acme/incidents?cluster=prod-us&namespace=ledger&status=all", { headers: { cookie: admin } })).json();
   expect(incidents.rows.map((i: { workloadName: string; container: string; oomCount: number }) => [i.workloadName, i.container, i.oomCount])).toEqual([["ledger", "app", 1]]);

@@ -4,6 +4,8 @@ import { isJsonRequest } from "@/lib/http/csrf";
 import { errorResponse } from "@/lib/http/errors";
 import { IdempotencyConflictError, ingestBatch } from "@/lib/ingest/store";
 import { enqueueEarlySync } from "@/lib/jobs/server";
+import { recordAgentReport } from "@/lib/clusters/agent-tokens";
+import { ingestBatchSchema } from "@/lib/schemas/ingest";
 import { parseJsonText, readBodyBytes } from "@/lib/http/read-json";
 
 const MAX_WIRE_BYTES = 10 * 1024 * 1024;
@@ -32,6 +34,9 @@ export const POST = withAgent(async ({ req, db, agent }) => {
   if (key !== null && !/^[\x21-\x7e]{1,200}$/.test(key)) return errorResponse(400, "Idempotency-Key must be 1 to 200 visible ASCII characters");
   try {
     const result = await ingestBatch(db, { orgId: agent.orgId, clusterId: agent.clusterId, body, raw, idempotencyKey: key, now: new Date() });
+    // the batch was valid: what the agent says of itself (version, memory) is kept with its token
+    const self = ingestBatchSchema.shape.agent.safeParse((body as { agent?: unknown } | null)?.agent);
+    if (self.success && self.data) await recordAgentReport(db, { tokenId: agent.tokenId, version: self.data.version, memoryBytes: self.data.memoryBytes ?? null });
     // a new incident gets its analysis from the cluster's Prometheus now, not at the next scheduled sync
     if (result.incidentsOpened > 0 && !result.replayed) void enqueueEarlySync(db, { orgId: agent.orgId, clusterId: agent.clusterId });
     return Response.json(result);
