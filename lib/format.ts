@@ -2,16 +2,22 @@ const Ki = 1024;
 const Mi = Ki * 1024;
 const Gi = Mi * 1024;
 
-/** Bytes as a Kubernetes-style quantity: `768Mi`, `1Gi`, `1.5Gi`; "—" for null. */
+/**
+ * Bytes as kubectl writes a memory quantity, one way for the whole UI: `768Mi`, `1Gi`, `1280Mi` (never
+ * `1.25Gi`, which kubectl does not write); a measured amount rounds to the nearest Mi (`1331Mi`) and,
+ * from 10Gi up, to a tenth of a Gi (`12.5Gi`); no space before the unit; "—" for null.
+ */
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return "—";
-  if (bytes >= Gi) {
-    const g = bytes / Gi;
-    return Number.isInteger(g) ? `${g}Gi` : `${g.toFixed(g >= 10 ? 1 : 2).replace(/0+$/, "").replace(/\.$/, "")}Gi`;
+  const sign = bytes < 0 ? "-" : "";
+  const b = Math.abs(bytes);
+  if (b >= 10 * Gi && b % Gi !== 0) return `${sign}${(b / Gi).toFixed(1).replace(/\.0$/, "")}Gi`;
+  if (b >= Mi) {
+    const mi = Math.round(b / Mi);
+    return mi % 1024 === 0 ? `${sign}${mi / 1024}Gi` : `${sign}${mi}Mi`;
   }
-  if (bytes >= Mi) return `${Math.round(bytes / Mi)}Mi`;
-  if (bytes >= Ki) return `${Math.round(bytes / Ki)}Ki`;
-  return `${Math.round(bytes)}`;
+  if (b >= Ki) return `${sign}${Math.round(b / Ki)}Ki`;
+  return `${sign}${Math.round(b)}`;
 }
 
 /** A percentage with no decimals: `87%`. */

@@ -10,7 +10,7 @@ describe("memory chart ticks", () => {
   it("steps by powers of two in Mi, the top at or above the data", () => {
     expect(labels(530 * Mi)).toEqual(["0", "128Mi", "256Mi", "384Mi", "512Mi", "640Mi"]);
     expect(labels(512 * Mi)).toEqual(["0", "128Mi", "256Mi", "384Mi", "512Mi"]);
-    expect(labels(2100 * Mi)).toEqual(["0", "512Mi", "1Gi", "1.5Gi", "2Gi", "2.5Gi"]);
+    expect(labels(2100 * Mi)).toEqual(["0", "512Mi", "1Gi", "1536Mi", "2Gi", "2560Mi"]);
     expect(labels(8 * 1024 * Mi)).toEqual(["0", "2Gi", "4Gi", "6Gi", "8Gi"]);
     expect(labels(0)).toEqual(["0", "1Mi"]);
   });

@@ -7,7 +7,15 @@ describe("formatting for people", () => {
   it("writes memory as Kubernetes quantities", () => {
     expect(formatBytes(768 * Mi)).toBe("768Mi");
     expect(formatBytes(1024 * Mi)).toBe("1Gi");
-    expect(formatBytes(1536 * Mi)).toBe("1.5Gi");
+    // one way for a quantity, as kubectl writes it: never 1.25Gi beside 1280Mi
+    expect(formatBytes(1536 * Mi)).toBe("1536Mi");
+    expect(formatBytes(1280 * Mi)).toBe("1280Mi");
+    expect(formatBytes(2048 * Mi)).toBe("2Gi");
+    expect(formatBytes(1331.4 * Mi)).toBe("1331Mi");
+    expect(formatBytes(1023.6 * Mi)).toBe("1Gi");
+    expect(formatBytes(12.5 * 1024 * Mi)).toBe("12.5Gi");
+    expect(formatBytes(10 * 1024 * Mi)).toBe("10Gi");
+    expect(formatBytes(-256 * Mi)).toBe("-256Mi");
     expect(formatBytes(null)).toBe("—");
   });
 
