@@ -56,10 +56,10 @@ export async function seedDemo(db: Db, opts: { now: number }): Promise<SeedResul
         workloadCount++;
         const [workload] = await tx
           .insert(workloads)
-          .values({ orgId: org!.id, clusterId: cluster!.id, kind: fw.kind, namespace: fw.namespace, name: fw.name, replicas: fw.replicas })
+          .values({ orgId: org!.id, clusterId: cluster!.id, kind: fw.kind, namespace: fw.namespace, name: fw.name, replicas: fw.replicas, labels: fw.labels ?? null })
           .onConflictDoUpdate({
             target: [workloads.clusterId, workloads.namespace, workloads.kind, workloads.name],
-            set: { replicas: fw.replicas, updatedAt: new Date(now * 1000) },
+            set: { replicas: fw.replicas, labels: fw.labels ?? null, updatedAt: new Date(now * 1000) },
           })
           .returning();
         const podList = fleetPods(fc.slug, fw);

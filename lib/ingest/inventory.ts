@@ -34,13 +34,23 @@ export async function storeSnapshot(db: Executor, q: { orgId: string; clusterId:
   const result: SnapshotResult = { workloads: 0, containers: 0, pods: 0, nodes: 0, podsRemoved: 0, nodesRemoved: 0 };
   const ids = new Map<string, string>();
 
-  // workloads the snapshot describes: replicas from the API
+  // workloads the snapshot describes: replicas and labels from the API, each row written only when one of them changed
+  // (labels absent: the workload's object was not read, its stored labels stand)
   for (const part of chunks(s.workloads)) {
-    const rows = await db
-      .insert(workloads)
-      .values(part.map((w) => ({ orgId: q.orgId, clusterId: q.clusterId, kind: w.kind, namespace: w.namespace, name: w.name, replicas: w.replicas, updatedAt: now })))
-      .onConflictDoUpdate({ target: [workloads.clusterId, workloads.namespace, workloads.kind, workloads.name], set: { replicas: sql.raw("excluded.replicas"), updatedAt: now } })
-      .returning({ id: workloads.id, namespace: workloads.namespace, kind: workloads.kind, name: workloads.name });
+    const { rows } = await db.execute<{ id: string; namespace: string; kind: string; name: string }>(sql`
+      with w as (
+        select distinct on (namespace, kind, name) * from jsonb_to_recordset(${JSON.stringify(part.map((w) => ({ namespace: w.namespace, kind: w.kind, name: w.name, replicas: w.replicas, labels: w.labels ?? null })))}::jsonb)
+          as w(namespace text, kind text, name text, replicas integer, labels jsonb)),
+      up as (
+        insert into ${workloads} as x (org_id, cluster_id, namespace, kind, name, replicas, labels, updated_at)
+        select ${q.orgId}::uuid, ${q.clusterId}::uuid, namespace, kind, name, replicas, labels, ${now.toISOString()}::timestamptz from w
+        on conflict (cluster_id, namespace, kind, name) do update set
+          replicas = excluded.replicas, labels = coalesce(excluded.labels, x.labels), updated_at = excluded.updated_at
+        where x.replicas is distinct from excluded.replicas or (excluded.labels is not null and x.labels is distinct from excluded.labels)
+        returning id, namespace, kind, name)
+      select id, namespace, kind, name from up
+      union all
+      select x.id, x.namespace, x.kind, x.name from ${workloads} x join w using (namespace, kind, name) where x.cluster_id = ${q.clusterId}::uuid and x.org_id = ${q.orgId}::uuid`);
     for (const r of rows) ids.set(wkey(r.namespace, r.kind, r.name), r.id);
   }
   result.workloads = s.workloads.length;

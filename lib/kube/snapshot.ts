@@ -4,6 +4,7 @@
  * its informers and lists, the server's direct mode from its own lists, the tests from plain objects.
  */
 import type { ContainerKind } from "./terminations";
+import { workloadLabelsOf } from "./labels";
 import { parseQuantityBytes } from "./quantity";
 
 export const SNAPSHOT_WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod"] as const;
@@ -36,6 +37,8 @@ export interface SnapshotWorkload {
   name: string;
   replicas: number;
   containers: SnapshotContainer[];
+  /** the workload object's metadata.labels (valid ones, at most 64); absent when its object was not read (then the stored ones stand) */
+  labels?: Record<string, string>;
 }
 
 export interface SnapshotPod {
@@ -225,7 +228,7 @@ export function buildSnapshot(objects: KubeObjects, opts: { complete: boolean; n
   const add = (kind: SnapshotWorkloadKind, o: { metadata?: Meta }, replicas: number, spec: PodSpecLike | undefined) => {
     const { name, namespace } = o.metadata ?? {};
     if (!name || !namespace) return;
-    workloads.set(key(namespace, kind, name), { kind, namespace, name, replicas: Math.max(0, replicas), containers: containersOfSpec(spec) });
+    workloads.set(key(namespace, kind, name), { kind, namespace, name, replicas: Math.max(0, replicas), containers: containersOfSpec(spec), labels: workloadLabelsOf(o.metadata?.labels) });
   };
   for (const d of objects.deployments ?? []) add("Deployment", d, d.spec?.replicas ?? 1, d.spec?.template?.spec);
   for (const s of objects.statefulSets ?? []) add("StatefulSet", s, s.spec?.replicas ?? 1, s.spec?.template?.spec);
@@ -252,7 +255,11 @@ export function buildSnapshot(objects: KubeObjects, opts: { complete: boolean; n
     pods.push(entry);
     // a workload whose own object was not listed (a bare pod, an owner read after the pod) takes its containers from the pod
     if (!workloads.has(key(ns, ref.kind, ref.name))) {
-      workloads.set(key(ns, ref.kind, ref.name), { kind: ref.kind, namespace: ns, name: ref.name, replicas: 1, containers: containersOfSpec(p.spec) });
+      workloads.set(key(ns, ref.kind, ref.name), {
+        kind: ref.kind, namespace: ns, name: ref.name, replicas: 1, containers: containersOfSpec(p.spec),
+        // a bare pod is its own workload object; an owner not read says nothing of its labels
+        ...(ref.kind === "Pod" ? { labels: workloadLabelsOf(p.metadata?.labels) } : {}),
+      });
     } else {
       // containers a webhook injected (a service mesh's proxy) are in the pod, not in the template
       const w = workloads.get(key(ns, ref.kind, ref.name))!;

@@ -22,6 +22,8 @@ export interface FleetWorkload {
   name: string;
   replicas: number;
   containers: FleetContainer[];
+  /** the workload object's metadata.labels: the owning team and the system it is part of */
+  labels?: Record<string, string>;
 }
 
 export interface FleetCluster {
@@ -97,6 +99,32 @@ const STAGING: Row[] = [
   ["notifications", "Deployment", "push-gateway", 1, "gateway", "ghcr.io/acme/push-gateway:0.15.0-rc.1", "daily_seasonality", 128, 256],
 ];
 
+// each namespace's owning team (the cost page groups by it) and the system its workloads are part of;
+// qa's test tools carry no team label, as tools nobody owns often do
+const OWNERS: Record<string, { team: string | null; partOf: string }> = {
+  payments: { team: "payments", partOf: "payments" },
+  checkout: { team: "checkout", partOf: "storefront" },
+  catalog: { team: "catalog", partOf: "storefront" },
+  search: { team: "search", partOf: "search" },
+  data: { team: "data", partOf: "data-platform" },
+  platform: { team: "platform", partOf: "platform" },
+  identity: { team: "platform", partOf: "identity" },
+  notifications: { team: "growth", partOf: "notifications" },
+  qa: { team: null, partOf: "qa" },
+};
+
+function labelsOf(namespace: string, name: string, image: string): Record<string, string> {
+  const owner = OWNERS[namespace] ?? { team: null, partOf: namespace };
+  const version = image.slice(image.lastIndexOf(":") + 1);
+  return {
+    "app.kubernetes.io/name": name,
+    "app.kubernetes.io/part-of": owner.partOf,
+    "app.kubernetes.io/version": version,
+    "app.kubernetes.io/managed-by": "Helm",
+    ...(owner.team ? { team: owner.team } : {}),
+  };
+}
+
 function toWorkloads(rows: Row[]): FleetWorkload[] {
   return rows.map(([namespace, kind, name, replicas, cname, image, scenario, requestMi, limitMi, extra]) => ({
     namespace,
@@ -104,6 +132,7 @@ function toWorkloads(rows: Row[]): FleetWorkload[] {
     name,
     replicas,
     containers: [{ name: cname, image, scenario, requestMi, limitMi, ...extra }],
+    labels: labelsOf(namespace, name, image),
   }));
 }
 

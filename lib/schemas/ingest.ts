@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isDnsLabel, isDnsSubdomain } from "@/lib/analysis/names";
 import { SNAPSHOT_WORKLOAD_KINDS } from "@/lib/kube/snapshot";
+import { isLabelKey, isLabelValue, MAX_WORKLOAD_LABELS } from "@/lib/kube/labels";
 import { TERMINATION_REASONS } from "@/lib/kube/terminations";
 
 const label = z.string().refine(isDnsLabel, "a Kubernetes name (lower-case letters, digits and '-', at most 63)");
@@ -68,6 +69,18 @@ export const snapshotWorkloadSchema = z.object({
   name: objectName,
   replicas: z.number().int().min(0).max(1_000_000),
   containers: z.array(snapshotContainerSchema).max(MAX_WORKLOAD_CONTAINERS, `at most ${MAX_WORKLOAD_CONTAINERS} containers per workload`),
+  /** the workload object's labels; absent: not read (the stored ones stand) */
+  labels: z
+    .record(z.string(), z.string())
+    .superRefine((l, ctx) => {
+      const keys = Object.keys(l);
+      if (keys.length > MAX_WORKLOAD_LABELS) return void ctx.addIssue({ code: "custom", message: `at most ${MAX_WORKLOAD_LABELS} labels per workload` });
+      for (const k of keys) {
+        if (!isLabelKey(k)) ctx.addIssue({ code: "custom", path: [k], message: "not a Kubernetes label key ([prefix/]name: the name at most 63 letters, digits, '-', '_' and '.')" });
+        else if (!isLabelValue(l[k]!)) ctx.addIssue({ code: "custom", path: [k], message: "not a Kubernetes label value (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit)" });
+      }
+    })
+    .optional(),
 });
 
 export const snapshotPodSchema = z.object({

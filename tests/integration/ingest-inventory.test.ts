@@ -125,6 +125,46 @@ describe("storing the inventory the Kubernetes API shows", () => {
     expect(inv.containers.find((c) => c.workload === "shop")).toMatchObject({ name: "app", limitBytes: 768 * Mi });
   });
 
+  it("workload labels: the object's labels kept (valid ones, never annotations), rewritten only when they change, kept when a snapshot could not read them", async () => {
+    const labelled = (labels: Record<string, string>) => {
+      const d = deployment("labelled", "256Mi");
+      d.metadata = { ...d.metadata, labels, annotations: { "deployment.kubernetes.io/revision": "3", "secret-ish": "do-not-store" } } as typeof d.metadata;
+      return d;
+    };
+    const labelsOf = async () => (await db.select({ labels: workloads.labels, updatedAt: workloads.updatedAt }).from(workloads).where(and(eq(workloads.clusterId, clusterId), eq(workloads.name, "labelled"))))[0]!;
+    const s1 = snap({ deployments: [labelled({ team: "payments", "app.kubernetes.io/part-of": "checkout", "bad key!": "x", ok: "bad value!" })], pods: [] }, true, ["shop"]);
+    expect(s1.workloads[0]!.labels).toEqual({ "app.kubernetes.io/part-of": "checkout", team: "payments" });
+    await storeSnapshot(db, { orgId, clusterId, now, snapshot: s1 });
+    const first = await labelsOf();
+    expect(first.labels).toEqual({ "app.kubernetes.io/part-of": "checkout", team: "payments" });
+    // the same labels again: the row is not written (its updated_at stays)
+    await storeSnapshot(db, { orgId, clusterId, now: new Date(now.getTime() + 60_000), snapshot: s1 });
+    expect((await labelsOf()).updatedAt).toEqual(first.updatedAt);
+    // a new team: written
+    await storeSnapshot(db, { orgId, clusterId, now: new Date(now.getTime() + 120_000), snapshot: snap({ deployments: [labelled({ team: "checkout" })], pods: [] }, true, ["shop"]) });
+    expect(await labelsOf()).toEqual({ labels: { team: "checkout" }, updatedAt: new Date(now.getTime() + 120_000) });
+    // a workload described from its pod (its object not read): the stored labels stand
+    const fromPod = snap({ pods: [] }, false);
+    fromPod.workloads = [{ kind: "Deployment", namespace: "shop", name: "labelled", replicas: 2, containers: [] }];
+    await storeSnapshot(db, { orgId, clusterId, now: new Date(now.getTime() + 180_000), snapshot: fromPod });
+    expect((await labelsOf()).labels).toEqual({ team: "checkout" });
+  });
+
+  it("a snapshot's labels are bounded: a bad key or value, or more than 64, refused with the path", async () => {
+    const w = (labels: Record<string, string>) => ({ snapshot: { complete: false, workloads: [{ kind: "Deployment", namespace: "shop", name: "x", replicas: 1, containers: [], labels }] } });
+    const refused = async (labels: Record<string, string>) => {
+      const body = w(labels);
+      const e = await ingestBatch(db, { orgId, clusterId, body, raw: JSON.stringify(body), idempotencyKey: null, now }).then(() => null, (x: unknown) => x);
+      return (e as { issues?: { path: PropertyKey[]; message: string }[] } | null)?.issues?.map((i) => [i.path.join("."), i.message]);
+    };
+    expect(await refused({ "team/": "a" })).toEqual([["snapshot.workloads.0.labels.team/", expect.stringContaining("label key")]]);
+    expect(await refused({ team: "x".repeat(64) })).toEqual([["snapshot.workloads.0.labels.team", expect.stringContaining("label value")]]);
+    expect(await refused({ team: "x".repeat(63), ["a".repeat(63)]: "" })).toBeUndefined();
+    expect(await refused({ team: "-payments" })).toEqual([["snapshot.workloads.0.labels.team", expect.stringContaining("label value")]]);
+    expect(await refused(Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, "v"])))).toEqual([["snapshot.workloads.0.labels", "at most 64 labels per workload"]]);
+    expect(await refused(Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`l${i}`, "v"])))).toBeUndefined();
+  });
+
   it("a node's SystemOOM is stored as itself, under no workload, once per occurrence; a pod's kill without a workload is refused", async () => {
     const systemOom = { podUid: "event:ev-1", pod: "node-1", namespace: "default", workloadKind: null, workloadName: null, container: "", containerKind: "main", reason: "SystemOOM", exitCode: null, finishedAt: "2026-11-29T09:30:00Z", restartCount: 2, node: "node-1", message: "System OOM encountered, victim process: java, pid: 4242" };
     const body = { terminations: [systemOom] };

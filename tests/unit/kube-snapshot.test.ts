@@ -140,3 +140,25 @@ describe("the inventory snapshot", () => {
     expect(bad({ ...snap, pods: pods.slice(0, 50_000) })).toBeUndefined();
   });
 });
+
+describe("workload labels in the snapshot", () => {
+  it("come from the workload object's labels (valid ones, the first 64 by key), a bare pod's own, and none for an owner not read", () => {
+    const many = Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`k${String(i).padStart(2, "0")}`, "v"]));
+    const s = buildSnapshot({
+      deployments: [{ metadata: { ...meta("web"), labels: { team: "payments", "app.kubernetes.io/part-of": "shop", "-bad": "x", good: "-bad-value" } }, spec: { replicas: 1 } }],
+      statefulSets: [{ metadata: { ...meta("db"), labels: many }, spec: { replicas: 1 } }],
+      pods: [
+        { metadata: { ...meta("bare"), labels: { team: "search" } } },
+        { metadata: { ...meta("orphan-abc12", owned("ReplicaSet", "orphan-5d4c")), labels: { team: "growth" } } },
+      ],
+    } as KubeObjects, { complete: true });
+    const labels = Object.fromEntries(s.workloads.map((w) => [`${w.kind}/${w.name}`, w.labels]));
+    expect(labels["Deployment/web"]).toEqual({ "app.kubernetes.io/part-of": "shop", team: "payments" });
+    expect(Object.keys(labels["StatefulSet/db"]!)).toEqual(Array.from({ length: 64 }, (_, i) => `k${String(i).padStart(2, "0")}`));
+    expect(labels["Pod/bare"]).toEqual({ team: "search" });
+    // the ReplicaSet was not listed: its labels are unknown (not the pod's), so the stored ones stand
+    expect(Object.keys(labels)).toContain("ReplicaSet/orphan-5d4c");
+    expect(labels["ReplicaSet/orphan-5d4c"]).toBeUndefined();
+    expect(ingestBatchSchema.safeParse({ snapshot: s }).success).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@ import {
   buildSnapshot, containersOfSpec, nodeOf, podOf,
   type InventorySnapshot, type KubeObjects, type NodeObject, type PodObject, type SnapshotNode, type SnapshotPod, type SnapshotWorkload,
 } from "@/lib/kube/snapshot";
+import { workloadLabelsOf } from "@/lib/kube/labels";
 import type { OwnerResolver } from "./owners";
 
 /** The workload objects a complete snapshot lists (pods and nodes come from the informers' caches). */
@@ -86,7 +87,10 @@ export class InventoryTracker {
       // a workload the last complete snapshot did not have: described from its pod until the next one
       if (!this.known.has(k)) {
         this.known.add(k);
-        workloads.push({ kind: ref.kind, namespace: entry.namespace, name: ref.name, replicas: 1, containers: containersOfSpec(p.spec) });
+        workloads.push({
+          kind: ref.kind, namespace: entry.namespace, name: ref.name, replicas: 1, containers: containersOfSpec(p.spec),
+          ...(ref.kind === "Pod" ? { labels: workloadLabelsOf(p.metadata?.labels) } : {}),
+        });
       }
     }
     return { complete: false, namespaces: this.deps.namespaces, workloads, pods, nodes, removedPods: removed };
