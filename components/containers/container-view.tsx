@@ -43,13 +43,14 @@ export function ContainerView({ org, path, initial, canShare = false }: { org: s
   const v = query.data;
   const a = v.analysis;
   return (
-    <div className="mx-auto max-w-7xl space-y-5">
-      <div>
+    // on a phone the verdict and the fix come first, the chart after them (UI.md, Phones)
+    <div className="mx-auto flex max-w-7xl flex-col gap-5">
+      <div className="max-md:order-[-3]">
         <nav aria-label="Breadcrumb" className="text-xs text-zinc-500">
           <Link href={`/${org}/clusters`} className="hover:underline">Clusters</Link> / <Link href={clusterHref(org, v.cluster.slug)} className="hover:underline">{v.cluster.name}</Link> / {v.workload.namespace} / {v.workload.kind}
         </nav>
         <div className="mt-1 flex flex-wrap items-center gap-3">
-          <h1 className="font-mono text-xl font-semibold">{v.workload.name}<span className="text-zinc-400">/{v.container.name}</span></h1>
+          <h1 className="font-mono text-xl font-semibold break-all">{v.workload.name}<span className="text-zinc-500 dark:text-zinc-400">/{v.container.name}</span></h1>
           {v.incident ? (
             <span className="flex items-center gap-1.5 text-xs text-zinc-500">
               <StatusBadge status={v.incident.status} /> incident · {v.incident.oomCount} OOMKills since {formatAgo(v.incident.firstSeenAt, v.now * 1000)}
@@ -75,7 +76,7 @@ export function ContainerView({ org, path, initial, canShare = false }: { org: s
       ) : null}
 
       {a ? (
-        <div className="grid gap-5 xl:grid-cols-3">
+        <div className="grid gap-5 max-md:order-[-2] xl:grid-cols-3">
           <Card title="Verdict" className="xl:col-span-2"><Verdict a={a} /></Card>
           <Card title="Recommendation"><RecommendationPanel a={a} requestBytes={v.container.requestBytes} limitBytes={v.container.limitBytes} fewerReplicas={v.fewerReplicas} /></Card>
         </div>
@@ -112,7 +113,7 @@ export function ContainerView({ org, path, initial, canShare = false }: { org: s
         </div>
       </Card>
 
-      {a?.recommendation ? <Card title="The fix"><FixPanel a={a} /></Card> : null}
+      {a?.recommendation ? <Card title="The fix" className="max-md:order-[-1]"><FixPanel a={a} /></Card> : null}
 
       {a?.recommendation && v.whatIf ? (
         <Card title="What if"><WhatIfPanel key={`${v.container.requestBytes}/${v.container.limitBytes}`} basis={v.whatIf} a={a} current={{ requestBytes: v.container.requestBytes, limitBytes: v.container.limitBytes }} /></Card>

@@ -86,7 +86,7 @@ test("on a phone the container page's fix and copy buttons are in a thumb's reac
   expect(box.width).toBeGreaterThanOrEqual(44);
   if (SHOTS) {
     await page.screenshot({ path: `${SHOTS}/container-390.png`, fullPage: true });
-    await page.getByRole("region", { name: /^Memory/ }).screenshot({ path: `${SHOTS}/chart-390.png` });
+    await page.locator("section", { has: page.getByRole("img", { name: /^Memory chart/ }) }).screenshot({ path: `${SHOTS}/chart-390.png` });
   }
   await ctx.close();
 });
