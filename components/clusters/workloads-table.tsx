@@ -95,7 +95,7 @@ export function WorkloadsTable({ org, cluster, namespaces, initial }: { org: str
         <ErrorState title="Could not load workloads">{query.error.message}. Try again, or reload the page.</ErrorState>
       ) : (
         <div className="overflow-x-auto">
-          <table className="w-full text-sm">
+          <table className="w-full text-sm whitespace-nowrap">
             <thead className="sticky top-0 bg-white text-xs text-zinc-600 dark:bg-zinc-900 dark:text-zinc-400">
               <tr>
                 <SortHeader label="Namespace" column="namespace" sort={q.sort} dir={q.dir} onSort={onSort} />
