@@ -39,7 +39,7 @@ export function SearchPalette({ org }: { org: string }) {
         type="button"
         onClick={() => setOpen(true)}
         aria-keyshortcuts="Meta+K Control+K"
-        className="flex w-full min-w-0 items-center gap-2 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-left text-sm text-zinc-600 hover:border-zinc-400 sm:w-80 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300"
+        className="flex w-full min-w-0 items-center gap-2 rounded-md border border-zinc-300 bg-white px-3 py-1.5 text-left text-sm text-zinc-600 hover:border-zinc-400 sm:w-96 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300"
       >
         <SearchIcon />
         <span className="flex-1 truncate">Search workloads, containers, incidents…</span>
