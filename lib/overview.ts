@@ -23,7 +23,21 @@ const LIVE_BUDGET_MS = 5_000;
  * The containers whose working set is closest to their limit, across the organization's clusters,
  * read in parallel; a cluster that cannot answer within LIVE_BUDGET_MS is listed with its reason.
  */
-export async function listAtRisk(db: Db, q: { orgId: string; now: Date; limit: number }): Promise<{ rows: AtRiskRow[]; unavailable: UnavailableCluster[] }> {
+export function listAtRisk(db: Db, q: { orgId: string; now: Date; limit: number }): Promise<{ rows: AtRiskRow[]; unavailable: UnavailableCluster[] }> {
+  // one read per organization, minute and length, shared by the loads of that minute
+  const key = `${q.orgId}|${anchorNow(q.now.getTime() / 1000)}|${q.limit}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  for (const k of memo.keys()) if (k.split("|")[1] !== key.split("|")[1]) memo.delete(k);
+  const work = readAtRisk(db, q);
+  memo.set(key, work);
+  work.catch(() => memo.delete(key));
+  return work;
+}
+
+const memo = new Map<string, Promise<{ rows: AtRiskRow[]; unavailable: UnavailableCluster[] }>>();
+
+async function readAtRisk(db: Db, q: { orgId: string; now: Date; limit: number }): Promise<{ rows: AtRiskRow[]; unavailable: UnavailableCluster[] }> {
   // two statements whatever the number of clusters: the containers and every cluster's source
   const [all, sources] = await Promise.all([listLimitedContainers(db, { orgId: q.orgId }), sourcesForOrg(db, { orgId: q.orgId })]);
   const byCluster = new Map<string, LimitedContainer[]>();

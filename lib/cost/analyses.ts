@@ -165,7 +165,22 @@ function storedVerdict(analysis: unknown, analyzedAt: string | null, s: CostSubj
 
 /** The cost page for a query as of `now`: the fleet's verdicts, priced and filtered (every row with `all`, for the CSV). */
 export async function getCostReport(db: Db, q: { orgId: string; now: number; query: CostQuery; all?: boolean }): Promise<CostReport> {
-  return buildCostReport(await fleetVerdicts(db, { orgId: q.orgId, now: q.now }), q.query, { all: q.all });
+  return buildCostReport(await sharedFleetVerdicts(db, { orgId: q.orgId, now: q.now }), q.query, { all: q.all });
+}
+
+const fleets = new Map<string, { now: number; work: Promise<FleetVerdicts> }>();
+
+/** fleetVerdicts once per organization and minute, shared by every load of that minute (pages, filters, pages of the list, the CSV). */
+function sharedFleetVerdicts(db: Db, q: { orgId: string; now: number }): Promise<FleetVerdicts> {
+  const now = anchorNow(q.now);
+  const hit = fleets.get(q.orgId);
+  if (hit && hit.now === now) return hit.work;
+  const entry = { now, work: fleetVerdicts(db, { orgId: q.orgId, now }) };
+  fleets.set(q.orgId, entry);
+  entry.work.catch(() => {
+    if (fleets.get(q.orgId) === entry) fleets.delete(q.orgId);
+  });
+  return entry.work;
 }
 
 export type CostSummary = Pick<CostReport, "totals" | "unavailable"> & { byCluster: Map<string, GroupTotals> };

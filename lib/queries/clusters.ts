@@ -85,3 +85,11 @@ export async function listClusterSlugs(db: Db, q: { orgId: string }): Promise<st
   const rows = await db.select({ slug: clusters.slug }).from(clusters).where(eq(clusters.orgId, q.orgId)).orderBy(asc(clusters.name));
   return rows.map((r) => r.slug);
 }
+
+/** The choices of the organization's list filters in one statement: its clusters' slugs (by name) and its workloads' namespaces. */
+export async function listFilterChoices(db: Db, q: { orgId: string }): Promise<{ clusters: string[]; namespaces: string[] }> {
+  const { rows } = await db.execute<{ clusters: string[] | null; namespaces: string[] | null }>(sql`select
+    (select array_agg(slug order by name) from clusters where org_id = ${q.orgId}) as clusters,
+    (select array_agg(distinct namespace order by namespace) from workloads where org_id = ${q.orgId}) as namespaces`);
+  return { clusters: rows[0]?.clusters ?? [], namespaces: rows[0]?.namespaces ?? [] };
+}

@@ -2,11 +2,10 @@ import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
-import { listClusterSlugs } from "@/lib/queries/clusters";
+import { listFilterChoices } from "@/lib/queries/clusters";
 import { anchoredNow } from "@/lib/incidents/analyze";
 import { listIncidentsWithVerdicts } from "@/lib/incidents/list-verdicts";
 import { listAssignees } from "@/lib/incidents/status";
-import { listOrgNamespaces } from "@/lib/queries/workloads";
 import { listIncidentsQuery } from "@/lib/schemas/lists";
 import { queryKeys } from "@/lib/query-keys";
 import { Card } from "@/components/ui/card";
@@ -22,7 +21,7 @@ export default async function IncidentsPage({ params, searchParams }: { params: 
   const initial = parsed.success ? parsed.data : listIncidentsQuery.parse({});
   const qc = new QueryClient();
   await qc.prefetchQuery({ queryKey: queryKeys.incidents(slug, initial), queryFn: () => listIncidentsWithVerdicts(db, { orgId: org.id, userId: user.id, now: anchoredNow(), ...initial }) });
-  const [clusters, namespaces, assignees] = await Promise.all([listClusterSlugs(db, { orgId: org.id }), listOrgNamespaces(db, { orgId: org.id }), listAssignees(db, { orgId: org.id })]);
+  const [{ clusters, namespaces }, assignees] = await Promise.all([listFilterChoices(db, { orgId: org.id }), listAssignees(db, { orgId: org.id })]);
   return (
     <div className="mx-auto max-w-7xl space-y-5">
       <div>
