@@ -6,7 +6,8 @@ import { formatBytes, formatMoney } from "@/lib/format";
 import { containerHref } from "@/lib/links";
 import type { CostReport, CostRow, CurrencyTotals } from "@/lib/cost/report";
 import { queryKeys, toQueryString } from "@/lib/query-keys";
-import type { CostQuery } from "@/lib/schemas/cost";
+import { isLabelKey } from "@/lib/kube/labels";
+import { DEFAULT_COST_LABEL, type CostQuery } from "@/lib/schemas/cost";
 import { Card, EmptyState, ErrorState, Skeleton, StatCard } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { fetchJson, Pagination, SortHeader, TableSkeleton, useUrlState } from "@/components/ui/table";
@@ -22,7 +23,7 @@ export function useCostQuery(org: string, q: CostQuery) {
   });
 }
 
-const DEFAULTS = { direction: "all", sort: "delta", dir: "desc", page: 1, pageSize: 25, group: "cluster" } as const;
+const DEFAULTS = { direction: "all", sort: "delta", dir: "desc", page: 1, pageSize: 25, group: "cluster", label: DEFAULT_COST_LABEL } as const;
 
 /** The query as URL parameters, defaults left out (a link reproduces the view). */
 function urlParams(q: CostQuery): Record<string, string | number | undefined> {
@@ -74,19 +75,19 @@ export function CostView({ org, initial }: { org: string; initial: CostQuery }) 
       <Card
         title="Where the money goes"
         action={
-          <label className="flex items-center gap-2 text-xs text-zinc-500">By
-            <select aria-label="Group by" value={q.group} onChange={(e) => update({ group: e.target.value as CostQuery["group"] })} className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100">
-              <option value="cluster">cluster</option>
-              <option value="namespace">namespace</option>
-              <option value="label">team label…</option>
-            </select>
-            {q.group === "label" ? (
-              <input aria-label="Label name" defaultValue={q.label ?? "team"} onBlur={(e) => update({ label: e.target.value.trim() || undefined })} className="w-40 rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100" placeholder="team" />
-            ) : null}
-          </label>
+          <div className="flex flex-wrap items-center gap-2 text-xs text-zinc-500">
+            <label className="flex items-center gap-2">By
+              <select aria-label="Group by" value={q.group} onChange={(e) => update({ group: e.target.value as CostQuery["group"] })} className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100">
+                <option value="cluster">cluster</option>
+                <option value="namespace">namespace</option>
+                <option value="label">label</option>
+              </select>
+            </label>
+            {q.group === "label" ? <LabelKeyInput key={q.label} value={q.label} onChange={(label) => update({ label })} /> : null}
+          </div>
         }
       >
-        {r ? <Breakdown report={r} onNamespace={() => update({ group: "namespace" })} /> : <div className="p-4"><Skeleton className="h-40" /></div>}
+        {r ? <Breakdown report={r} /> : <div className="p-4"><Skeleton className="h-40" /></div>}
       </Card>
       <Card title="Recommendations with a cost">
         <div className="flex flex-wrap items-end gap-3 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800">
@@ -176,16 +177,30 @@ function Totals({ t, mixed }: { t: CurrencyTotals; mixed: boolean }) {
   );
 }
 
-function Breakdown({ report, onNamespace }: { report: CostReport; onNamespace: () => void }) {
+/** The label key the breakdown groups by: applied on Enter or when it loses focus, only when Kubernetes would accept it. */
+function LabelKeyInput({ value, onChange }: { value: string; onChange: (label: string) => void }) {
+  const [draft, setDraft] = useState(value);
+  const valid = isLabelKey(draft.trim());
+  const apply = () => {
+    if (valid && draft.trim() !== value) onChange(draft.trim());
+  };
+  return (
+    <span className="flex flex-col">
+      <input
+        aria-label="Label key" value={draft} onChange={(e) => setDraft(e.target.value)} onBlur={apply} onKeyDown={(e) => e.key === "Enter" && apply()}
+        aria-invalid={!valid} aria-describedby={valid ? undefined : "label-key-error"} placeholder={DEFAULT_COST_LABEL} list="label-key-suggestions"
+        className="w-52 max-w-full rounded-md border border-zinc-300 bg-white px-2 py-1 font-mono text-sm text-zinc-900 aria-invalid:border-red-500 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100"
+      />
+      <datalist id="label-key-suggestions">
+        {[DEFAULT_COST_LABEL, "app.kubernetes.io/part-of", "app.kubernetes.io/name", "app.kubernetes.io/component"].map((k) => <option key={k} value={k} />)}
+      </datalist>
+      {valid ? null : <span id="label-key-error" role="alert" className="mt-1 text-xs text-red-600 dark:text-red-400">Not a Kubernetes label key (e.g. team or app.kubernetes.io/part-of)</span>}
+    </span>
+  );
+}
+
+function Breakdown({ report }: { report: CostReport }) {
   const b = report.breakdown;
-  if (b.note) {
-    return (
-      <div className="px-4 py-4 text-sm text-zinc-600 dark:text-zinc-300">
-        <p>{b.note}</p>
-        <button type="button" onClick={onNamespace} className="mt-2 rounded-md border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800">Group by namespace</button>
-      </div>
-    );
-  }
   if (b.groups.length === 0) return <EmptyState title="Nothing to break down yet." />;
   const currencies = [...new Set(b.groups.map((g) => g.currency))];
   return (
@@ -200,7 +215,7 @@ function Breakdown({ report, onNamespace }: { report: CostReport; onNamespace: (
         <table className="w-full text-sm">
           <thead className="text-xs text-zinc-500">
             <tr>
-              <th scope="col" className="px-4 py-2 text-left font-medium">{b.group === "namespace" ? "Namespace" : "Cluster"}</th>
+              <th scope="col" className="px-4 py-2 text-left font-medium">{b.group === "namespace" ? "Namespace" : b.group === "label" ? <span className="font-mono">{b.label}</span> : "Cluster"}</th>
               <th scope="col" className="px-3 py-2 text-right font-medium">Today /mo</th>
               <th scope="col" className="px-3 py-2 text-right font-medium">Change /mo</th>
               <th scope="col" className={`${wide} px-3 py-2 text-right font-medium`}>Add</th>

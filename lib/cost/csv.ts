@@ -23,18 +23,21 @@ export const CSV_TOTAL_COLUMNS = [
   "to add", "containers to add", "OOMKills avoided by adding", "saved", "containers to save", "no change", "without verdict",
 ] as const;
 
-/** The report as CSV: every row the filters keep, in the page's order, then the totals per currency (as the screen shows them). */
+/**
+ * The report as CSV: every row the filters keep, in the page's order, with the value of the report's
+ * label key (column "label <key>", e.g. "label team"), then the totals per currency (as the screen shows them).
+ */
 export function costCsv(report: CostReport): string {
   const rows = report.rows.map((r) => [
     r.cluster, r.namespace, r.workloadKind, r.workloadName, r.container, r.replicas, r.currency,
     formatBytes(r.requestBytes), formatBytes(r.limitBytes), formatBytes(r.recommendedRequestBytes), formatBytes(r.recommendedLimitBytes),
     r.monthlyCost, r.monthlyDeltaPerReplica, r.monthlyDeltaTotal, r.direction,
-    r.oomKills30d ?? "", r.oomKillsAvoided ?? "", r.risk ?? "",
+    r.oomKills30d ?? "", r.oomKillsAvoided ?? "", r.risk ?? "", r.labelValue ?? "",
   ]);
   const totals = report.totals.map((t) => [
     t.currency, t.containers, t.monthlyCost, t.monthlyChange, t.monthlyAfter,
     t.add.amount, t.add.containers, t.add.oomKillsAvoided, t.save.amount, t.save.containers, t.noChange, t.withoutVerdict,
   ]);
   const opts = { cast: { string: neutralizeCell } };
-  return stringify([[...CSV_COLUMNS], ...rows], opts) + "\n" + stringify([["totals"], [...CSV_TOTAL_COLUMNS], ...totals], opts);
+  return stringify([[...CSV_COLUMNS, `label ${report.label}`], ...rows], opts) + "\n" + stringify([["totals"], [...CSV_TOTAL_COLUMNS], ...totals], opts);
 }

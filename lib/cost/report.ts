@@ -33,6 +33,8 @@ export interface CostRow {
   risk: Risk | null;
   riskReason: string | null;
   pattern: string | null;
+  /** the value of the query's label key on the container's workload (null: the workload has no such label) */
+  labelValue: string | null;
   source: "live" | "stored";
   analyzedAt: string | null;
 }
@@ -72,7 +74,10 @@ export interface GroupTotals {
 export interface CostReport {
   now: number;
   totals: CurrencyTotals[];
-  breakdown: { group: CostQuery["group"]; label: string | null; groups: GroupTotals[]; note: string | null };
+  /** label: the key grouped by when group is "label" (workloads without it are the group "(no <key>)") */
+  breakdown: { group: CostQuery["group"]; label: string | null; groups: GroupTotals[] };
+  /** the label key the rows' labelValue reads */
+  label: string;
   rows: CostRow[];
   total: number;
   page: number;
@@ -82,10 +87,8 @@ export interface CostReport {
   namespaces: string[];
 }
 
-/** Workload labels are not stored by the inventory yet (no column holds them). */
-export const WORKLOAD_LABELS_STORED = false;
-export const LABELS_NOTE =
-  "Workload labels are not stored yet: neither the agent nor the Prometheus sync keeps them (kube-state-metrics exports them as kube_deployment_labels / kube_pod_labels once allowed with --metric-labels-allowlist, and the agent reads them from the workload's metadata). Until then, group by namespace.";
+/** The breakdown's group of a workload without the label. */
+export const noLabelGroup = (key: string) => `(no ${key})`;
 
 const cents = (v: number) => Math.round(v * 100) / 100;
 
@@ -125,7 +128,7 @@ function riskOf(v: CostVerdict): { risk: Risk | null; reason: string | null } {
   return { risk: "low", reason: `tightest headroom ${Math.round(b.tightestHeadroomRatio * 100)}% of the limit` };
 }
 
-function toRow(p: Priced): CostRow {
+function toRow(p: Priced, label: string): CostRow {
   const s = p.subject;
   const v = p.verdict!;
   const change = p.change as { perReplica: number; total: number };
@@ -139,7 +142,7 @@ function toRow(p: Priced): CostRow {
     monthlyCost: p.monthlyCost, monthlyDeltaPerReplica: change.perReplica, monthlyDeltaTotal: change.total,
     direction: change.total > 0 ? "add" : change.total < 0 ? "save" : "neutral",
     oomKills30d: v.backtest?.observedOomKills ?? null, oomKillsAvoided: v.backtest?.avoidedOomKills ?? null,
-    risk, riskReason: reason, pattern: v.pattern, source: v.source, analyzedAt: v.analyzedAt,
+    risk, riskReason: reason, pattern: v.pattern, labelValue: s.labels?.[label] ?? null, source: v.source, analyzedAt: v.analyzedAt,
   };
 }
 
@@ -226,7 +229,7 @@ const SORT_VALUE: Record<CostQuery["sort"], (r: CostRow) => number | string> = {
 
 /** The rows the filters and sort give, every one (the page and the CSV both start from these). */
 function sortedRows(priced: Priced[], q: CostQuery): CostRow[] {
-  const rows = priced.filter((p) => p.change !== null && p.change !== "none").map(toRow).filter((r) => q.direction === "all" || r.direction === q.direction);
+  const rows = priced.filter((p) => p.change !== null && p.change !== "none").map((p) => toRow(p, q.label)).filter((r) => q.direction === "all" || r.direction === q.direction);
   const value = SORT_VALUE[q.sort];
   const sign = q.dir === "asc" ? 1 : -1;
   return rows.sort((a, b) => {
@@ -247,14 +250,14 @@ export function buildCostReport(fleet: FleetVerdicts, q: CostQuery, opts: { all?
   const rows = sortedRows(priced, q);
   const start = (q.page - 1) * q.pageSize;
   const group = q.group;
-  const breakdown: CostReport["breakdown"] =
-    group === "label" && !WORKLOAD_LABELS_STORED
-      ? { group, label: q.label ?? null, groups: [], note: LABELS_NOTE }
-      : { group, label: null, groups: groupsOf(priced, group === "namespace" ? (s) => s.namespace : (s) => s.cluster), note: null };
+  const keyOf: (s: CostSubject) => string =
+    group === "label" ? (s) => s.labels?.[q.label] ?? noLabelGroup(q.label) : group === "namespace" ? (s) => s.namespace : (s) => s.cluster;
+  const breakdown: CostReport["breakdown"] = { group, label: group === "label" ? q.label : null, groups: groupsOf(priced, keyOf) };
   return {
     now: fleet.now,
     totals: totalsOf(priced),
     breakdown,
+    label: q.label,
     rows: opts.all ? rows : rows.slice(start, start + q.pageSize),
     total: rows.length,
     page: q.page,

@@ -19,6 +19,8 @@ export interface CostSubject extends ContainerSpecRow {
   workloadKind: string;
   workloadName: string;
   replicas: number;
+  /** the workload's Kubernetes labels (null until an agent or direct read stored them) */
+  labels: Record<string, string> | null;
 }
 
 /** Every container of the organization (all its clusters), in a stable order. */
@@ -35,6 +37,7 @@ export async function listCostSubjects(db: Db, q: { orgId: string }): Promise<Co
       workloadKind: workloads.kind,
       workloadName: workloads.name,
       replicas: workloads.replicas,
+      labels: workloads.labels,
       name: containers.name,
       image: containers.image,
       command: containers.command,

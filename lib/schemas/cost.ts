@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { PRICING_PRESETS } from "@/lib/cost/pricing";
+import { isLabelKey } from "@/lib/kube/labels";
 
 const ISO_4217 = new Set(Intl.supportedValuesOf("currency"));
 
@@ -30,6 +31,8 @@ export type ClusterPricingInput = z.infer<typeof clusterPricingInput>;
 export const COST_SORTS = ["delta", "deltaPerReplica", "current", "ooms", "avoided", "name", "cluster", "namespace", "risk"] as const;
 export const COST_DIRECTIONS = ["all", "add", "save", "neutral"] as const;
 export const COST_GROUPS = ["cluster", "namespace", "label"] as const;
+/** The label the cost page groups teams by unless told another. */
+export const DEFAULT_COST_LABEL = "team";
 
 const text = z.string().trim().max(200).optional();
 
@@ -44,7 +47,7 @@ export const costQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(25),
   group: z.enum(COST_GROUPS).default("cluster"),
-  /** the workload label a team is read from, when grouping by label */
-  label: z.string().trim().max(316).regex(/^[A-Za-z0-9./_-]*$/, "a Kubernetes label name, e.g. team or app.kubernetes.io/part-of").optional(),
+  /** the workload label key the breakdown groups by (group=label) and the CSV's label column reads: `team` unless told */
+  label: z.string().trim().max(317).refine(isLabelKey, "a Kubernetes label key, e.g. team or app.kubernetes.io/part-of").default(DEFAULT_COST_LABEL),
 });
 export type CostQuery = z.infer<typeof costQuery>;

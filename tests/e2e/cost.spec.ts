@@ -107,13 +107,34 @@ test("the cost page: totals, sort, filter, and a CSV equal to the screen", async
   await expect(page.getByLabel("Cluster")).toHaveValue("prod-eu");
 });
 
-test("grouping by a team label says how labels would be stored and offers the namespace", async ({ page, baseURL }) => {
+test("grouping by a team label: each team's cost from the workloads' labels, (no team) for the rest, any label key typed", async ({ page, baseURL, request }) => {
   await signedIn(page, baseURL!);
-  await page.goto("/acme/cost?group=label&label=team");
-  await expect(page.getByText(/Workload labels are not stored yet/)).toBeVisible();
-  await page.getByRole("button", { name: "Group by namespace" }).click();
-  await expect(page.getByRole("columnheader", { name: "Namespace" })).toBeVisible();
-  await expect(page.getByRole("cell", { name: /^payments · \d+$/ })).toBeVisible();
+  await page.goto("/acme/cost?group=label");
+  await expect(page.getByLabel("Label key")).toHaveValue("team");
+  await expect(page.getByRole("columnheader", { name: "team" })).toBeVisible();
+  for (const team of ["payments", "checkout", "platform", "search", "(no team)"]) {
+    await expect(page.getByRole("cell", { name: new RegExp(`^${team.replace(/[()]/g, "\\$&")} · \\d+$`) })).toBeVisible();
+  }
+  // another key, typed: the breakdown follows it and the URL keeps it
+  await page.getByLabel("Label key").fill("app.kubernetes.io/part-of");
+  await page.getByLabel("Label key").press("Enter");
+  await expect(page.getByRole("columnheader", { name: "app.kubernetes.io/part-of" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: /^storefront · \d+$/ })).toBeVisible();
+  await expect(page).toHaveURL(/label=app\.kubernetes\.io%2Fpart-of/);
+  // a key Kubernetes would refuse is said, and not sent
+  await page.getByLabel("Label key").fill("not a key!");
+  await page.getByLabel("Label key").press("Enter");
+  await expect(page.getByRole("alert").filter({ hasText: "Not a Kubernetes label key" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: /^storefront · \d+$/ })).toBeVisible();
+  const headers = { cookie: admin };
+  const bad = await request.get("/api/v1/orgs/acme/cost?group=label&label=not%20a%20key", { headers });
+  expect(bad.status()).toBe(400);
+  expect(((await bad.json()).issues as { path: string }[]).map((i) => i.path)).toEqual(["label"]);
+  // the CSV carries each row's team
+  const csv = await request.get("/api/v1/orgs/acme/cost?group=label&format=csv", { headers });
+  const rows = parse((await csv.text()).split("\n\n")[0]!, { columns: true }) as Record<string, string>[];
+  expect(rows.filter((r) => r.namespace === "payments").map((r) => r["label team"])).toEqual(rows.filter((r) => r.namespace === "payments").map(() => "payments"));
+  expect(rows.some((r) => r.namespace === "payments")).toBe(true);
 });
 
 test("a price edited on a simulated cluster moves the cost page; bad prices are 400s naming the field", async ({ page, baseURL, request }) => {

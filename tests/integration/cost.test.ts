@@ -102,6 +102,22 @@ describe("the cost page on the seeded demo fleet", () => {
     expect(cents(byCluster.reduce((n, g) => n + g.monthlyChange, 0))).toBe(usd.monthlyChange);
   });
 
+  it("groups by the workloads' team label (qa's tools as (no team)), or any label key, adding up to the totals", async () => {
+    const report = await getCostReport(db, { orgId, now: NOW, query: costQuery.parse({ group: "label", pageSize: 200 }) });
+    const usd = report.totals[0]!;
+    const teams = report.breakdown.groups;
+    expect(report.breakdown.label).toBe("team");
+    expect(teams.map((g) => g.key).sort()).toEqual(["(no team)", "catalog", "checkout", "data", "growth", "payments", "platform", "search"]);
+    expect(cents(teams.reduce((n, g) => n + g.monthlyCost, 0))).toBe(usd.monthlyCost);
+    expect(cents(teams.reduce((n, g) => n + g.monthlyChange, 0))).toBe(usd.monthlyChange);
+    // qa's three tools in staging carry no team
+    expect(teams.find((g) => g.key === "(no team)")!.containers).toBe(3);
+    expect(report.rows.filter((r) => r.namespace === "payments").every((r) => r.labelValue === "payments")).toBe(true);
+    const partOf = await getCostReport(db, { orgId, now: NOW, query: costQuery.parse({ group: "label", label: "app.kubernetes.io/part-of" }) });
+    expect(partOf.breakdown.groups.map((g) => g.key)).toContain("storefront");
+    expect(partOf.breakdown.groups.map((g) => g.key)).not.toContain("(no app.kubernetes.io/part-of)");
+  });
+
   it("the CSV holds the same rows and totals as the report for the same filters", async () => {
     const query = costQuery.parse({ cluster: "prod-eu", direction: "add", sort: "ooms" });
     const fleet = await fleetVerdicts(db, { orgId, now: NOW });

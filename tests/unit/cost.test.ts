@@ -63,7 +63,7 @@ describe("CSV injection", () => {
 const subject = (over: Partial<CostSubject>): CostSubject => ({
   clusterId: "c1", cluster: "prod", metricsKind: "demo", currency: "USD", pricePerGibMonth: 4, workloadId: "w", namespace: "ns",
   workloadKind: "Deployment", workloadName: "api", replicas: 2, name: "app", image: null, command: null, args: null, env: null,
-  requestBytes: Gi, limitBytes: 2 * Gi, ...over,
+  requestBytes: Gi, limitBytes: 2 * Gi, labels: null, ...over,
 });
 const verdict = (requestBytes: number, limitBytes: number, over: Partial<CostVerdict> = {}): CostVerdict => ({
   pattern: "limit_too_low", recommendation: { requestBytes, limitBytes, noChange: false },
@@ -74,11 +74,11 @@ describe("the cost report", () => {
   const fleet: FleetVerdicts = {
     now: 1_800_000_000,
     subjects: [
-      subject({ workloadName: "starved", requestBytes: Gi }),
-      subject({ workloadName: "fat", requestBytes: 4 * Gi, limitBytes: 8 * Gi }),
-      subject({ workloadName: "right", workloadId: "w3" }),
+      subject({ workloadName: "starved", requestBytes: Gi, labels: { team: "payments", "app.kubernetes.io/part-of": "shop" } }),
+      subject({ workloadName: "fat", requestBytes: 4 * Gi, limitBytes: 8 * Gi, labels: { team: "payments" } }),
+      subject({ workloadName: "right", workloadId: "w3", labels: { team: "search" } }),
       subject({ workloadName: "unknown" }),
-      subject({ workloadName: "=evil", cluster: "eu", currency: "EUR", pricePerGibMonth: 3, replicas: 1 }),
+      subject({ workloadName: "=evil", cluster: "eu", currency: "EUR", pricePerGibMonth: 3, replicas: 1, labels: { team: "payments" } }),
     ],
     verdicts: [
       verdict(2 * Gi, 3 * Gi),
@@ -125,10 +125,26 @@ describe("the cost report", () => {
     expect(t.map((x) => [x.currency, Number(x["monthly cost today"]), Number(x["monthly change"])])).toEqual(all.totals.map((x) => [x.currency, x.monthlyCost, x.monthlyChange]));
   });
 
-  it("says how team labels would be stored when asked to group by one", () => {
-    const r = buildCostReport(fleet, costQuery.parse({ group: "label", label: "team" }));
-    expect(r.breakdown.groups).toEqual([]);
-    expect(r.breakdown.note).toMatch(/not stored/);
+  it("groups by the label key asked for (team unless told), workloads without it as (no <key>), per currency; the CSV carries the label", () => {
+    const r = buildCostReport(fleet, costQuery.parse({ group: "label" }));
+    expect(r.breakdown.label).toBe("team");
+    expect(r.breakdown.groups.map((g) => [g.key, g.currency, g.containers, g.monthlyCost, g.monthlyChange, g.add, g.save])).toEqual([
+      // starved $8 + fat $32 today; +$8 and -$24 if fixed
+      ["payments", "USD", 2, 40, -16, 8, -24],
+      ["(no team)", "USD", 1, 8, 0, 0, 0],
+      ["search", "USD", 1, 8, 0, 0, 0],
+      ["payments", "EUR", 1, 3, 0, 0, 0],
+    ]);
+    const partOf = buildCostReport(fleet, costQuery.parse({ group: "label", label: "app.kubernetes.io/part-of" }));
+    expect(partOf.breakdown.groups.map((g) => [g.key, g.currency, g.containers])).toEqual([["(no app.kubernetes.io/part-of)", "USD", 3], ["shop", "USD", 1], ["(no app.kubernetes.io/part-of)", "EUR", 1]]);
+    const [rows] = costCsv(buildCostReport(fleet, costQuery.parse({ group: "label" }), { all: true })).split("\n\n");
+    expect((parse(rows!, { columns: true }) as Record<string, string>[]).map((x) => [x.workload, x["label team"]])).toEqual([["starved", "payments"], ["'=evil", "payments"], ["fat", "payments"]]);
     expect(buildCostReport(fleet, costQuery.parse({ group: "namespace" })).breakdown.groups.map((g) => [g.key, g.currency])).toEqual([["ns", "USD"], ["ns", "EUR"]]);
+  });
+
+  it("a label key must be one Kubernetes accepts", () => {
+    const issues = (label: string) => costQuery.safeParse({ group: "label", label }).error?.issues.map((i) => i.path.join("."));
+    for (const bad of ["", "team!", "-team", "a/b/c", `${"x".repeat(64)}`, "Example.com/team"]) expect(issues(bad), bad).toEqual(["label"]);
+    for (const good of ["team", "app.kubernetes.io/part-of", "x".repeat(63), "Team_Name.v2"]) expect(issues(good), good).toBeUndefined();
   });
 });
