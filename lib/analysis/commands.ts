@@ -8,6 +8,9 @@ const yamlScalar = (v: string) => (/^[A-Za-z0-9][A-Za-z0-9._\-/=:]*$/.test(v) &&
 
 export type FixCommands = NonNullable<AnalysisOutput["commands"]>;
 
+/** An environment variable name safe as a bare shell word and never a kubectl flag. */
+const SAFE_ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
 /**
  * The commands that apply a recommendation: `kubectl set resources` on the workload (and `kubectl set
  * env` when a heap ceiling must come down with the limit), the equivalent strategic-merge patch as
@@ -17,7 +20,12 @@ export type FixCommands = NonNullable<AnalysisOutput["commands"]>;
 export function fixCommands(c: ContainerInput, rec: Recommendation, q: { env?: Record<string, string>; runningPods?: string[] } = {}): FixCommands {
   const kind = (c.workload?.kind ?? "").toLowerCase();
   const name = c.workload?.name;
-  const env = Object.entries(q.env ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  // a name that is not a plain identifier is never typed into a shell or a kubectl argument (a leading
+  // dash would be read as a flag, other characters as shell syntax): such a variable is left to the manifest
+  const allEnv = Object.entries(q.env ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const env = allEnv.filter(([k]) => SAFE_ENV_NAME.test(k));
+  const unsafe = allEnv.length - env.length;
+  const unsafeNote = unsafe ? `${unsafe === 1 ? "One heap variable has a name" : `${unsafe} heap variables have names`} that cannot be typed safely in a shell: change ${unsafe === 1 ? "it" : "them"} in the manifest.` : null;
   const ns = c.namespace ? ["-n", c.namespace] : [];
   const resources = { requests: { memory: rec.request }, limits: { memory: rec.limit } };
   const resize = resizeCommands(c, rec, resources, ns, env.length > 0, q.runningPods ?? []);
@@ -27,6 +35,7 @@ export function fixCommands(c: ContainerInput, rec: Recommendation, q: { env?: R
       note: "A bare Pod's template cannot be changed: change the manifest that creates it and recreate the pod.",
     };
   }
+  const withUnsafe = (note: string | undefined) => (unsafeNote ? { note: note ? `${note} ${unsafeNote}` : unsafeNote } : note ? { note } : {});
   const target = `${kind}/${name}`;
   const kubectl = shellJoin(["kubectl", "set", "resources", target, ...ns, "-c", c.name, `--limits=memory=${rec.limit}`, `--requests=memory=${rec.request}`]);
   const envCommand = env.length ? [shellJoin(["kubectl", "set", "env", target, ...ns, "-c", c.name]), ...env.map(([k, v]) => `${k}=${shellQuote(v)}`)].join(" ") : null;
@@ -50,7 +59,7 @@ export function fixCommands(c: ContainerInput, rec: Recommendation, q: { env?: R
   const kubectlPatch = shellJoin(["kubectl", "patch", target, ...ns, "--type=strategic", "-p", JSON.stringify(body)]);
   return {
     kubectl, env: envCommand, patch, kubectlPatch, ...resize,
-    ...(envCommand ? { note: "Run both commands (each starts a rollout), or apply the patch, which changes the limit and the heap setting in one rollout." } : {}),
+    ...withUnsafe(envCommand ? "Run both commands (each starts a rollout), or apply the patch, which changes the limit and the heap setting in one rollout." : undefined),
   };
 }
 

@@ -31,6 +31,9 @@ export interface KubeReaderOptions {
   maxPageBytes?: number;
   /** a list stops with an error beyond this many objects */
   maxItems?: number;
+  /** all the reader's requests together: bytes received, and a wall-clock budget (a hostile server cannot hold the process) */
+  maxTotalBytes?: number;
+  deadlineMs?: number;
 }
 
 /**
@@ -42,19 +45,28 @@ export class KubeReader {
   private readonly timeoutMs: number;
   private readonly maxPageBytes: number;
   private readonly maxItems: number;
+  private readonly maxTotalBytes: number;
+  private readonly deadline: number;
+  private readonly received = { bytes: 0 };
 
   constructor(private readonly c: KubeConnection, private readonly policy: OutboundPolicy, o: KubeReaderOptions = {}) {
     this.timeoutMs = o.timeoutMs ?? 15_000;
     this.maxPageBytes = o.maxPageBytes ?? 32 * 1024 * 1024;
     this.maxItems = o.maxItems ?? 200_000;
+    this.maxTotalBytes = o.maxTotalBytes ?? 512 * 1024 * 1024;
+    this.deadline = Date.now() + (o.deadlineMs ?? 110_000);
   }
 
   async get(path: string): Promise<unknown> {
     const cred = this.c.credential;
+    if (this.received.bytes > this.maxTotalBytes) throw new KubeReadError(`the API server sent more than ${Math.round(this.maxTotalBytes / 1024 / 1024)} MiB in one read: narrow it or use the in-cluster agent`);
+    const left = this.deadline - Date.now();
+    if (left <= 0) throw new KubeReadError("the read of the API server took too long: narrow it or use the in-cluster agent");
     try {
       return await guardedGetJson(this.c.serverUrl + path, this.policy, {
-        timeoutMs: this.timeoutMs,
+        timeoutMs: Math.min(this.timeoutMs, left),
         maxBytes: this.maxPageBytes,
+        received: this.received,
         headers: cred.kind === "token" ? { authorization: `Bearer ${cred.token}` } : {},
         tls: { ca: this.c.caPem ?? undefined, rejectUnauthorized: !this.c.skipVerify, ...(cred.kind === "cert" ? { cert: cred.cert, key: cred.key } : {}) },
       });
@@ -75,6 +87,7 @@ export class KubeReader {
     const base = DIRECT_RESOURCES[resource];
     const sep = base.includes("?") ? "&" : "?";
     const items: T[] = [];
+    const seen = new Set<string>();
     let token: string | undefined;
     do {
       const page = (await this.get(`${base}${sep}limit=500${token ? `&continue=${encodeURIComponent(token)}` : ""}`)) as { kind?: string; items?: T[]; metadata?: { continue?: string } };
@@ -82,6 +95,9 @@ export class KubeReader {
       items.push(...page.items);
       if (items.length > this.maxItems) throw new KubeReadError(`more than ${this.maxItems} ${resource}: narrow the namespaces or use the in-cluster agent`);
       token = page.metadata?.continue || undefined;
+      // a real API server's continue tokens move forward, and a page before the last one is never empty
+      if (token && (seen.has(token) || page.items.length === 0)) throw new KubeReadError(`${base.split("?")[0]} did not page forward (a repeated or empty page)`);
+      if (token) seen.add(token);
     } while (token);
     return items;
   }
@@ -108,7 +124,8 @@ export interface KubeConnectionReport {
 
 /** Tests a connection: the version, then one object of each list Headroom reads (RBAC shows here). */
 export async function testKubeConnection(c: KubeConnection, policy: OutboundPolicy, o: KubeReaderOptions = {}): Promise<KubeConnectionReport> {
-  const reader = new KubeReader(c, policy, { timeoutMs: 10_000, ...o });
+  // one object per list: a page of a MiB is plenty
+  const reader = new KubeReader(c, policy, { timeoutMs: 10_000, maxPageBytes: 1024 * 1024, maxTotalBytes: 16 * 1024 * 1024, deadlineMs: 30_000, ...o });
   let version: string | null;
   try {
     version = await reader.version();

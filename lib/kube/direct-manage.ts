@@ -18,6 +18,8 @@ export async function getKubeSettings(db: Db, q: { orgId: string; slug: string }
 
 /** The outbound guard on the API server URL with what its name resolves to now: a refusal is a 400 on the field. */
 async function guardServer(url: string, field: string, policy: OutboundPolicy) {
+  // a bearer token in clear over the network: only for a development setup that allows loopback
+  if (new URL(url).protocol === "http:" && !policy.allowLoopback) throw new SettingsError(field, "the API server must be reached over https:// (a token would travel in clear)");
   try {
     await checkUrlResolved(url, policy);
   } catch (e) {

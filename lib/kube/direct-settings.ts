@@ -135,14 +135,21 @@ export function storedConnection(row: ClusterRow, key: Buffer | null): { connect
 /** The connection the form describes: a kubeconfig's, or the typed URL and token (an empty token or CA keeps the stored one). */
 export function effectiveConnection(row: ClusterRow, input: KubeSettingsInput, key: Buffer | null): KubeConnection {
   if (input.kind === "kubeconfig") return connectionFromKubeconfig(input.kubeconfig, input.context);
+  const serverUrl = input.serverUrl.replace(/\/+$/, "");
+  // the stored token and CA are kept only for the server they were given for, and never sent without the
+  // verification they were sent with: otherwise an admin could send the stored token to a server of theirs
+  const sameServer = row.kubeServerUrl !== null && new URL(serverUrl).origin === new URL(row.kubeServerUrl).origin;
+  const keepsVerification = !input.skipVerify || row.kubeSkipVerify;
   let credential: KubeCredential;
   if (input.token) credential = { kind: "token", token: input.token };
   else {
     const prev = storedConnection(row, key).connection?.credential;
     if (prev?.kind !== "token") throw new SettingsError("token", "the service-account token is required");
+    if (!sameServer) throw new SettingsError("token", "the API server changed: enter the token again (the stored one is only sent to the server it was saved for)");
+    if (!keepsVerification) throw new SettingsError("token", "turning TLS verification off: enter the token again (the stored one was only ever sent over a verified connection)");
     credential = prev;
   }
-  return { serverUrl: input.serverUrl.replace(/\/+$/, ""), caPem: input.caPem || row.kubeCaPem || null, skipVerify: input.skipVerify, credential };
+  return { serverUrl, caPem: input.caPem || (sameServer ? row.kubeCaPem : null) || null, skipVerify: input.skipVerify, credential };
 }
 
 /** The columns that store a connection (the credential sealed, bound to this cluster). */

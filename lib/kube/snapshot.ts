@@ -80,10 +80,14 @@ export interface InventorySnapshot {
 
 /** What an env variable set from a reference (valueFrom) is recorded as: the reference's kind, never its value. */
 export const ENV_FROM_REFERENCE = "(set from a reference)";
-/** What a plain env value whose name says it is a credential is recorded as. */
+/** What a plain env value whose name or content says it holds a credential is recorded as. */
 export const ENV_REDACTED = "(redacted)";
 // a plain value under such a name is most likely a credential pasted into the manifest: it never leaves the cluster
-const CREDENTIAL_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY|AUTH/i;
+const CREDENTIAL_NAME = /PASSWORD|PASSWD|PASS$|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY|AUTH|DSN/i;
+// …and so is a value that carries one: a URL with user:password@, or `password=…` inside options (JAVA_OPTS="-Ddb.password=…")
+const CREDENTIAL_VALUE = /:\/\/[^/\s@:]+:[^/\s@]*@|(pass(word|wd)?|secret|token|api[_-]?key|credentials?)\s*[=:]/i;
+// Kubernetes 1.32+ accepts almost any printable name; what the engine reads and the commands print stays a plain identifier
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 // ---- the parts of v1 objects read here (field names exactly as the API writes them) ----
 
@@ -164,8 +168,9 @@ function envOf(env: EnvVarLike[] | undefined): Record<string, string> | null {
   if (!env?.length) return null;
   const out: Record<string, string> = {};
   for (const e of env) {
+    if (!ENV_NAME.test(e.name)) continue;
     if (e.valueFrom) out[e.name] = ENV_FROM_REFERENCE;
-    else out[e.name] = CREDENTIAL_NAME.test(e.name) && e.value ? ENV_REDACTED : (e.value ?? "");
+    else out[e.name] = e.value && (CREDENTIAL_NAME.test(e.name) || CREDENTIAL_VALUE.test(e.value)) ? ENV_REDACTED : (e.value ?? "");
   }
   return out;
 }

@@ -21,6 +21,8 @@ export interface GuardedGetOptions {
   headers?: Record<string, string>;
   /** TLS for https: the CA to trust, a client certificate and key, or no verification at all */
   tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean };
+  /** counts the bytes received, for a budget over many requests */
+  received?: { bytes: number };
 }
 
 export async function guardedGetJson(raw: string, policy: OutboundPolicy, opts: GuardedGetOptions = {}): Promise<unknown> {
@@ -57,6 +59,7 @@ export async function guardedGetJson(raw: string, policy: OutboundPolicy, opts: 
       let size = 0;
       res.on("data", (c: Buffer) => {
         size += c.length;
+        if (opts.received) opts.received.bytes += c.length;
         if (size > maxBytes) return fail(`${url.host} answered more than ${maxBytes} bytes`);
         chunks.push(c);
       });

@@ -8,6 +8,9 @@ import { SettingsError } from "@/lib/clusters/prometheus-settings";
 import { syncNow } from "@/lib/clusters/manage";
 import { deleteKubeSettings, getKubeSettings, saveKubeSettings, testKubeSettings } from "@/lib/kube/direct-manage";
 import { syncKubeDirect } from "@/lib/kube/direct-sync";
+import { KubeReader } from "@/lib/kube/direct-client";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import type { OutboundPolicy } from "@/lib/security/outbound";
 import { FakeKube } from "../support/fake-kube";
 
@@ -175,6 +178,35 @@ describe("direct mode: the server reads the Kubernetes API with a stored credent
     expect(await deleteKubeSettings(db, { orgId, slug: "edge", actor })).toBe(true);
     expect(await getKubeSettings(db, { orgId, slug: "edge" })).toMatchObject({ configured: false, serverUrl: null });
     expect(await syncKubeDirect(db, { orgId, clusterId, policy: LOOPBACK })).toBeNull();
+  });
+
+  it("a hostile API server cannot hold the reader: repeated pages, endless pages and too many bytes end the read with a reason", async () => {
+    let mode: "repeat" | "empty" | "big" = "repeat";
+    const server = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      if (mode === "repeat") return res.end(JSON.stringify({ kind: "PodList", metadata: { continue: "same" }, items: [{ metadata: { name: "p" } }] }));
+      if (mode === "empty") return res.end(JSON.stringify({ kind: "PodList", metadata: { continue: `t${Math.random()}` }, items: [] }));
+      res.end(JSON.stringify({ kind: "PodList", metadata: { continue: `t${Math.random()}` }, items: [{ pad: "x".repeat(300_000) }] }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const conn = { serverUrl: url, caPem: null, skipVerify: false, credential: { kind: "token" as const, token: "t" } };
+    try {
+      await expect(new KubeReader(conn, LOOPBACK).list("pods")).rejects.toThrow(/did not page forward/);
+      mode = "empty";
+      await expect(new KubeReader(conn, LOOPBACK).list("pods")).rejects.toThrow(/did not page forward/);
+      mode = "big";
+      await expect(new KubeReader(conn, LOOPBACK, { maxTotalBytes: 2 * 1024 * 1024 }).list("pods")).rejects.toThrow(/sent more than 2 MiB in one read/);
+      await expect(new KubeReader(conn, LOOPBACK, { maxPageBytes: 100_000 }).list("pods")).rejects.toThrow(/more than 100000 bytes/);
+      await expect(new KubeReader(conn, LOOPBACK, { deadlineMs: 300 }).list("pods")).rejects.toThrow(/took too long/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("a plain http:// API server is refused unless the operator allows loopback (development)", async () => {
+    const err = await saveKubeSettings(db, { orgId, slug: "edge", input: { kind: "token", serverUrl: "http://k8s.example.com", token: "t", skipVerify: false }, actor, policy: { allowLoopback: false, allowPrivate: true } }).catch((e: unknown) => e);
+    expect((err as SettingsError).message).toMatch(/must be reached over https/);
   });
 
   it("another organization's cluster is not found", async () => {

