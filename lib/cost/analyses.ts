@@ -4,7 +4,7 @@ import { analyzeContainer, AnalysisError, type AnalysisOutput } from "@/lib/anal
 import { anchorNow, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS, containerInput } from "@/lib/incidents/analyze";
 import { liveAnalysis } from "@/lib/incidents/live-analysis";
 import type { AnalysisHistory, ContainerRef } from "@/lib/metrics";
-import { sourcesForOrg } from "@/lib/metrics/for-cluster";
+import { readOrgSources, sourcesForOrg, type ClusterSource } from "@/lib/metrics/for-cluster";
 import { PrometheusSource, TERMINATION_STEP } from "@/lib/metrics/prometheus-source";
 import { listCostSubjects, listStoredAnalyses, type CostSubject } from "@/lib/queries/cost";
 import { costQuery, type CostQuery } from "@/lib/schemas/cost";
@@ -51,9 +51,9 @@ const pricingOf = (s: CostSubject) => ({ currency: s.currency, perGiBMonth: s.pr
  * same), a Prometheus cluster's from one whole-cluster read (a handful of queries whatever the number
  * of containers, as the sync reads it), and the stored verdicts of incidents where no live one came in time.
  */
-export async function fleetVerdicts(db: Db, q: { orgId: string; now: number }): Promise<FleetVerdicts> {
+export async function fleetVerdicts(db: Db, q: { orgId: string; now: number; sources?: Map<string, ClusterSource> }): Promise<FleetVerdicts> {
   const now = anchorNow(q.now);
-  const [subjects, stored, sources] = await Promise.all([listCostSubjects(db, { orgId: q.orgId }), listStoredAnalyses(db, { orgId: q.orgId }), sourcesForOrg(db, { orgId: q.orgId })]);
+  const [subjects, stored, sources] = await Promise.all([listCostSubjects(db, { orgId: q.orgId }), listStoredAnalyses(db, { orgId: q.orgId }), q.sources ?? sourcesForOrg(db, { orgId: q.orgId })]);
   const byCluster = new Map<string, number[]>();
   subjects.forEach((s, i) => (byCluster.get(s.cluster) ?? byCluster.set(s.cluster, []).get(s.cluster)!).push(i));
   const verdicts: (CostVerdict | null)[] = subjects.map(() => null);
@@ -168,14 +168,16 @@ export async function getCostReport(db: Db, q: { orgId: string; now: number; que
   return buildCostReport(await sharedFleetVerdicts(db, { orgId: q.orgId, now: q.now }), q.query, { all: q.all });
 }
 
-const fleets = new Map<string, { now: number; work: Promise<FleetVerdicts> }>();
+const fleets = new Map<string, { now: number; version: string; work: Promise<FleetVerdicts> }>();
 
-/** fleetVerdicts once per organization and minute, shared by every load of that minute (pages, filters, pages of the list, the CSV). */
-function sharedFleetVerdicts(db: Db, q: { orgId: string; now: number }): Promise<FleetVerdicts> {
+/** fleetVerdicts once per organization, minute and pricing, shared by every load of that minute (pages, filters, pages of the list, the CSV). */
+async function sharedFleetVerdicts(db: Db, q: { orgId: string; now: number }): Promise<FleetVerdicts> {
   const now = anchorNow(q.now);
+  // the clusters' rows are read on every load (one statement): a price change is seen at once, on every replica
+  const { sources, version } = await readOrgSources(db, { orgId: q.orgId });
   const hit = fleets.get(q.orgId);
-  if (hit && hit.now === now) return hit.work;
-  const entry = { now, work: fleetVerdicts(db, { orgId: q.orgId, now }) };
+  if (hit && hit.now === now && hit.version === version) return hit.work;
+  const entry = { now, version, work: fleetVerdicts(db, { orgId: q.orgId, now, sources }) };
   fleets.set(q.orgId, entry);
   entry.work.catch(() => {
     if (fleets.get(q.orgId) === entry) fleets.delete(q.orgId);

@@ -33,8 +33,20 @@ export async function sourceForCluster(db: Db, q: { orgId: string; slug: string 
 
 /** The metrics source behind each of the organization's clusters, by slug, from one read of their rows (as sourceForCluster, without a query per cluster). */
 export async function sourcesForOrg(db: Db, q: { orgId: string }): Promise<Map<string, ClusterSource>> {
+  return (await readOrgSources(db, q)).sources;
+}
+
+/**
+ * sourcesForOrg, and a version of what the clusters' figures are computed with (their ids, prices,
+ * currencies and settings): a cache keyed by it is computed again after any of them changes.
+ */
+export async function readOrgSources(db: Db, q: { orgId: string }): Promise<{ sources: Map<string, ClusterSource>; version: string }> {
   const rows = await db.select().from(clusters).where(eq(clusters.orgId, q.orgId));
-  return new Map(rows.map((row) => [row.slug, sourceOfRow(row)]));
+  const version = rows
+    .map((r) => `${r.id}:${r.pricePerGibMonth}:${r.currency}:${r.settingsUpdatedAt?.getTime() ?? 0}`)
+    .sort()
+    .join(",");
+  return { sources: new Map(rows.map((row) => [row.slug, sourceOfRow(row)])), version };
 }
 
 function sourceOfRow(row: typeof clusters.$inferSelect): ClusterSource {
