@@ -221,13 +221,16 @@ async function timelineOf(db: Db, q: { orgId: string; incident: typeof incidents
       .from(auditLog)
       .leftJoin(users, eq(users.id, auditLog.actorUserId))
       .where(and(eq(auditLog.orgId, q.orgId), eq(auditLog.targetType, "incident"), eq(auditLog.targetId, i.id), ne(auditLog.action, "incident.note_added")))
-      .orderBy(asc(auditLog.id)),
+      // the newest ones: a page stays bounded however often someone snoozed it
+      .orderBy(desc(auditLog.id))
+      .limit(TIMELINE_TERMINATIONS),
     db
       .select({ id: incidentNotes.id, at: incidentNotes.createdAt, body: incidentNotes.body, authorName: users.name, authorEmail: users.email })
       .from(incidentNotes)
       .leftJoin(users, eq(users.id, incidentNotes.authorUserId))
       .where(and(eq(incidentNotes.orgId, q.orgId), eq(incidentNotes.incidentId, i.id)))
-      .orderBy(asc(incidentNotes.createdAt)),
+      .orderBy(desc(incidentNotes.createdAt))
+      .limit(TIMELINE_TERMINATIONS),
     // the container's alerts over the incident's span: matched to it, or fired before it opened (the warning before the kill)
     db
       .select()

@@ -16,6 +16,9 @@ export const RATE_LIMITS = {
   "share-lookup": { points: 60, duration: 60 },
   "test-connection": { points: 10, duration: 60 },
   token: { points: 20, duration: 60 },
+  // per member: notes on incidents; per organization: "Sync now" (each reads a cluster's APIs in the request)
+  note: { points: 30, duration: 60 },
+  "sync-now": { points: 20, duration: 60 },
 } as const;
 export type RateLimitKind = keyof typeof RATE_LIMITS;
 
