@@ -16,3 +16,8 @@ export function clusterForRole<T extends { lastSyncError: string | null; kubeSyn
 export function containerViewForRole<T extends { metricsError: string | null }>(v: T, role: Role): T {
   return hasRole(role, "member") || !v.metricsError ? v : { ...v, metricsError: scrubEndpoints(v.metricsError) };
 }
+
+/** A fleet view's list of clusters it could not read (cost, at risk) as a member of `role` may see it: endpoint URLs scrubbed below member. */
+export function unavailableForRole<T extends { unavailable: { cluster: string; reason: string }[] }>(r: T, role: Role): T {
+  return hasRole(role, "member") ? r : { ...r, unavailable: r.unavailable.map((u) => ({ ...u, reason: scrubEndpoints(u.reason) })) };
+}

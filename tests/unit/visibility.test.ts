@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clusterForRole, containerViewForRole, scrubEndpoints } from "@/lib/clusters/visibility";
+import { clusterForRole, containerViewForRole, scrubEndpoints, unavailableForRole } from "@/lib/clusters/visibility";
 
 const err = "https://prom.internal.example:9090/api/v1/query: HTTP 401 unauthorized (check the credentials); via http://10.0.0.5/proxy";
 
@@ -21,5 +21,11 @@ describe("what a viewer sees of sync and metrics errors", () => {
     expect(clusterForRole({ lastSyncError: null, kubeSyncError: kube }, "viewer")).toEqual({ lastSyncError: null, kubeSyncError: "the Kubernetes API could not be read (members see why)" });
     expect(clusterForRole({ lastSyncError: null, kubeSyncError: kube }, "member").kubeSyncError).toBe(kube);
     expect(clusterForRole({ lastSyncError: null, kubeSyncError: null }, "viewer").kubeSyncError).toBeNull();
+  });
+  it("a fleet view's unreadable clusters reach viewers without the endpoint URLs", () => {
+    const r = { unavailable: [{ cluster: "prod", reason: err }], rows: [1] };
+    expect(unavailableForRole(r, "viewer").unavailable[0]!.reason).not.toContain("prom.internal");
+    expect(unavailableForRole(r, "viewer").rows).toEqual([1]);
+    expect(unavailableForRole(r, "member")).toBe(r);
   });
 });

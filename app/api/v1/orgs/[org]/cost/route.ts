@@ -1,4 +1,5 @@
 import { withOrg } from "@/lib/auth/with-org";
+import { unavailableForRole } from "@/lib/clusters/visibility";
 import { getCostReport } from "@/lib/cost/analyses";
 import { costCsv } from "@/lib/cost/csv";
 import { anchoredNow } from "@/lib/incidents/analyze";
@@ -10,7 +11,7 @@ export const GET = withOrg({ role: "viewer" }, async ({ db, org, searchParams })
   const query = costQuery.parse(rest);
   const csv = format === "csv";
   const report = await getCostReport(db, { orgId: org.id, now: anchoredNow(), query, all: csv });
-  if (!csv) return Response.json(report);
+  if (!csv) return Response.json(unavailableForRole(report, org.role));
   const day = new Date(report.now * 1000).toISOString().slice(0, 10);
   return new Response(costCsv(report), {
     headers: {
