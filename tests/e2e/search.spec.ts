@@ -71,3 +71,25 @@ test("at 390 px the palette fits the phone and a result opens its page", async (
   await expect(page).toHaveURL(/\/acme\/clusters\/prod-eu$/);
   await ctx.close();
 });
+
+test("the header's time zone: UTC by default, the browser's own zone on request, remembered across pages", async ({ browser, baseURL }) => {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, timezoneId: "Europe/Berlin" });
+  const [name, value] = cookie.split(/=(.*)/s) as [string, string];
+  await ctx.addCookies([{ name, value, url: baseURL! }]);
+  const page = await ctx.newPage();
+  const container = "/acme/clusters/prod-eu/payments/deployment/payments-api/api";
+  await page.goto(container);
+  const legend = page.getByRole("list", { name: "Legend" });
+  await expect(legend).toContainText("times in UTC");
+  const zone = page.getByRole("combobox", { name: "Times in" });
+  await expect(zone).toHaveValue("UTC");
+  await zone.selectOption("Europe/Berlin");
+  await expect(legend).toContainText("times in Berlin");
+  // another page, a fresh load: still Berlin, and the incident timeline says so
+  await page.goto("/acme/incidents?status=active");
+  await page.getByRole("table").locator("tbody tr a").first().click();
+  await expect(page.getByRole("list", { name: "Timeline" }).locator("time").first()).toHaveText(/^\d{1,2} \w{3} \d{4}, \d{2}:\d{2} Berlin$/);
+  await page.goto(container);
+  await expect(page.getByRole("combobox", { name: "Times in" })).toHaveValue("Europe/Berlin");
+  await ctx.close();
+});
