@@ -34,7 +34,7 @@ export function AtRiskRows({ org, rows, settings, compact = false }: { org: stri
           <li key={`${e.cluster}/${e.namespace}/${e.workloadKind}/${e.workloadName}/${e.container}`} data-testid="at-risk-row" className="flex flex-col gap-2 px-4 py-2.5 sm:flex-row sm:items-center sm:gap-4">
             <div className="min-w-0 flex-1">
               <Link href={containerHref(org, e)} title={`${e.workloadName}/${e.container}`} className="block truncate font-mono text-sm text-blue-700 hover:underline dark:text-blue-400">
-                {e.workloadName}<span className="text-zinc-400">/{e.container}</span>
+                {e.workloadName}<span className="text-zinc-500 dark:text-zinc-400">/{e.container}</span>
               </Link>
               <span className="block truncate text-xs text-zinc-500" title={`${e.cluster} · ${e.namespace}`}>
                 {e.cluster} · {e.namespace}
