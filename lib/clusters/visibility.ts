@@ -21,3 +21,8 @@ export function containerViewForRole<T extends { metricsError: string | null }>(
 export function unavailableForRole<T extends { unavailable: { cluster: string; reason: string }[] }>(r: T, role: Role): T {
   return hasRole(role, "member") ? r : { ...r, unavailable: r.unavailable.map((u) => ({ ...u, reason: scrubEndpoints(u.reason) })) };
 }
+
+/** The at-risk view's per-cluster read problems as a member of `role` may see them: endpoint URLs scrubbed below member. */
+export function clusterProblemsForRole<T extends { clusters: { problem: string | null }[] }>(r: T, role: Role): T {
+  return hasRole(role, "member") ? r : { ...r, clusters: r.clusters.map((c) => ({ ...c, problem: c.problem && scrubEndpoints(c.problem) })) };
+}

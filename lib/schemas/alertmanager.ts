@@ -1,7 +1,8 @@
 import { z } from "zod";
 
 const labelSet = z.record(z.string().max(1024), z.string().max(16_384));
-const time = z.string().max(64).refine((s) => !Number.isNaN(Date.parse(s)), "an RFC 3339 time");
+// RFC 3339 has four-digit years (Alertmanager's "no end" is 0001-01-01T00:00:00Z); an expanded year Postgres cannot store is a 400, not a 500
+const time = z.string().max(64).refine((s) => /^\d{4}-\d{2}-\d{2}[Tt ]/.test(s) && !Number.isNaN(Date.parse(s)), "an RFC 3339 time, e.g. 2026-11-29T10:00:00Z");
 
 /** One alert of an Alertmanager webhook (version 4). */
 export const alertmanagerAlertSchema = z.object({

@@ -102,6 +102,9 @@ describe("the Alertmanager receiver", () => {
       { body: hook([{ ...alert({ alertname: "X", namespace: "a", pod: "b" }), startsAt: "yesterday" }]), path: "alerts.0.startsAt" },
       { body: hook([alert({ namespace: "a", pod: "b" })]), path: "alerts.0.labels.alertname" },
       { body: { version: "4", status: "firing" }, path: "alerts" },
+      // years Date.parse reads but Postgres cannot store: a 400, never a 500
+      { body: hook([{ ...alert({ alertname: "X", namespace: "a", pod: "b" }), startsAt: "+010000-01-01T00:00:00Z" }]), path: "alerts.0.startsAt" },
+      { body: hook([{ ...alert({ alertname: "X", namespace: "a", pod: "b" }), endsAt: "-005000-01-01T00:00:00Z" }]), path: "alerts.0.endsAt" },
     ];
     for (const b of bad) {
       const e = await receiveAlerts(db, { orgId, now: new Date(), body: b.body }).catch((x: unknown) => x);

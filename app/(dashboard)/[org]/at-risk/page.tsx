@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
 import { recentAtRisk, STALL_FLAG_RATIO } from "@/lib/at-risk/compute";
 import { pageAtRisk } from "@/lib/at-risk/list";
+import { clusterProblemsForRole } from "@/lib/clusters/visibility";
 import { anchoredNow } from "@/lib/incidents/analyze";
 import { atRiskQuery } from "@/lib/schemas/alerts";
 import { Card, EmptyState, ErrorState } from "@/components/ui/card";
@@ -34,7 +35,7 @@ export default async function AtRiskPage({ params, searchParams }: { params: Pro
       </div>
     );
   }
-  const data = pageAtRisk(report, query);
+  const data = clusterProblemsForRole(pageAtRisk(report, query), org.role);
   const late = data.clusters.filter((c) => c.problem);
   const noPsi = data.clusters.filter((c) => c.psi === false).map((c) => c.cluster);
   const withPsi = data.clusters.filter((c) => c.psi === true).map((c) => c.cluster);

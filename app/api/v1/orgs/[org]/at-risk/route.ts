@@ -1,4 +1,5 @@
 import { withOrg } from "@/lib/auth/with-org";
+import { clusterProblemsForRole } from "@/lib/clusters/visibility";
 import { recentAtRisk } from "@/lib/at-risk/compute";
 import { pageAtRisk } from "@/lib/at-risk/list";
 import { anchoredNow } from "@/lib/incidents/analyze";
@@ -9,5 +10,5 @@ export const GET = withOrg({ role: "viewer" }, async ({ db, org, searchParams })
   const query = atRiskQuery.parse(searchParams);
   // this minute's list when ready within 250 ms, else the latest finished one (stale: true, dated by now)
   const report = await recentAtRisk(db, { orgId: org.id, now: anchoredNow(), waitMs: 250 });
-  return Response.json({ ...pageAtRisk(report, query), stale: report.stale });
+  return Response.json({ ...clusterProblemsForRole(pageAtRisk(report, query), org.role), stale: report.stale });
 });
