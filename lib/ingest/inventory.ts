@@ -1,8 +1,8 @@
 import "server-only";
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, like, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { chunks, upsertPods, workloadIdsFor, workloadKey, type Executor } from "./bulk";
-import { clusters, containers, incidents, nodes, oomEvents, pods, workloads } from "@/db/schema";
+import { clusters, containers, incidents, ingestBatches, nodes, oomEvents, pods, workloads } from "@/db/schema";
 import type { IngestSnapshot } from "@/lib/schemas/ingest";
 
 
@@ -14,6 +14,8 @@ export interface SnapshotResult {
   /** pods and nodes a complete snapshot no longer shows (or the changes say were deleted), removed */
   podsRemoved: number;
   nodesRemoved: number;
+  /** a part of a chunked relist: how many of its parts have arrived, and whether this one completed it (its removals applied) */
+  chunk?: { id: string; index: number; count: number; received: number; applied: boolean };
 }
 
 const wkey = workloadKey;
@@ -99,10 +101,14 @@ export async function storeSnapshot(db: Executor, q: { orgId: string; clusterId:
   for (const part of chunks(s.removedPods)) {
     result.podsRemoved += (await db.delete(pods).where(and(inCluster, inArray(pods.uid, part))).returning({ id: pods.id })).length;
   }
-  if (s.complete) result.podsRemoved += await removeAbsent(db, q, s);
-  if (s.complete && s.nodes.length) {
-    // an agent that may not list nodes sends none: only a snapshot that shows nodes says which are gone
-    result.nodesRemoved = (await db.delete(nodes).where(and(eq(nodes.orgId, q.orgId), eq(nodes.clusterId, q.clusterId), notIn(nodes.name, s.nodes.map((n) => n.name)))).returning({ id: nodes.id })).length;
+  // a complete relist removes what it no longer shows: at once, or when the last of its parts has arrived
+  const seen = !s.complete ? null : s.chunk ? await recordChunk(db, q, s, result) : seenIn(s);
+  if (seen) {
+    result.podsRemoved += await removeAbsent(db, q, seen);
+    if (seen.nodes.length) {
+      // an agent that may not list nodes sends none: only a snapshot that shows nodes says which are gone
+      result.nodesRemoved = (await db.delete(nodes).where(and(eq(nodes.orgId, q.orgId), eq(nodes.clusterId, q.clusterId), notIn(nodes.name, seen.nodes))).returning({ id: nodes.id })).length;
+    }
   }
   await db.update(clusters).set({ kubeSyncAt: now, kubeSyncError: null }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
   return result;
@@ -112,20 +118,74 @@ export async function storeSnapshot(db: Executor, q: { orgId: string; clusterId:
 const notIn = (col: AnyPgColumn, values: string[]) =>
   values.length ? sql`not (${col} = any(${sql.param(values)}::text[]))` : sql`true`;
 
-/** A complete snapshot's removals in its namespaces: pods it does not show; containers and workloads gone from the API that have no history. */
-async function removeAbsent(db: Executor, q: { orgId: string; clusterId: string }, s: IngestSnapshot): Promise<number> {
+/** What a complete relist showed, which is all its removals need: the whole of it, or the union of its parts. */
+interface Seen {
+  namespaces: string[] | null;
+  podUids: string[];
+  /** workloads the API described, with their containers' names */
+  described: Record<string, string[]>;
+  /** workloads only named by a pod (their object not listed) */
+  named: string[];
+  nodes: string[];
+}
+
+const seenIn = (s: IngestSnapshot): Seen => ({
+  namespaces: s.namespaces,
+  podUids: s.pods.map((p) => p.uid),
+  described: Object.fromEntries(s.workloads.map((w) => [wkey(w.namespace, w.kind, w.name), w.containers.map((c) => c.name)])),
+  named: [...new Set(s.pods.map((p) => wkey(p.namespace, p.workloadKind, p.workloadName)))],
+  nodes: s.nodes.map((n) => n.name),
+});
+
+// a relist's parts are kept beside the batches' idempotency keys, under keys no agent can send (a header has no spaces)
+const CHUNK_KEY = "snapshot-chunk ";
+
+/**
+ * Records a part of a chunked relist and returns what the whole relist showed once its last part has
+ * arrived (null before). The cluster's parts are taken one transaction at a time, so the last part
+ * sees every earlier one. A relist whose parts do not all arrive removes nothing; the next relist to
+ * complete clears them.
+ */
+async function recordChunk(db: Executor, q: { orgId: string; clusterId: string }, s: IngestSnapshot, result: SnapshotResult): Promise<Seen | null> {
+  const chunk = s.chunk!;
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`snapshot-chunks/${q.clusterId}`}, 0))`);
+  await db
+    .insert(ingestBatches)
+    .values({ clusterId: q.clusterId, key: `${CHUNK_KEY}${chunk.id} ${chunk.index}`, payloadHash: "", result: { count: chunk.count, ...seenIn(s) } })
+    .onConflictDoUpdate({ target: [ingestBatches.clusterId, ingestBatches.key], set: { result: sql.raw("excluded.result") } });
+  const parts = await db
+    .select({ result: ingestBatches.result })
+    .from(ingestBatches)
+    .where(and(eq(ingestBatches.clusterId, q.clusterId), like(ingestBatches.key, `${CHUNK_KEY}${chunk.id} %`)));
+  const applied = parts.length >= chunk.count;
+  result.chunk = { ...chunk, received: parts.length, applied };
+  if (!applied) return null;
+  const seen: Seen = { namespaces: s.namespaces, podUids: [], described: {}, named: [], nodes: [] };
+  for (const { result: r } of parts) {
+    const p = r as Seen;
+    seen.podUids.push(...p.podUids);
+    Object.assign(seen.described, p.described);
+    seen.named.push(...p.named);
+    seen.nodes.push(...p.nodes);
+  }
+  await db.delete(ingestBatches).where(and(eq(ingestBatches.clusterId, q.clusterId), like(ingestBatches.key, `${CHUNK_KEY}%`)));
+  return seen;
+}
+
+/** A complete relist's removals in its namespaces: pods it does not show; containers and workloads gone from the API that have no history. */
+async function removeAbsent(db: Executor, q: { orgId: string; clusterId: string }, s: Seen): Promise<number> {
   const scope = (col: AnyPgColumn) => (s.namespaces ? inArray(col, s.namespaces) : sql`true`);
   const removed = await db
     .delete(pods)
-    .where(and(eq(pods.orgId, q.orgId), eq(pods.clusterId, q.clusterId), scope(pods.namespace), notIn(pods.uid, s.pods.map((p) => p.uid))))
+    .where(and(eq(pods.orgId, q.orgId), eq(pods.clusterId, q.clusterId), scope(pods.namespace), notIn(pods.uid, s.podUids)))
     .returning({ id: pods.id });
   // kills and incidents are history: a workload or container that has any is kept after it is gone from the API
   const hasHistory = (workloadId: SQL, container: SQL | null) => sql`(
     exists (select 1 from ${oomEvents} e where e.workload_id = ${workloadId} ${container ? sql`and e.container_name = ${container}` : sql``})
     or exists (select 1 from ${incidents} i where i.workload_id = ${workloadId} ${container ? sql`and i.container_name = ${container}` : sql``}))`;
-  const present = [...new Set([...s.workloads.map((w) => wkey(w.namespace, w.kind, w.name)), ...s.pods.map((p) => wkey(p.namespace, p.workloadKind, p.workloadName))])];
+  const present = [...new Set([...Object.keys(s.described), ...s.named])];
   // only workloads the API described (not ones merely named by kills or by a Prometheus read) lose containers
-  const described = new Map(s.workloads.map((w) => [wkey(w.namespace, w.kind, w.name), w.containers.map((c) => c.name)]));
+  const described = new Map(Object.entries(s.described));
   if (described.size) {
     await db.execute(sql`
       delete from ${containers} c using ${workloads} w, jsonb_each(${JSON.stringify(Object.fromEntries(described))}::jsonb) d

@@ -76,6 +76,35 @@ export interface InventorySnapshot {
   nodes: SnapshotNode[];
   /** uids of pods deleted since the last snapshot (changes only) */
   removedPods: string[];
+  /** one part of a complete relist too big for one batch: removals wait for its last part (chunkSnapshot) */
+  chunk?: SnapshotChunk;
+}
+
+/** The most one batch's snapshot carries (the ingest schema's caps): a bigger complete relist is sent in parts. */
+export const SNAPSHOT_LIMITS = { pods: 50_000, workloads: 20_000, nodes: 10_000 } as const;
+
+/** Which part of a chunked complete relist a snapshot is: the relist's id, the part's index, how many parts. */
+export interface SnapshotChunk {
+  id: string;
+  index: number;
+  count: number;
+}
+
+/**
+ * A complete snapshot as parts within the limits of one batch (pods, workloads and nodes spread evenly,
+ * each part complete over the same namespaces, named by `id`); the snapshot itself when it fits.
+ */
+export function chunkSnapshot(s: InventorySnapshot, limits: { pods: number; workloads: number; nodes: number }, id: string): InventorySnapshot[] {
+  if (!s.complete || (s.pods.length <= limits.pods && s.workloads.length <= limits.workloads && s.nodes.length <= limits.nodes)) return [s];
+  const count = Math.max(Math.ceil(s.pods.length / limits.pods), Math.ceil(s.workloads.length / limits.workloads), Math.ceil(s.nodes.length / limits.nodes));
+  const part = <T>(xs: T[], i: number) => {
+    const size = Math.ceil(xs.length / count);
+    return xs.slice(i * size, (i + 1) * size);
+  };
+  return Array.from({ length: count }, (_, index) => ({
+    complete: true, namespaces: s.namespaces, workloads: part(s.workloads, index), pods: part(s.pods, index), nodes: part(s.nodes, index), removedPods: [],
+    chunk: { id, index, count },
+  }));
 }
 
 /** What an env variable set from a reference (valueFrom) is recorded as: the reference's kind, never its value. */

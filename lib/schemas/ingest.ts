@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isDnsLabel, isDnsSubdomain } from "@/lib/analysis/names";
-import { SNAPSHOT_WORKLOAD_KINDS } from "@/lib/kube/snapshot";
+import { SNAPSHOT_LIMITS, SNAPSHOT_WORKLOAD_KINDS } from "@/lib/kube/snapshot";
 import { isLabelKey, isLabelValue, MAX_WORKLOAD_LABELS } from "@/lib/kube/labels";
 import { TERMINATION_REASONS } from "@/lib/kube/terminations";
 
@@ -9,10 +9,12 @@ const objectName = z.string().refine(isDnsSubdomain, "a Kubernetes object name (
 
 export const WORKLOAD_KINDS = SNAPSHOT_WORKLOAD_KINDS;
 export const MAX_BATCH_TERMINATIONS = 5_000;
-/** the most a snapshot may carry in one batch: a larger cluster's complete snapshot does not fit and is refused (400) */
-export const MAX_SNAPSHOT_WORKLOADS = 20_000;
-export const MAX_SNAPSHOT_PODS = 50_000;
-export const MAX_SNAPSHOT_NODES = 10_000;
+/** the most a snapshot may carry in one batch: a larger cluster's complete snapshot comes in parts (chunk) */
+export const MAX_SNAPSHOT_WORKLOADS = SNAPSHOT_LIMITS.workloads;
+export const MAX_SNAPSHOT_PODS = SNAPSHOT_LIMITS.pods;
+export const MAX_SNAPSHOT_NODES = SNAPSHOT_LIMITS.nodes;
+/** the most parts a complete relist comes in (each within the limits above) */
+export const MAX_SNAPSHOT_CHUNKS = 1_000;
 export const MAX_WORKLOAD_CONTAINERS = 64;
 const MAX_ARG_CHARS = 8_192;
 
@@ -110,6 +112,17 @@ export const inventorySnapshotSchema = z.object({
   pods: z.array(snapshotPodSchema).max(MAX_SNAPSHOT_PODS, `at most ${MAX_SNAPSHOT_PODS} pods in one snapshot`).default([]),
   nodes: z.array(snapshotNodeSchema).max(MAX_SNAPSHOT_NODES, `at most ${MAX_SNAPSHOT_NODES} nodes in one snapshot`).default([]),
   removedPods: z.array(z.string().min(1).max(64)).max(MAX_SNAPSHOT_PODS).default([]),
+  /** one part of a complete relist bigger than the limits above (lib/kube/snapshot chunkSnapshot) */
+  chunk: z
+    .object({
+      id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, "1 to 64 letters, digits and '-'"),
+      index: z.number().int().min(0),
+      count: z.number().int().min(1).max(MAX_SNAPSHOT_CHUNKS, `at most ${MAX_SNAPSHOT_CHUNKS} parts`),
+    })
+    .refine((c) => c.index < c.count, { path: ["index"], message: "a part's index is below the count of parts" })
+    .optional(),
+}).superRefine((s, ctx) => {
+  if (s.chunk && !s.complete) ctx.addIssue({ code: "custom", path: ["chunk"], message: "only a complete snapshot comes in parts" });
 });
 export type IngestSnapshot = z.infer<typeof inventorySnapshotSchema>;
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import { createDb, type Db } from "@/db/connect";
-import { clusters, containers, nodes, oomEvents, organizations, pods, workloads } from "@/db/schema";
+import { clusters, containers, ingestBatches, nodes, oomEvents, organizations, pods, workloads } from "@/db/schema";
 import { storeSnapshot } from "@/lib/ingest/inventory";
 import { ingestBatch } from "@/lib/ingest/store";
-import { buildSnapshot, type DeploymentObject, type KubeObjects, type PodSpecLike } from "@/lib/kube/snapshot";
-import { inventorySnapshotSchema, type IngestSnapshot } from "@/lib/schemas/ingest";
+import { buildSnapshot, chunkSnapshot, type DeploymentObject, type KubeObjects, type PodSpecLike } from "@/lib/kube/snapshot";
+import { ingestBatchSchema, inventorySnapshotSchema, type IngestSnapshot } from "@/lib/schemas/ingest";
 
 const Mi = 1024 * 1024;
 let db: Db;
@@ -163,6 +163,57 @@ describe("storing the inventory the Kubernetes API shows", () => {
     expect(await refused({ team: "-payments" })).toEqual([["snapshot.workloads.0.labels.team", expect.stringContaining("label value")]]);
     expect(await refused(Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, "v"])))).toEqual([["snapshot.workloads.0.labels", "at most 64 labels per workload"]]);
     expect(await refused(Object.fromEntries(Array.from({ length: 64 }, (_, i) => [`l${i}`, "v"])))).toBeUndefined();
+  });
+
+  it("a complete relist in parts removes what it no longer shows only once its last part has arrived; one whose parts do not all arrive removes nothing", async () => {
+    const [k3] = await db.insert(clusters).values({ orgId, slug: "k3", name: "k3" }).returning();
+    const c3 = { orgId, clusterId: k3!.id };
+    const podsOf = async () => (await db.select({ name: pods.name }).from(pods).where(eq(pods.clusterId, k3!.id)).orderBy(asc(pods.name))).map((p) => p.name);
+    const nodesOf = async () => (await db.select({ name: nodes.name }).from(nodes).where(eq(nodes.clusterId, k3!.id)).orderBy(asc(nodes.name))).map((n) => n.name);
+    const send = async (snapshot: IngestSnapshot) => {
+      const body = { snapshot };
+      return (await ingestBatch(db, { ...c3, body, raw: JSON.stringify(body), idempotencyKey: null, now })).snapshot!;
+    };
+    // before: a pod and a node the relist will not show
+    await send(snap({ deployments: [deployment("old", "256Mi")], replicaSets: [rs("old-1", "old")], pods: [pod("old-1-a", "old-1")], nodes: [node("node-gone")] }));
+    const whole = snap({
+      deployments: ["a", "b", "c"].map((n) => deployment(n, "256Mi")), replicaSets: ["a", "b", "c"].map((n) => rs(`${n}-1`, n)),
+      pods: ["a", "b", "c"].flatMap((n) => [pod(`${n}-1-x`, `${n}-1`), pod(`${n}-1-y`, `${n}-1`)]), nodes: [node("node-1"), node("node-2"), node("node-3")],
+    });
+    const parts = chunkSnapshot(whole, { pods: 2, workloads: 1, nodes: 1 }, "relist-1");
+    expect(parts.map((p) => [p.chunk, p.pods.length, p.workloads.length, p.nodes.length])).toEqual([0, 1, 2].map((index) => [{ id: "relist-1", index, count: 3 }, 2, 1, 1]));
+    expect(await send(parts[0]!)).toMatchObject({ pods: 2, podsRemoved: 0, nodesRemoved: 0, chunk: { index: 0, count: 3, received: 1, applied: false } });
+    expect(await send(parts[2]!)).toMatchObject({ podsRemoved: 0, chunk: { index: 2, received: 2, applied: false } });
+    // everything the parts so far showed is stored, and nothing is removed yet
+    expect(await podsOf()).toEqual(["a-1-x", "a-1-y", "c-1-x", "c-1-y", "old-1-a"]);
+    expect(await nodesOf()).toEqual(["node-1", "node-3", "node-gone"]);
+    // the same part again (a resend) counts once
+    expect((await send(parts[2]!)).chunk).toMatchObject({ received: 2, applied: false });
+    expect(await send(parts[1]!)).toMatchObject({ podsRemoved: 1, nodesRemoved: 1, chunk: { index: 1, received: 3, applied: true } });
+    expect(await podsOf()).toEqual(["a-1-x", "a-1-y", "b-1-x", "b-1-y", "c-1-x", "c-1-y"]);
+    expect(await nodesOf()).toEqual(["node-1", "node-2", "node-3"]);
+    expect((await db.select({ name: workloads.name }).from(workloads).where(eq(workloads.clusterId, k3!.id)).orderBy(asc(workloads.name))).map((w) => w.name)).toEqual(["a", "b", "c"]);
+
+    // a relist that loses a part: what it showed is stored, nothing is removed
+    const smaller = snap({ deployments: [deployment("a", "256Mi")], replicaSets: [rs("a-1", "a")], pods: [pod("a-1-x", "a-1"), pod("a-1-z", "a-1")], nodes: [node("node-1"), node("node-2")] });
+    const lost = chunkSnapshot(smaller, { pods: 1, workloads: 1, nodes: 1 }, "relist-2");
+    expect(await send(lost[0]!)).toMatchObject({ podsRemoved: 0, chunk: { received: 1, applied: false } });
+    expect(await podsOf()).toEqual(["a-1-x", "a-1-y", "b-1-x", "b-1-y", "c-1-x", "c-1-y"]);
+    // the next relist in one batch applies its removals, and the lost relist's part is cleared away
+    expect(await send(smaller)).toMatchObject({ podsRemoved: 5, nodesRemoved: 1 });
+    expect(await podsOf()).toEqual(["a-1-x", "a-1-z"]);
+    const again = chunkSnapshot(smaller, { pods: 1, workloads: 1, nodes: 1 }, "relist-3");
+    await send(again[0]!);
+    expect((await send(again[1]!)).chunk).toMatchObject({ received: 2, count: 2, applied: true });
+    expect(await db.select().from(ingestBatches).where(eq(ingestBatches.clusterId, k3!.id))).toEqual([]);
+  });
+
+  it("a part is refused with its path when it is not of a complete relist or its index is past its count", async () => {
+    const paths = (snapshot: unknown) => ingestBatchSchema.safeParse({ snapshot }).error?.issues.map((i) => i.path.join("."));
+    expect(paths({ complete: false, chunk: { id: "r", index: 0, count: 2 } })).toEqual(["snapshot.chunk"]);
+    expect(paths({ complete: true, chunk: { id: "r", index: 2, count: 2 } })).toEqual(["snapshot.chunk.index"]);
+    expect(paths({ complete: true, chunk: { id: "r%", index: 0, count: 2 } })).toEqual(["snapshot.chunk.id"]);
+    expect(paths({ complete: true, chunk: { id: "r", index: 1, count: 2 } })).toBeUndefined();
   });
 
   it("a node's SystemOOM is stored as itself, under no workload, once per occurrence; a pod's kill without a workload is refused", async () => {

@@ -4,8 +4,8 @@ import { ConfigError, loadConfig } from "@/agents/collector/src/config";
 import { OwnerResolver } from "@/agents/collector/src/owners";
 import { InventoryTracker } from "@/agents/collector/src/inventory";
 import { FatalPushError, Pusher, type Fetch } from "@/agents/collector/src/pusher";
-import type { InventorySnapshot } from "@/lib/kube/snapshot";
-import type { IngestTermination } from "@/lib/schemas/ingest";
+import { chunkSnapshot, SNAPSHOT_LIMITS, type InventorySnapshot } from "@/lib/kube/snapshot";
+import { ingestBatchSchema, type IngestTermination } from "@/lib/schemas/ingest";
 
 const TOKEN = `hra_${"a".repeat(43)}`;
 const t = (i: number): IngestTermination => ({
@@ -141,6 +141,39 @@ describe("the agent's inventory snapshots in the pusher", () => {
       expect(p.stats).toMatchObject({ sent: 2, snapshotsSent: 0, snapshotsDropped: 1 });
       expect(p.needsCompleteSnapshot).toBe(true);
     }
+  });
+});
+
+describe("a complete relist bigger than one batch", () => {
+  it("is cut in parts within the ingest caps, each valid, together the whole relist", () => {
+    const whole = snapshot(true, SNAPSHOT_LIMITS.pods + 1);
+    const parts = chunkSnapshot(whole, SNAPSHOT_LIMITS, "r1");
+    expect(parts.map((x) => [x.chunk, x.pods.length, x.complete])).toEqual([[{ id: "r1", index: 0, count: 2 }, 25_001, true], [{ id: "r1", index: 1, count: 2 }, 25_000, true]]);
+    expect(parts.every((x) => ingestBatchSchema.safeParse({ snapshot: x }).success)).toBe(true);
+    expect(ingestBatchSchema.safeParse({ snapshot: whole }).error?.issues.map((i) => i.path.join("."))).toEqual(["snapshot.pods"]);
+    expect(parts.flatMap((x) => x.pods.map((p) => p.uid))).toEqual(whole.pods.map((p) => p.uid));
+    // one that fits goes whole, as before
+    expect(chunkSnapshot(snapshot(true, SNAPSHOT_LIMITS.pods), SNAPSHOT_LIMITS, "r2")).toEqual([snapshot(true, SNAPSHOT_LIMITS.pods)]);
+  });
+
+  it("the pusher sends every part in order (a later part does not replace an earlier one), more than its snapshot share if need be; a refused part drops the others", async () => {
+    const parts = chunkSnapshot(snapshot(true, 30), { pods: 10, workloads: 10, nodes: 10 }, "r1");
+    const a = app([]);
+    const p = new Pusher({ url: "https://h.example", token: TOKEN, maxBatch: 500, maxBuffer: 100, version: "t", maxSnapshotEntries: 20 }, a.fetchFn, noSleep);
+    p.addSnapshot(snapshot(false, 1, "stale"));
+    for (const part of parts) p.addSnapshot(part);
+    expect(p.queuedSnapshots).toBe(3);
+    await p.flush();
+    expect(a.calls.map((c) => c.snapshot?.chunk?.index)).toEqual([0, 1, 2]);
+    expect(p.stats).toMatchObject({ snapshotsSent: 3, snapshotsDropped: 1 });
+
+    const refusing = app([400]);
+    const q = new Pusher({ url: "https://h.example", token: TOKEN, maxBatch: 500, maxBuffer: 100, version: "t" }, refusing.fetchFn, noSleep);
+    for (const part of parts) q.addSnapshot(part);
+    await q.flush();
+    expect(refusing.calls.map((c) => c.snapshot?.chunk?.index)).toEqual([0]);
+    expect(q.stats).toMatchObject({ snapshotsSent: 0, snapshotsDropped: 3 });
+    expect(q.needsCompleteSnapshot).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 // headroom-collector: watches pods, nodes and node events; pushes terminations, SystemOOMs and the inventory to POST /api/v1/ingest.
 import * as k8s from "@kubernetes/client-node";
-import type { NodeObject, PodObject } from "@/lib/kube/snapshot";
+import { chunkSnapshot, SNAPSHOT_LIMITS, type NodeObject, type PodObject } from "@/lib/kube/snapshot";
 import { systemOomOfEvent, terminationsOfPod, type EventLike, type PodLike } from "@/lib/kube/terminations";
 import type { IngestTermination } from "@/lib/schemas/ingest";
 import { ConfigError, loadConfig, USAGE } from "./config";
@@ -129,8 +129,10 @@ let lastComplete = 0;
 async function sendComplete() {
   lastComplete = Date.now();
   const s = await tracker.complete();
-  pusher.addSnapshot(s);
-  log(`inventory: ${s.workloads.length} workloads, ${s.pods.length} pods, ${s.nodes.length} nodes`);
+  // a cluster bigger than one batch takes is sent in parts; the app removes what is gone once all have arrived
+  const parts = chunkSnapshot(s, SNAPSHOT_LIMITS, crypto.randomUUID());
+  for (const part of parts) pusher.addSnapshot(part);
+  log(`inventory: ${s.workloads.length} workloads, ${s.pods.length} pods, ${s.nodes.length} nodes${parts.length > 1 ? ` in ${parts.length} parts` : ""}`);
 }
 
 for (const informer of podInformers) {

@@ -49,9 +49,9 @@ export class Pusher {
     this.bound();
   }
 
-  /** Queues a snapshot: a complete one supersedes the queue, changes go after it. */
+  /** Queues a snapshot: a complete one (the first part of a chunked one) supersedes the queue, changes and its other parts go after it. */
   addSnapshot(s: InventorySnapshot) {
-    if (s.complete) {
+    if (s.complete && (s.chunk?.index ?? 0) === 0) {
       this.stats.snapshotsDropped += this.snapshots.length;
       this.snapshots = [];
       this.needsCompleteSnapshot = false;
@@ -68,13 +68,24 @@ export class Pusher {
     return this.snapshots.reduce((n, s) => n + sizeOf(s), 0);
   }
 
-  /** Keeps the buffer within its bounds: snapshots go first (oldest first), then the oldest terminations. */
+  /**
+   * Keeps the buffer within its bounds: snapshots go first (oldest first, a chunked relist's parts all
+   * together: one part is no use without the others), then the oldest terminations. A relist in parts
+   * may hold more entries than maxSnapshotEntries (the cluster is that big) but never displaces terminations.
+   */
   private bound() {
-    const maxSnapshot = this.opts.maxSnapshotEntries ?? 100_000;
+    const relist = this.snapshots[0]?.chunk?.id;
+    const relistEntries = relist ? this.snapshots.filter((x) => x.chunk?.id === relist).reduce((n, x) => n + sizeOf(x), 0) : 0;
+    const maxSnapshot = Math.max(this.opts.maxSnapshotEntries ?? 100_000, relistEntries);
     while (this.snapshots.length && (this.snapshotEntries() > maxSnapshot || this.buffer.length + this.snapshotEntries() > this.opts.maxBuffer + maxSnapshot || this.buffer.length > this.opts.maxBuffer)) {
-      this.snapshots.shift();
+      const first = this.snapshots.shift()!;
       this.stats.snapshotsDropped++;
       this.needsCompleteSnapshot = true;
+      if (first.chunk) {
+        const rest = this.snapshots.filter((x) => x.chunk?.id === first.chunk!.id).length;
+        this.snapshots = this.snapshots.filter((x) => x.chunk?.id !== first.chunk!.id);
+        this.stats.snapshotsDropped += rest;
+      }
     }
     const over = this.buffer.length - this.opts.maxBuffer;
     if (over > 0) {
@@ -123,7 +134,10 @@ export class Pusher {
   }
 
   private dropSnapshot(s: InventorySnapshot) {
-    this.snapshots = this.snapshots.filter((x) => x !== s);
+    // a relist's part refused: its other parts could never complete it
+    const gone = this.snapshots.filter((x) => x === s || (s.chunk && x.chunk?.id === s.chunk.id));
+    this.snapshots = this.snapshots.filter((x) => !gone.includes(x));
+    this.stats.snapshotsDropped += gone.length - 1;
     this.stats.snapshotsDropped++;
     this.needsCompleteSnapshot = true;
   }
