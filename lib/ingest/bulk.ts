@@ -36,16 +36,6 @@ export async function workloadIdsFor(db: Executor, q: { orgId: string; clusterId
   return ids;
 }
 
-/** Creates the named containers that are not stored yet (a kill's container before any spec is known); leaves the others alone. */
-export async function ensureContainers(db: Executor, q: { orgId: string; containers: { workloadId: string; name: string; kind: string }[] }): Promise<void> {
-  for (const part of chunks(q.containers)) {
-    await db.execute(sql`
-      insert into containers (org_id, workload_id, name, kind)
-      select ${q.orgId}::uuid, "workloadId", name, kind from jsonb_to_recordset(${json(part)}) as c("workloadId" uuid, name text, kind text)
-      on conflict do nothing`);
-  }
-}
-
 export interface TerminationRow {
   workloadId: string | null;
   namespace: string;
@@ -61,15 +51,43 @@ export interface TerminationRow {
   message: string | null;
 }
 
-/** Stores terminations once per occurrence (the unique index drops what is already stored); returns the ones stored now. */
-export async function insertTerminations(db: Executor, q: { orgId: string; clusterId: string; rows: TerminationRow[] }): Promise<{ workloadId: string | null; container: string; reason: string }[]> {
+/** A termination as ingest stores it: under the workload it names (created when new), or none (a node's SystemOOM). */
+export interface NamedTerminationRow extends Omit<TerminationRow, "workloadId"> {
+  workloadKind: string | null;
+  workloadName: string | null;
+}
+
+/**
+ * Stores terminations once per occurrence in one statement per thousand: the workloads they name found
+ * or created, the containers they name created when not stored yet (their spec unknown until an
+ * inventory reads it), then the terminations; returns the ones stored now.
+ */
+export async function storeTerminations(db: Executor, q: { orgId: string; clusterId: string; rows: NamedTerminationRow[] }): Promise<{ workloadId: string | null; container: string; reason: string }[]> {
   const out: { workloadId: string | null; container: string; reason: string }[] = [];
   for (const part of chunks(q.rows)) {
     const { rows } = await db.execute<{ workload_id: string | null; container_name: string; reason: string }>(sql`
+      with t as (
+        select * from jsonb_to_recordset(${json(part)}) as t(namespace text, "workloadKind" text, "workloadName" text, "podName" text, "podUid" text, "containerName" text,
+          "containerKind" text, reason text, "exitCode" integer, "finishedAt" timestamptz, "restartCount" integer, node text, message text)),
+      wanted as (select distinct namespace, "workloadKind" as kind, "workloadName" as name from t where "workloadKind" is not null and "workloadName" is not null),
+      ins as (
+        insert into workloads (org_id, cluster_id, namespace, kind, name)
+        select ${q.orgId}::uuid, ${q.clusterId}::uuid, namespace, kind, name from wanted
+        on conflict do nothing
+        returning id, namespace, kind, name),
+      ids as (
+        select id, namespace, kind, name from ins
+        union all
+        select w.id, w.namespace, w.kind, w.name from workloads w join wanted using (namespace, kind, name) where w.cluster_id = ${q.clusterId}::uuid and w.org_id = ${q.orgId}::uuid),
+      named as (select t.*, ids.id as "workloadId" from t left join ids on ids.namespace = t.namespace and ids.kind = t."workloadKind" and ids.name = t."workloadName"),
+      c as (
+        insert into containers (org_id, workload_id, name, kind)
+        select distinct on ("workloadId", "containerName") ${q.orgId}::uuid, "workloadId", "containerName", "containerKind" from named
+        where "workloadId" is not null and "containerName" <> ''
+        on conflict do nothing)
       insert into oom_events (org_id, cluster_id, workload_id, namespace, pod_name, pod_uid, container_name, container_kind, reason, exit_code, finished_at, restart_count, node, message)
       select ${q.orgId}::uuid, ${q.clusterId}::uuid, "workloadId", namespace, "podName", "podUid", "containerName", "containerKind", reason, "exitCode", "finishedAt", "restartCount", node, message
-      from jsonb_to_recordset(${json(part)}) as t("workloadId" uuid, namespace text, "podName" text, "podUid" text, "containerName" text, "containerKind" text, reason text,
-        "exitCode" integer, "finishedAt" timestamptz, "restartCount" integer, node text, message text)
+      from named
       on conflict do nothing
       returning workload_id, container_name, reason`);
     for (const r of rows) out.push({ workloadId: r.workload_id, container: r.container_name, reason: r.reason });

@@ -4,9 +4,9 @@ import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { ingestBatches } from "@/db/schema";
 import { syncIncidentsBatch } from "@/lib/inventory/store";
-import { ensureContainers, insertTerminations, workloadIdsFor, workloadKey } from "./bulk";
+import { storeTerminations } from "./bulk";
 import { storeSnapshot, type SnapshotResult } from "./inventory";
-import { ingestBatchSchema, type IngestTermination } from "@/lib/schemas/ingest";
+import { ingestBatchSchema } from "@/lib/schemas/ingest";
 
 /** The same Idempotency-Key came back with another payload: answered 422, nothing stored. */
 export class IdempotencyConflictError extends Error {}
@@ -44,19 +44,12 @@ export async function ingestBatch(db: Db, q: { orgId: string; clusterId: string;
   const result: IngestResult = await db.transaction(async (tx) => {
     // the inventory first: the kills below find their containers' specs in place
     const snapshot = batch.snapshot ? await storeSnapshot(tx, { orgId: q.orgId, clusterId: q.clusterId, snapshot: batch.snapshot, now: q.now }) : undefined;
-    // the workloads the batch names (a node's SystemOOM names none), and the containers its kills name,
-    // so that their pages exist before any spec is known
-    const withWorkload = batch.terminations.filter((t) => t.workloadKind && t.workloadName);
-    const workloadIds = await workloadIdsFor(tx, { orgId: q.orgId, clusterId: q.clusterId, workloads: withWorkload.map((t) => ({ namespace: t.namespace, kind: t.workloadKind!, name: t.workloadName! })) });
-    const workloadOf = (t: IngestTermination) => (t.workloadKind && t.workloadName ? workloadIds.get(workloadKey(t.namespace, t.workloadKind, t.workloadName))! : null);
-    const named = new Map<string, { workloadId: string; name: string; kind: string }>();
-    for (const t of withWorkload) if (t.container) named.set(`${workloadOf(t)}|${t.container}`, { workloadId: workloadOf(t)!, name: t.container, kind: t.containerKind });
-    await ensureContainers(tx, { orgId: q.orgId, containers: [...named.values()] });
-    // the terminations; the unique occurrence index drops what is already stored
-    const rows = await insertTerminations(tx, {
+    // the workloads and containers the batch names (a node's SystemOOM names none), so that their pages exist before
+    // any spec is known, and the terminations; the unique occurrence index drops what is already stored
+    const rows = await storeTerminations(tx, {
       orgId: q.orgId, clusterId: q.clusterId,
       rows: batch.terminations.map((t) => ({
-        workloadId: workloadOf(t), namespace: t.namespace, podName: t.pod, podUid: t.podUid, containerName: t.container, containerKind: t.containerKind,
+        workloadKind: t.workloadKind, workloadName: t.workloadName, namespace: t.namespace, podName: t.pod, podUid: t.podUid, containerName: t.container, containerKind: t.containerKind,
         reason: t.reason, exitCode: t.exitCode, finishedAt: t.finishedAt, restartCount: t.restartCount, node: t.node, message: t.message,
       })),
     });
