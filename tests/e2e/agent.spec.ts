@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { createDb } from "@/db/connect";
 import { clusters, oomEvents } from "@/db/schema";
 import { FakeKube } from "../support/fake-kube";
+import { spawnGroup, stopGroup } from "../support/process-group";
 import { memberCookie } from "../support/sessions";
 
 // The agent end to end: headroom-collector watches a (fake, faithful) Kubernetes API server and
@@ -29,7 +30,8 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async () => {
-  agent?.kill("SIGKILL");
+  // the whole group: tsx and the node process it runs the agent in
+  stopGroup(agent);
   await kube?.stop();
   await proxy?.stop();
 });
@@ -102,7 +104,7 @@ test("inventory from the API; kill → incident within seconds; every other term
   kube.putPod(pod("shop-6f7c9-abcde", { containerStatuses: [{ name: "app", restartCount: 0, state: { running: {} } }, { name: "proxy", restartCount: 0, state: { running: {} } }] }));
 
   proxy = await new Outage().start();
-  agent = spawn(path.join("node_modules", ".bin", "tsx"), ["agents/collector/src/main.ts", "--url", `http://127.0.0.1:${proxy.port}`, "--inventory-interval-s", "1", "--token", token, "--kubeconfig", kube.kubeconfig(), "--flush-interval-ms", "200"], { stdio: ["ignore", "pipe", "pipe"] });
+  agent = spawnGroup(path.join("node_modules", ".bin", "tsx"), ["agents/collector/src/main.ts", "--url", `http://127.0.0.1:${proxy.port}`, "--inventory-interval-s", "1", "--token", token, "--kubeconfig", kube.kubeconfig(), "--flush-interval-ms", "200"], { stdio: ["ignore", "pipe", "pipe"] });
   agent.stdout!.on("data", (c: Buffer) => (agentLog += c.toString()));
   agent.stderr!.on("data", (c: Buffer) => (agentLog += c.toString()));
   agentExit = new Promise((r) => agent!.once("exit", (code) => r(code)));
