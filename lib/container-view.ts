@@ -1,6 +1,8 @@
 import "server-only";
 import type { Db } from "@/db/connect";
 import type { AnalysisOutput, FewerReplicas, WhatIfBasis } from "@/lib/analysis";
+import { specFindings } from "@/lib/analysis/findings";
+import type { Finding } from "@/lib/analysis/types";
 import { downsample, type ChartPoint } from "@/lib/charts/downsample";
 import { anchorNow, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS, containerInput } from "@/lib/incidents/analyze";
 import { liveContainerAnalysis } from "@/lib/incidents/live-analysis";
@@ -27,6 +29,8 @@ export interface ContainerView {
   fewerReplicas: FewerReplicas | null;
   /** why there is no analysis, in words for the page (metrics unreachable, none configured) */
   metricsError: string | null;
+  /** what the pod spec alone shows (heap settings, memory-backed volumes, missing resources) when there is no analysis to carry it */
+  specFindings: Finding[];
   pods: { name: string; latestBytes: number | null; oomKills: number }[];
   chart: { pod: string; points: ChartPoint[]; ooms: number[]; projection: { t0: number; v0: number; t1: number; v1: number } | null } | null;
   incident: ActiveIncident | null;
@@ -54,9 +58,12 @@ export async function getContainerView(
     window: q.window,
     now: q.now,
     incident: await getActiveIncident(db, { orgId: q.orgId, workloadId: w.id, container: spec.name }),
+    specFindings: [] as Finding[],
   };
+  // without an analysis (no Prometheus, or it failed) the spec from the Kubernetes API still says what it can
+  const specOnly = () => specFindings(containerInput(ref, w.replicas, spec));
   const { source, problem } = await sourceForCluster(db, { orgId: q.orgId, slug: q.cluster.slug });
-  if (!source) return { ...base, analysis: null, whatIf: null, fewerReplicas: null, metricsError: problem, pods: [], chart: null };
+  if (!source) return { ...base, analysis: null, whatIf: null, fewerReplicas: null, metricsError: problem, pods: [], chart: null, specFindings: specOnly() };
   // the verdict every list shows for this container this minute, read as the incident pipeline reads it
   const verdict = liveContainerAnalysis(source, {
     ref, now: q.now, pricing: { currency: q.cluster.currency, perGiBMonth: q.cluster.pricePerGibMonth },
@@ -97,9 +104,9 @@ export async function getContainerView(
         chart = { pod: chosen.name, points, ooms: series.terminations.filter((x) => x.reason === "OOMKilled").map((x) => x.at), projection };
       }
     }
-    return { ...base, analysis, whatIf, fewerReplicas, metricsError: problem, pods, chart };
+    return { ...base, analysis, whatIf, fewerReplicas, metricsError: problem, pods, chart, specFindings: analysis ? [] : specOnly() };
   } catch (e) {
-    return { ...base, analysis: null, whatIf: null, fewerReplicas: null, metricsError: `Could not read this container's memory history: ${(e as Error).message}`, pods: [], chart: null };
+    return { ...base, analysis: null, whatIf: null, fewerReplicas: null, metricsError: `Could not read this container's memory history: ${(e as Error).message}`, pods: [], chart: null, specFindings: specOnly() };
   }
 }
 

@@ -122,6 +122,7 @@ export function ContainerView({ org, path, initial, canShare = false }: { org: s
       {canShare && v.incident && a ? <Card title="Share this incident"><SharePanel org={org} incidentId={v.incident.id} /></Card> : null}
 
       {a ? <Card title="Findings"><FindingsList findings={a.findings} /></Card> : null}
+      {!a && v.specFindings.length ? <Card title="Findings from the pod spec"><FindingsList findings={v.specFindings} /></Card> : null}
 
       {v.pods.length > 0 ? (
         <Card title="Pods">

@@ -17,7 +17,7 @@ test.beforeAll(async () => {
   admin = await memberCookie(process.env.E2E_DATABASE_URL!, { slug: "acme", email: "admin@direct.acme.example", name: "Direct Admin", role: "admin" });
   kube = await new FakeKube(TOKEN).start();
   const killedAt = new Date(Math.floor(Date.now() / 1000 - 600) * 1000).toISOString().replace(".000", "");
-  kube.put("deployments", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "ledger", namespace: "payments", uid: "uid-ledger" }, spec: { replicas: 3, template: { spec: { containers: [{ name: "api", image: "payments/ledger:2.1", resources: { requests: { memory: "384Mi" }, limits: { memory: "512Mi" } } }] } } } });
+  kube.put("deployments", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "ledger", namespace: "payments", uid: "uid-ledger" }, spec: { replicas: 3, template: { spec: { volumes: [{ name: "scratch", emptyDir: { medium: "Memory" } }], containers: [{ name: "api", image: "payments/ledger:2.1", volumeMounts: [{ name: "scratch", mountPath: "/scratch" }], resources: { requests: { memory: "384Mi" }, limits: { memory: "512Mi" } } }] } } } });
   kube.putOwner("ReplicaSet", { metadata: { name: "ledger-5c8d7b9f4", namespace: "payments", uid: "uid-ledger-rs", ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: "ledger", controller: true }] } });
   kube.putPod({
     metadata: { name: "ledger-5c8d7b9f4-q7m2x", namespace: "payments", uid: "uid-ledger-pod", ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "ledger-5c8d7b9f4", controller: true }] },
@@ -78,6 +78,10 @@ test("an admin connects a cluster's Kubernetes API with a token; the read brings
   await expect(page.getByText(/Workloads, kills and nodes come from the Kubernetes API/)).toBeVisible();
   const nodesCard = page.getByRole("region", { name: "Nodes · 1" });
   await expect(nodesCard.getByRole("row", { name: /node-7 m6i\.large 7(\.0)?\s?Gi MemoryPressure 1 0/ })).toBeVisible();
+  // the container page without Prometheus: no history, but what the pod spec shows (a tmpfs counted in the limit)
+  await page.goto("/acme/clusters/edge-direct/payments/deployment/ledger/api");
+  const specFindings = page.getByRole("region", { name: "Findings from the pod spec" });
+  await expect(specFindings).toContainText("count against the 512Mi limit; the volume has no sizeLimit");
   await page.goto("/acme/clusters/edge-direct/settings");
 
   // a revoked token: the next read says so in words
