@@ -95,7 +95,7 @@ export function ContainerView({ org, path, initial, canShare = false }: { org: s
             ) : null}
             <div role="group" aria-label="Time window" className="flex overflow-hidden rounded-md border border-zinc-300 text-xs dark:border-zinc-700">
               {WINDOWS.map((w) => (
-                <button key={w} type="button" aria-pressed={q.window === w} onClick={() => update({ window: w })} className={`px-2.5 py-1 ${q.window === w ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "hover:bg-zinc-50 dark:hover:bg-zinc-800"}`}>{w}</button>
+                <button key={w} type="button" aria-pressed={q.window === w} onClick={() => update({ window: w })} className={`px-2.5 py-1 max-sm:min-h-11 max-sm:px-4 ${q.window === w ? "bg-zinc-900 text-white dark:bg-zinc-100 dark:text-zinc-900" : "hover:bg-zinc-50 dark:hover:bg-zinc-800"}`}>{w}</button>
               ))}
             </div>
           </div>
