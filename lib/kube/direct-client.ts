@@ -71,6 +71,8 @@ export class KubeReader {
         tls: { ca: this.c.caPem ?? undefined, rejectUnauthorized: !this.c.skipVerify, ...(cred.kind === "cert" ? { cert: cred.cert, key: cred.key } : {}) },
       });
     } catch (e) {
+      // a request cut short by the read's deadline is the deadline's doing, said as such
+      if (Date.now() >= this.deadline) throw new KubeReadError("the read of the API server took too long: narrow it or use the in-cluster agent");
       if (e instanceof OutboundFetchError) {
         const resource = path.split("?")[0];
         if (e.status === 401) throw new KubeReadError(`the API server refused the credential (HTTP 401): the token expired or was revoked`, 401);
