@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, gt, gte, lte, ne, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { auditLog, clusters, containers, incidentNotes, incidents, oomEvents, receivedAlerts, users, workloads } from "@/db/schema";
 import type { AnalysisOutput } from "@/lib/analysis";
@@ -105,44 +105,44 @@ export function summarizeAnalysis(a: unknown): AnalysisSummary | null {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+type RelatedRow = { id: string; status: "open" | "acknowledged" | "resolved"; resolution: string | null; oomCount: number; firstSeenAt: string; lastSeenAt: string };
+
 /** Everything the incident page shows, or null when it is not this organization's. */
 export async function getIncidentView(db: Db, q: { orgId: string; incidentId: string; now: Date; canAct: boolean }): Promise<IncidentView | null> {
   if (!isUuid(q.incidentId)) return null;
+  // the incident with its workload, cluster, assignee, container spec, the kills since its fix and the
+  // container's other incidents, in one statement (the page stays within its statement budget at any size)
   const [row] = await db
-    .select({ i: incidents, w: workloads, c: { slug: clusters.slug, name: clusters.name, currency: clusters.currency, pricePerGibMonth: clusters.pricePerGibMonth }, assigneeName: users.name, assigneeEmail: users.email })
+    .select({
+      i: incidents, w: workloads, c: { slug: clusters.slug, name: clusters.name, currency: clusters.currency, pricePerGibMonth: clusters.pricePerGibMonth },
+      assigneeName: users.name, assigneeEmail: users.email, spec: containers,
+      killsSince: sql<number>`(select count(*)::int from oom_events e where e.org_id = ${incidents.orgId} and e.workload_id = ${incidents.workloadId}
+        and e.container_name = ${incidents.containerName} and e.reason = 'OOMKilled' and ${incidents.fixAppliedAt} is not null and e.finished_at > ${incidents.fixAppliedAt})`,
+      related: sql<RelatedRow[]>`coalesce((select json_agg(r) from (
+        select r2.id, r2.status, r2.resolution, r2.oom_count as "oomCount", r2.first_seen_at as "firstSeenAt", r2.last_seen_at as "lastSeenAt"
+        from incidents r2 where r2.org_id = ${incidents.orgId} and r2.workload_id = ${incidents.workloadId} and r2.container_name = ${incidents.containerName} and r2.id <> ${incidents.id}
+        order by r2.first_seen_at desc limit 20) r), '[]'::json)`,
+    })
     .from(incidents)
     .innerJoin(workloads, and(eq(workloads.id, incidents.workloadId), eq(workloads.orgId, incidents.orgId)))
     .innerJoin(clusters, and(eq(clusters.id, incidents.clusterId), eq(clusters.orgId, incidents.orgId)))
     .leftJoin(users, eq(users.id, incidents.assigneeUserId))
+    .leftJoin(containers, and(eq(containers.orgId, incidents.orgId), eq(containers.workloadId, incidents.workloadId), eq(containers.name, incidents.containerName)))
     .where(and(eq(incidents.id, q.incidentId), eq(incidents.orgId, q.orgId)));
   if (!row) return null;
   const { i, w, c } = row;
+  const spec = row.spec ?? undefined;
   const nowSec = anchorNow(q.now.getTime() / 1000);
-  const [spec] = await db
-    .select()
-    .from(containers)
-    .where(and(eq(containers.orgId, q.orgId), eq(containers.workloadId, w.id), eq(containers.name, i.containerName)));
   const active = i.status !== "resolved";
   const end = i.resolvedAt ?? q.now;
 
-  const [live, timeline, related, fixKills, assignees] = await Promise.all([
+  const [live, timeline, assignees] = await Promise.all([
     active && spec ? liveVerdict(db, { orgId: q.orgId, cluster: c, workload: w, spec, now: nowSec }) : Promise.resolve(null),
     timelineOf(db, { orgId: q.orgId, incident: i, end }),
-    db
-      .select({ id: incidents.id, status: incidents.status, resolution: incidents.resolution, oomCount: incidents.oomCount, firstSeenAt: incidents.firstSeenAt, lastSeenAt: incidents.lastSeenAt })
-      .from(incidents)
-      .where(and(eq(incidents.orgId, q.orgId), eq(incidents.workloadId, i.workloadId), eq(incidents.containerName, i.containerName), ne(incidents.id, i.id)))
-      .orderBy(desc(incidents.firstSeenAt))
-      .limit(20),
-    i.fixAppliedAt
-      ? db
-          .select({ n: sql<number>`count(*)::int` })
-          .from(oomEvents)
-          .where(and(eq(oomEvents.orgId, q.orgId), eq(oomEvents.workloadId, i.workloadId), eq(oomEvents.containerName, i.containerName), eq(oomEvents.reason, "OOMKilled"), gt(oomEvents.finishedAt, i.fixAppliedAt)))
-      : Promise.resolve([{ n: 0 }]),
     q.canAct ? listAssignees(db, { orgId: q.orgId }) : Promise.resolve(null),
   ]);
-  const killsSince = fixKills[0]?.n ?? 0;
+  const related = row.related.map((r) => ({ ...r, firstSeenAt: new Date(r.firstSeenAt), lastSeenAt: new Date(r.lastSeenAt) }));
+  const killsSince = i.fixAppliedAt ? row.killsSince : 0;
   const snoozed = i.snoozedUntil && i.snoozedUntil > q.now && active ? i.snoozedUntil : null;
   return {
     id: i.id,
@@ -213,9 +213,9 @@ async function timelineOf(db: Db, q: { orgId: string; incident: typeof incidents
     or(eq(oomEvents.containerName, i.containerName), and(eq(oomEvents.containerName, ""), eq(oomEvents.reason, "Evicted"))),
     gte(oomEvents.finishedAt, from), lte(oomEvents.finishedAt, q.end),
   );
-  const [terms, [count], events, notes, alerts] = await Promise.all([
-    db.select().from(oomEvents).where(termsWhere).orderBy(desc(oomEvents.finishedAt)).limit(TIMELINE_TERMINATIONS),
-    db.select({ n: sql<number>`count(*)::int` }).from(oomEvents).where(termsWhere),
+  const [terms, events, notes, alerts] = await Promise.all([
+    // the newest terminations, and how many there are in all (a window count over narrow rows)
+    db.select({ t: oomEvents, total: sql<number>`count(*) over ()`.mapWith(Number) }).from(oomEvents).where(termsWhere).orderBy(desc(oomEvents.finishedAt)).limit(TIMELINE_TERMINATIONS),
     db
       .select({ at: auditLog.createdAt, action: auditLog.action, data: auditLog.data, actorName: users.name, actorEmail: users.email })
       .from(auditLog)
@@ -243,7 +243,7 @@ async function timelineOf(db: Db, q: { orgId: string; incident: typeof incidents
       .limit(TIMELINE_TERMINATIONS),
   ]);
   const entries: TimelineEntry[] = [
-    ...terms.map((t): TimelineEntry => ({
+    ...terms.map(({ t }): TimelineEntry => ({
       kind: "termination", at: t.finishedAt.toISOString(), reason: t.reason, exitCode: t.exitCode, pod: t.podName, node: t.node, restartCount: t.restartCount, message: t.message, containerKind: t.containerKind,
     })),
     ...events.map((e): TimelineEntry => ({ kind: "event", at: e.at.toISOString(), action: e.action, actor: e.actorName || e.actorEmail || null, data: (e.data as Record<string, unknown> | null) ?? null })),
@@ -259,5 +259,5 @@ async function timelineOf(db: Db, q: { orgId: string; incident: typeof incidents
     entries.push({ kind: "event", at: i.resolvedAt.toISOString(), action: "incident.resolved_quiet", actor: null, data: null });
   }
   entries.sort((a, b) => b.at.localeCompare(a.at));
-  return { entries, omitted: Math.max(0, (count?.n ?? 0) - terms.length) };
+  return { entries, omitted: Math.max(0, (terms[0]?.total ?? 0) - terms.length) };
 }
