@@ -43,7 +43,7 @@ export default async function ClusterSettingsPage({ params }: { params: Promise<
       {view.lastSyncError ? <ErrorState title="The last sync has a problem">{view.lastSyncError}</ErrorState> : null}
       {view.unreadable ? <ErrorState title="Stored credentials cannot be read">They were encrypted with another HEADROOM_SECRET_KEY. Enter them again and save.</ErrorState> : null}
       {view.metricsKind === "demo" ? (
-        <Card><EmptyState title="This is a simulated demo cluster.">Its memory history comes from Headroom&apos;s scenario models. <Link href={`/${p.org}/clusters/new`} className="text-blue-700 hover:underline dark:text-blue-400">Add a cluster</Link> to connect a real Prometheus.</EmptyState></Card>
+        <Card><EmptyState title="This is a simulated demo cluster.">Its memory history comes from Headroom&apos;s scenario models. <Link href={`/${p.org}/clusters/new`} className="text-blue-700 underline dark:text-blue-400">Add a cluster</Link> to connect a real Prometheus.</EmptyState></Card>
       ) : hasRole(org.role, "admin") ? (
         <Card title="Prometheus"><PrometheusSettingsForm org={p.org} cluster={slug} initial={view} /></Card>
       ) : (
