@@ -102,6 +102,11 @@ const v = readJson<{ numPassedTests: number; numFailedTests: number; numPendingT
 const v24 = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number }>(vitest24Json);
 const p = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(playwrightJson);
 fs.rmSync(tmp, { recursive: true, force: true });
+// a step whose report counts a failed test failed, whatever its exit code said
+for (const [name, failedTests] of [["unit + integration", v?.numFailedTests], [`unit + integration (Node ${NODE_24})`, v24?.numFailedTests], ["end-to-end", p?.stats.unexpected]] as const) {
+  const r = results.find((x) => x.name === name);
+  if (r && failedTests) r.ok = false;
+}
 
 console.log("\n━━ summary ━━");
 for (const r of results) {
