@@ -9,7 +9,7 @@ import { anchorNow, containerInput } from "./analyze";
 import { FIX_VERIFY_SECONDS } from "./fix-verify";
 import { liveAnalysis } from "./live-analysis";
 import { memorySpecOf, parseMemorySpec, type MemorySpec } from "./memory-spec";
-import { listAssignees } from "./status";
+import { ASSIGNABLE_ROLES } from "./status";
 
 /** How long the page waits for a Prometheus-backed cluster's live verdict before showing the stored one. */
 const LIVE_BUDGET_MS = 4_000;
@@ -122,6 +122,9 @@ export async function getIncidentView(db: Db, q: { orgId: string; incidentId: st
         select r2.id, r2.status, r2.resolution, r2.oom_count as "oomCount", r2.first_seen_at as "firstSeenAt", r2.last_seen_at as "lastSeenAt"
         from incidents r2 where r2.org_id = ${incidents.orgId} and r2.workload_id = ${incidents.workloadId} and r2.container_name = ${incidents.containerName} and r2.id <> ${incidents.id}
         order by r2.first_seen_at desc limit 20) r), '[]'::json)`,
+      // who it can be assigned to (members who may act), for the page's picker: read with it rather than after
+      assignees: sql<{ userId: string; name: string | null; email: string }[]>`coalesce((select json_agg(json_build_object('userId', u.id, 'name', u.name, 'email', u.email))
+        from memberships m join users u on u.id = m.user_id where m.org_id = ${incidents.orgId} and m.role::text in (${sql.join(ASSIGNABLE_ROLES.map((r) => sql`${r}`), sql`, `)})), '[]'::json)`,
     })
     .from(incidents)
     .innerJoin(workloads, and(eq(workloads.id, incidents.workloadId), eq(workloads.orgId, incidents.orgId)))
@@ -136,11 +139,11 @@ export async function getIncidentView(db: Db, q: { orgId: string; incidentId: st
   const active = i.status !== "resolved";
   const end = i.resolvedAt ?? q.now;
 
-  const [live, timeline, assignees] = await Promise.all([
+  const [live, timeline] = await Promise.all([
     active && spec ? liveVerdict(db, { orgId: q.orgId, cluster: c, workload: w, spec, now: nowSec }) : Promise.resolve(null),
     timelineOf(db, { orgId: q.orgId, incident: i, end }),
-    q.canAct ? listAssignees(db, { orgId: q.orgId }) : Promise.resolve(null),
   ]);
+  const assignees = q.canAct ? row.assignees.map((a) => ({ userId: a.userId, email: a.email, name: a.name || a.email })).sort((a, b) => a.name.localeCompare(b.name)) : null;
   const related = row.related.map((r) => ({ ...r, firstSeenAt: new Date(r.firstSeenAt), lastSeenAt: new Date(r.lastSeenAt) }));
   const killsSince = i.fixAppliedAt ? row.killsSince : 0;
   const snoozed = i.snoozedUntil && i.snoozedUntil > q.now && active ? i.snoozedUntil : null;

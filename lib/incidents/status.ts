@@ -10,7 +10,7 @@ import { writeAudit, type AuditActor } from "@/lib/orgs/audit";
 import { MAX_SNOOZE_SECONDS, SNOOZE_PRESETS, updateIncidentSchema } from "@/lib/schemas/incidents";
 
 /** The roles that can be assigned an incident: those who may act on it. */
-const ASSIGNABLE_ROLES = ["member", "admin", "owner"] as const;
+export const ASSIGNABLE_ROLES = ["member", "admin", "owner"] as const;
 
 const badField = (path: string, message: string, input: unknown) => new z.ZodError([{ code: "custom", path: [path], message, input }]);
 

@@ -56,7 +56,7 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
                     <Link href={clusterHref(slug, c.slug)} className="font-mono font-medium text-blue-700 hover:underline dark:text-blue-400">{c.name}</Link>
                   </td>
                   <td className="px-3 py-2.5 text-zinc-600 dark:text-zinc-400">{[c.provider, c.region].filter(Boolean).join(" · ") || "—"}</td>
-                  <td className="px-3 py-2.5"><Badge tone="info">{c.connectionMode === "demo" ? "simulated" : c.metricsKind === "prometheus" ? "Prometheus" : c.connectionMode}</Badge></td>
+                  <td className="px-3 py-2.5"><span className="flex flex-wrap gap-1">{sourcesOf(c).map((s) => <Badge key={s} tone={s === "not connected" ? "neutral" : "info"}>{s}</Badge>)}</span></td>
                   <td className="px-3 py-2.5 text-right">{c.workloads}</td>
                   <td className={`px-3 py-2.5 text-right ${c.ooms30d > 0 ? "font-medium text-red-600 dark:text-red-400" : ""}`}>{c.ooms30d}</td>
                   <td className="px-3 py-2.5 text-right">{c.activeIncidents}</td>
@@ -75,4 +75,11 @@ export default async function ClustersPage({ params }: { params: Promise<{ org: 
       </Card>
     </div>
   );
+}
+
+/** Where a cluster's data comes from: simulated, its Prometheus, its Kubernetes API read directly, an agent. */
+function sourcesOf(c: { connectionMode: string; hasPrometheus: boolean; hasKubernetes: boolean; kubeSyncAt: string | null }): string[] {
+  if (c.connectionMode === "demo") return ["simulated"];
+  const out = [...(c.hasPrometheus ? ["Prometheus"] : []), ...(c.hasKubernetes ? ["Kubernetes API"] : c.kubeSyncAt ? ["agent"] : [])];
+  return out.length ? out : ["not connected"];
 }
