@@ -47,6 +47,8 @@ test("connect a cluster's Prometheus: add, test the connection, save, see its wo
   const rows = page.getByRole("table").locator("tbody tr");
   await expect(rows).toHaveCount(3);
   await page.getByRole("table").getByRole("link", { name: "session-store" }).click();
+  // the container page (the cluster page's verdict filter also offers "Limit too low")
+  await expect(page).toHaveURL(/\/session-store\/keydb/);
   await expect(page.getByText("Limit too low", { exact: true })).toBeVisible();
   await expect(page.getByRole("img", { name: /Memory chart: working set against the 512Mi limit/ })).toBeVisible();
   await expect(page.getByRole("region", { name: "The fix" })).toContainText("kubectl set resources deployment/session-store -n identity -c keydb");

@@ -1,5 +1,5 @@
 import { containerHref } from "@/lib/links";
-import type { Locator, Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 
 /** A list row's verdict, as the overview and the incidents list show it. */
 async function predictionOf(row: Locator): Promise<string | null> {
@@ -15,6 +15,8 @@ export class OffendersList {
   }
   /** Each offender's name ("workload/container"), cluster and prediction. */
   async predictions(): Promise<{ name: string; cluster: string; prediction: string | null }[]> {
+    // the overview streams its parts: the offenders arrive after the page's frame
+    await expect(this.rows().first()).toBeVisible({ timeout: 30_000 });
     const out = [];
     for (const row of await this.rows().all()) {
       const name = (await row.locator("span.font-mono").first().innerText()).trim();
