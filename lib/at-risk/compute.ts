@@ -1,14 +1,15 @@
 import "server-only";
 import type { Db } from "@/db/connect";
 import { analyzeContainer, AnalysisError, type AnalysisOutput } from "@/lib/analysis";
-import { anchorNow, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS, containerInput } from "@/lib/incidents/analyze";
+import { anchorNow, containerInput } from "@/lib/incidents/analyze";
 import { liveAnalysis } from "@/lib/incidents/live-analysis";
-import { refKey, type AnalysisHistory, type ContainerRef } from "@/lib/metrics";
+import { refKey, type ContainerRef } from "@/lib/metrics";
 import { sourcesForOrg, type ClusterSource } from "@/lib/metrics/for-cluster";
-import { PrometheusSource, TERMINATION_STEP } from "@/lib/metrics/prometheus-source";
+import { PrometheusSource } from "@/lib/metrics/prometheus-source";
 import { listAtRiskSubjects, type AtRiskSubject } from "@/lib/queries/at-risk";
 import type { AlertSettings } from "@/lib/schemas/alerts";
 import { getAlertSettings } from "./settings";
+import { clusterRead, historyKey } from "@/lib/cost/analyses";
 
 /**
  * PSI "some" at or above this share of the time (over 5 minutes) flags a container as stalling on
@@ -65,24 +66,6 @@ export interface AtRiskReport {
 const LIVE_BUDGET_MS = 6_000;
 
 const refOf = (s: AtRiskSubject): ContainerRef => ({ cluster: s.cluster, namespace: s.namespace, workloadKind: s.workloadKind, workloadName: s.workloadName, container: s.name });
-const historyKey = (namespace: string, kind: string, name: string, container: string) => `${namespace}/${kind}/${name}/${container}`;
-
-/** Whole-cluster reads kept per source for the minute they cover (the same read as the cost page's, kept apart). */
-const reads = new WeakMap<PrometheusSource, { at: number; read: Promise<Map<string, AnalysisHistory>> }>();
-
-function clusterRead(source: PrometheusSource, now: number): Promise<Map<string, AnalysisHistory>> {
-  const hit = reads.get(source);
-  if (hit && hit.at === now) return hit.read;
-  const read = source
-    .clusterHistory({ start: now - ANALYSIS_WINDOW_SECONDS, end: now, stepSeconds: ANALYSIS_STEP_SECONDS }, { terminationStep: TERMINATION_STEP, exitCodes: true })
-    .then((list) => new Map(list.map((h) => [historyKey(h.workload.namespace, h.workload.kind, h.workload.name, h.container.name), { pods: h.pods, rawStats: h.rawStats }])));
-  const entry = { at: now, read };
-  reads.set(source, entry);
-  read.catch(() => {
-    if (reads.get(source) === entry) reads.delete(source);
-  });
-  return read;
-}
 
 function withBudget<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

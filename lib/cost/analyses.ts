@@ -42,7 +42,7 @@ const LIVE_BUDGET_MS = 6_000;
 const reads = new WeakMap<PrometheusSource, { at: number; read: Promise<Map<string, AnalysisHistory>> }>();
 
 const refOf = (s: CostSubject): ContainerRef => ({ cluster: s.cluster, namespace: s.namespace, workloadKind: s.workloadKind, workloadName: s.workloadName, container: s.name });
-const historyKey = (namespace: string, kind: string, name: string, container: string) => `${namespace}/${kind}/${name}/${container}`;
+export const historyKey = (namespace: string, kind: string, name: string, container: string) => `${namespace}/${kind}/${name}/${container}`;
 const pricingOf = (s: CostSubject) => ({ currency: s.currency, perGiBMonth: s.pricePerGibMonth });
 
 /**
@@ -112,8 +112,8 @@ export async function fleetVerdicts(db: Db, q: { orgId: string; now: number; sou
   return { now, subjects, verdicts, unavailable: unavailable.sort((a, b) => a.cluster.localeCompare(b.cluster)) };
 }
 
-/** One whole-cluster read of the analysis window, shared by the loads of a minute (and kept when a load stops waiting). */
-function clusterRead(source: PrometheusSource, now: number): Promise<Map<string, AnalysisHistory>> {
+/** One whole-cluster read of the analysis window, shared by the loads of a minute (and kept when a load stops waiting) — the cost page's and the at-risk list's alike. */
+export function clusterRead(source: PrometheusSource, now: number): Promise<Map<string, AnalysisHistory>> {
   const hit = reads.get(source);
   if (hit && hit.at === now) return hit.read;
   const read = source
