@@ -1,6 +1,4 @@
-const Ki = 1024;
-const Mi = Ki * 1024;
-const Gi = Mi * 1024;
+import { formatMeasured } from "@/lib/analysis/quantity";
 
 /**
  * Bytes as kubectl writes a memory quantity, one way for the whole UI: `768Mi`, `1Gi`, `1280Mi` (never
@@ -9,15 +7,7 @@ const Gi = Mi * 1024;
  */
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return "—";
-  const sign = bytes < 0 ? "-" : "";
-  const b = Math.abs(bytes);
-  if (b >= 10 * Gi && b % Gi !== 0) return `${sign}${(b / Gi).toFixed(1).replace(/\.0$/, "")}Gi`;
-  if (b >= Mi) {
-    const mi = Math.round(b / Mi);
-    return mi % 1024 === 0 ? `${sign}${mi / 1024}Gi` : `${sign}${mi}Mi`;
-  }
-  if (b >= Ki) return `${sign}${Math.round(b / Ki)}Ki`;
-  return `${sign}${Math.round(b)}`;
+  return formatMeasured(bytes);
 }
 
 /** A percentage with no decimals: `87%`. */

@@ -6,7 +6,7 @@ import { containerHref, incidentHref } from "@/lib/links";
 import { Badge, PatternBadge } from "@/components/ui/badge";
 import { UsageBar } from "@/components/ui/usage-bar";
 
-/** The projection in the guide's words: "growing +12 Mi/h, OOMKill in ~8 h". */
+/** The projection in the guide's words: "growing +12Mi/h, OOMKill in ~8 h". */
 export function projectionText(e: Pick<AtRiskEntry, "growthBytesPerHour" | "timeToOomHours">): string | null {
   if (e.timeToOomHours === null || e.growthBytesPerHour === null) return null;
   return `growing ${formatGrowth(e.growthBytesPerHour)}, OOMKill in ${formatTimeToOom(e.timeToOomHours)}`;

@@ -1,9 +1,8 @@
 import type { AnalysisOutput } from "@/lib/analysis/types";
 import { formatBytes, formatPercent } from "@/lib/format";
 import { Badge, PatternBadge } from "@/components/ui/badge";
-import { formatTimeToOom } from "@/lib/incidents/verdict-line";
+import { formatGrowth, formatTimeToOom } from "@/lib/incidents/verdict-line";
 
-const Mi = 1024 * 1024;
 
 // the lists write the prediction with the same function, so the page and the lists never disagree
 const hours = (h: number | null) => (h === null ? "—" : formatTimeToOom(h));
@@ -33,7 +32,7 @@ export function Verdict({ a }: { a: AnalysisOutput }) {
       </div>
       <p className="mt-3 text-lg leading-snug font-medium" data-testid="verdict-summary">{a.summary}</p>
       <dl className="mt-4 grid grid-cols-2 gap-4 sm:grid-cols-5">
-        <Fact label="Growth" value={growth === null ? "—" : `${growth >= 0 ? "+" : "−"}${Math.abs(growth / Mi).toFixed(Math.abs(growth / Mi) < 10 ? 1 : 0)} Mi/h`} tone={a.pattern === "leak" ? "critical" : undefined} />
+        <Fact label="Growth" value={growth === null ? "—" : formatGrowth(growth)} tone={a.pattern === "leak" ? "critical" : undefined} />
         <Fact label="Next OOMKill" value={hours(a.timeToOomHours)} tone={ttoTone} />
         <Fact label="Usage of limit" value={formatPercent(a.usageOfLimit)} tone={a.alert === "none" ? undefined : a.alert} />
         {/* a measured score of 1 still reads 99%: no statistical verdict is certain (the pattern's confidence is capped the same way) */}

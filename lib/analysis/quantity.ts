@@ -24,10 +24,30 @@ export function formatQuantity(bytes: number): string {
   return String(Math.round(bytes));
 }
 
-/** Bytes in MiB with at most one decimal, for sentences: `18 Mi`. */
+/**
+ * A measured amount as the whole UI writes it, one way: rounded to the nearest Mi (`1331Mi`), `NGi` when that
+ * is a whole number of GiB (`1Gi`, never `1024Mi`), a tenth of a Gi from 10Gi up (`12.5Gi`); no space before
+ * the unit. Under 1Mi: `Ki`, then bytes.
+ */
+export function formatMeasured(bytes: number): string {
+  const sign = bytes < 0 ? "-" : "";
+  const b = Math.abs(bytes);
+  if (b >= 10 * Gi && b % Gi !== 0) return `${sign}${(b / Gi).toFixed(1).replace(/\.0$/, "")}Gi`;
+  if (b >= Mi) {
+    const mi = Math.round(b / Mi);
+    return mi % 1024 === 0 ? `${sign}${mi / 1024}Gi` : `${sign}${mi}Mi`;
+  }
+  if (b >= Ki) return `${sign}${Math.round(b / Ki)}Ki`;
+  return `${sign}${Math.round(b)}`;
+}
+
+/**
+ * Bytes for sentences: under 10Mi with one decimal (`2.5Mi`, for growth rates), above that as
+ * {@link formatMeasured} writes it (`18Mi`, `1Gi`); no space before the unit.
+ */
 export const mib = (bytes: number) => {
   const v = bytes / Mi;
-  return `${Math.abs(v) >= 10 ? Math.round(v) : Math.round(v * 10) / 10} Mi`;
+  return Math.abs(v) >= 10 ? formatMeasured(bytes) : `${Math.round(v * 10) / 10}Mi`;
 };
 
 const SUFFIX: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: Ki, Mi, Gi, Ti: 1024 * Gi };

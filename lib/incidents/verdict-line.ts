@@ -1,11 +1,11 @@
 import { formatBytes, formatPercent } from "@/lib/format";
+import { mib } from "@/lib/analysis/quantity";
 
-const Mi = 1024 * 1024;
 
 /** A container's verdict as a list row shows it (overview, incidents list): one source for that text. */
 export interface RowVerdict {
   pattern: string | null;
-  /** what the verdict says in a few words, without a prediction: "grows +18 Mi/h" */
+  /** what the verdict says in a few words, without a prediction: "grows +18Mi/h" */
   text: string;
   /** "next OOMKill in ~7.3 h": only while the incident is active and the verdict predicts one */
   prediction: string | null;
@@ -47,10 +47,9 @@ export function formatTimeToOom(hours: number): string {
   return `~${Math.round(hours / 24)} d`;
 }
 
-/** Memory growth with its sign and unit: `+18 Mi/h`, `+2.5 Mi/h`. */
+/** Memory growth with its sign and unit: `+18Mi/h`, `+2.5Mi/h` (no space before the unit, as everywhere). */
 export function formatGrowth(bytesPerHour: number): string {
-  const m = Math.abs(bytesPerHour / Mi);
-  return `${bytesPerHour >= 0 ? "+" : "−"}${m.toFixed(m < 10 ? 1 : 0)} Mi/h`;
+  return `${bytesPerHour >= 0 ? "+" : "−"}${mib(Math.abs(bytesPerHour))}/h`;
 }
 
 function describe(f: VerdictFields, limitBytes: number | null): string {

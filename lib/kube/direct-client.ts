@@ -1,3 +1,4 @@
+import { formatMeasured } from "@/lib/analysis/quantity";
 import { guardedGetJson, OutboundFetchError } from "@/lib/security/outbound-fetch";
 import type { OutboundPolicy } from "@/lib/security/outbound";
 import type { KubeConnection } from "./direct-settings";
@@ -59,7 +60,7 @@ export class KubeReader {
 
   async get(path: string): Promise<unknown> {
     const cred = this.c.credential;
-    if (this.received.bytes > this.maxTotalBytes) throw new KubeReadError(`the API server sent more than ${Math.round(this.maxTotalBytes / 1024 / 1024)} MiB in one read: narrow it or use the in-cluster agent`);
+    if (this.received.bytes > this.maxTotalBytes) throw new KubeReadError(`the API server sent more than ${formatMeasured(this.maxTotalBytes)} in one read: narrow it or use the in-cluster agent`);
     const left = this.deadline - Date.now();
     if (left <= 0) throw new KubeReadError("the read of the API server took too long: narrow it or use the in-cluster agent");
     try {

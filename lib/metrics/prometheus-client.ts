@@ -1,3 +1,4 @@
+import { formatMeasured } from "@/lib/analysis/quantity";
 import http from "node:http";
 import https from "node:https";
 import { STATUS_CODES } from "node:http";
@@ -283,7 +284,7 @@ function redact(raw: string): string {
 }
 
 const tooLarge = (endpoint: string, max: number) =>
-  new PrometheusError("too_large", endpoint, `the answer is larger than ${Math.round(max / 1048576)} MiB: narrow the query (fewer series or a coarser step)`);
+  new PrometheusError("too_large", endpoint, `the answer is larger than ${formatMeasured(max)}: narrow the query (fewer series or a coarser step)`);
 
 function parseVector(data: unknown, endpoint: string): InstantSample[] {
   const d = data as { resultType?: string; result?: { metric: Record<string, string>; value: [number, string] }[] };

@@ -31,7 +31,7 @@ const TITLES: Record<NotifyPayload["kind"], string> = {
   test: "Test notification",
 };
 
-/** The numbers in one line: "97% of the 1Gi limit (995Mi) · growing +18 Mi/h, OOMKill in ~3 h · 4 OOMKills". */
+/** The numbers in one line: "97% of the 1Gi limit (995Mi) · growing +18Mi/h, OOMKill in ~3 h · 4 OOMKills". */
 export function numbersLine(p: NotifyPayload): string {
   const parts: string[] = [];
   if (p.usageOfLimit !== null && p.limitBytes !== null) parts.push(`${formatPercent(p.usageOfLimit)} of the ${formatBytes(p.limitBytes)} limit (${formatBytes(p.workingSetBytes)})`);

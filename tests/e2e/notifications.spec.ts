@@ -95,7 +95,7 @@ test("the at-risk page lists containers soonest OOMKill first and filters by clu
   await expect(rows.first()).toBeVisible();
   const projections = page.getByTestId("at-risk-projection");
   expect(await projections.count()).toBe(await rows.count());
-  await expect(projections.first()).toContainText(/growing \+[\d.]+ Mi\/h, OOMKill in ~/);
+  await expect(projections.first()).toContainText(/growing \+[\d.]+Mi\/h, OOMKill in ~/);
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/at-risk-1440.png`, fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto("/acme/at-risk");

@@ -83,7 +83,7 @@ test("the heap-ceiling check: -Xmx1g in JAVA_OPTS at a 1Gi limit must come down 
   const w = await whatIf(page, "/acme/clusters/prod-eu/checkout/deployment/pricing-engine/engine");
   await w.limit.fill("1Gi");
   await expect(w.card.getByText("heap ≥ limit")).toBeVisible();
-  await expect(w.card.getByText(/The JVM heap ceiling -Xmx1g in JAVA_OPTS \(1024 Mi\) is at or above the 1Gi limit.*Lower it to -Xmx768m \(75% of the limit\) in JAVA_OPTS together with the limit/)).toBeVisible();
+  await expect(w.card.getByText(/The JVM heap ceiling -Xmx1g in JAVA_OPTS \(1Gi\) is at or above the 1Gi limit.*Lower it to -Xmx768m \(75% of the limit\) in JAVA_OPTS together with the limit/)).toBeVisible();
   await w.limit.fill("2Gi");
   await expect(w.card.getByText("heap ok")).toBeVisible();
 });

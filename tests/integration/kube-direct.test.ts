@@ -196,7 +196,7 @@ describe("direct mode: the server reads the Kubernetes API with a stored credent
       mode = "empty";
       await expect(new KubeReader(conn, LOOPBACK).list("pods")).rejects.toThrow(/did not page forward/);
       mode = "big";
-      await expect(new KubeReader(conn, LOOPBACK, { maxTotalBytes: 2 * 1024 * 1024 }).list("pods")).rejects.toThrow(/sent more than 2 MiB in one read/);
+      await expect(new KubeReader(conn, LOOPBACK, { maxTotalBytes: 2 * 1024 * 1024 }).list("pods")).rejects.toThrow(/sent more than 2Mi in one read/);
       await expect(new KubeReader(conn, LOOPBACK, { maxPageBytes: 100_000 }).list("pods")).rejects.toThrow(/more than 100000 bytes/);
       await expect(new KubeReader(conn, LOOPBACK, { deadlineMs: 300 }).list("pods")).rejects.toThrow(/took too long/);
     } finally {

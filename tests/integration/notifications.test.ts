@@ -194,7 +194,7 @@ describe("webhook delivery to a local receiver", () => {
     expect(slack.blocks[0]!.type).toBe("header");
     const texts = slack.blocks.map((b) => b.text?.text ?? "").join("\n");
     expect(texts).toContain("97% of the 1Gi limit (990Mi)");
-    expect(texts).toContain("growing +12 Mi/h, OOMKill in ~8.0 h");
+    expect(texts).toContain("growing +12Mi/h, OOMKill in ~8.0 h");
     expect(texts).toContain("<http://headroom.test/x/5|Open the container>");
   });
 

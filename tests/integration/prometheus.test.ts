@@ -388,7 +388,7 @@ describe("Prometheus faults give clear errors", () => {
     };
     const e = await failure(client({ maxResponseBytes: 1024 * 1024 }).query("up"));
     expect(e.kind).toBe("too_large");
-    expect(e.message).toMatch(/larger than 1 MiB: narrow the query/);
+    expect(e.message).toMatch(/larger than 1Mi: narrow the query/);
   });
 
   it("not a Prometheus: a 200 that is not the API", async () => {
@@ -427,7 +427,7 @@ describe("Prometheus faults give clear errors", () => {
           else res.end();
         };
         pump();
-      }, "too_large", /larger than 128 MiB: narrow the query/],
+      }, "too_large", /larger than 128Mi: narrow the query/],
       ["not a Prometheus", (_q, res) => {
         res.writeHead(200, { "content-type": "text/html" });
         res.end("<html>Grafana</html>");

@@ -157,7 +157,7 @@ describe("a stored verdict", () => {
     expect(list.rows).toHaveLength(1);
     expect(list.rows[0]!.verdict).toEqual({
       pattern: "leak",
-      text: expect.stringMatching(/^grows \+\d+(\.\d)? Mi\/h, never plateaus$/),
+      text: expect.stringMatching(/^grows \+\d+(\.\d)?Mi\/h, never plateaus$/),
       prediction: `next OOMKill in ${formatTimeToOom(analysis.timeToOomHours!)}`,
       timeToOomHours: analysis.timeToOomHours,
       storedAt: new Date(SEEDED * 1000).toISOString().replace(".000Z", "Z"),

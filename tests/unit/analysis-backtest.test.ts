@@ -18,7 +18,7 @@ const ESTIMATE = "Estimate: each kill counts as demand of at least the";
 const ESTIMATE_TAIL = "limit it hit, or the last samples' rise continued one scrape, whichever is higher; demand above that is not visible in the metrics.";
 
 describe("the demand a kill is estimated at (not a leak)", () => {
-  // samples every minute: 100, 200, 300 then down to 250 Mi
+  // samples every minute: 100, 200, 300 then down to 250Mi
   const T = [0, 60, 120, 180];
   const WS = [100, 200, 300, 250];
   const avoidedAt = (killAt: number, limitBytes: number, oldLimit: number | null = null) =>

@@ -117,7 +117,7 @@ describe("the trend of one cycle", () => {
   });
 
   it("each factor of the leak score between its bounds: score = cbrt(significant x linear x continuous) x (0.3 + 0.7 x no plateau)", () => {
-    // a bending rise with a wobble of period 5 (-12, 0, +12, -6, +6 Mi): floors rise in 29 of 48 steps
+    // a bending rise with a wobble of period 5 (-12, 0, +12, -6, +6Mi): floors rise in 29 of 48 steps
     const s = fromFloors((b) => 100 + 1.5 * Math.pow(b, 0.6) * Math.pow(48, 0.4) + 6 * (((b * 7) % 5) - 2));
     const r = cycleTrend(...args(s))!;
     expect(r.fractionRising).toBe(29 / 48);

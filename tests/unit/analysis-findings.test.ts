@@ -45,7 +45,7 @@ describe("heap ceilings against today's limit (no recommendation yet)", () => {
     expect(specFindings(app({ env: { JAVA_OPTS: "-Xmx1g" } }))).toEqual([
       {
         code: "jvm_heap_exceeds_limit", severity: "critical",
-        message: `JVM max heap -Xmx1g in JAVA_OPTS (1024 Mi) is at or above the 1Gi limit: ${GC} Set -Xmx768m (75% of the limit) or use -XX:MaxRAMPercentage=75 without -Xmx.`,
+        message: `JVM max heap -Xmx1g in JAVA_OPTS (1Gi) is at or above the 1Gi limit: ${GC} Set -Xmx768m (75% of the limit) or use -XX:MaxRAMPercentage=75 without -Xmx.`,
       },
     ]);
   });
@@ -54,7 +54,7 @@ describe("heap ceilings against today's limit (no recommendation yet)", () => {
     expect(specFindings(app({ env: { JAVA_OPTS: "-Xmx769m" } }))).toEqual([
       {
         code: "jvm_heap_near_limit", severity: "warning",
-        message: "JVM max heap -Xmx769m in JAVA_OPTS (769 Mi) leaves under 25% of the 1Gi limit for metaspace, threads and direct buffers. Set -Xmx768m (75% of the limit) or use -XX:MaxRAMPercentage=75 without -Xmx.",
+        message: "JVM max heap -Xmx769m in JAVA_OPTS (769Mi) leaves under 25% of the 1Gi limit for metaspace, threads and direct buffers. Set -Xmx768m (75% of the limit) or use -XX:MaxRAMPercentage=75 without -Xmx.",
       },
     ]);
     expect(specFindings(app({ env: { JAVA_OPTS: "-Xmx768m" } }))).toEqual([]);
@@ -64,13 +64,13 @@ describe("heap ceilings against today's limit (no recommendation yet)", () => {
     expect(specFindings(app({ command: ["node", "--max-old-space-size=1024", "server.js"] }))).toEqual([
       {
         code: "node_heap_exceeds_limit", severity: "critical",
-        message: `Node.js max heap --max-old-space-size=1024 in the command (1024 Mi) is at or above the 1Gi limit: ${GC} Set --max-old-space-size=768 (75% of the limit).`,
+        message: `Node.js max heap --max-old-space-size=1024 in the command (1Gi) is at or above the 1Gi limit: ${GC} Set --max-old-space-size=768 (75% of the limit).`,
       },
     ]);
     expect(specFindings(app({ command: ["node", "--max-old-space-size=800", "server.js"] }))).toEqual([
       {
         code: "node_heap_near_limit", severity: "warning",
-        message: "Node.js max heap --max-old-space-size=800 in the command (800 Mi) leaves under 25% of the 1Gi limit for everything outside the heap. Set --max-old-space-size=768 (75% of the limit).",
+        message: "Node.js max heap --max-old-space-size=800 in the command (800Mi) leaves under 25% of the 1Gi limit for everything outside the heap. Set --max-old-space-size=768 (75% of the limit).",
       },
     ]);
   });
@@ -79,7 +79,7 @@ describe("heap ceilings against today's limit (no recommendation yet)", () => {
     expect(specFindings(app({ env: { GOMEMLIMIT: "1GiB" } }))).toEqual([
       {
         code: "go_memlimit_exceeds_limit", severity: "critical",
-        message: "Go's soft memory limit GOMEMLIMIT=1GiB (1024 Mi) is at or above the 1Gi limit: the heap can grow until the kernel kills the process, before the Go runtime ever has to work hard. Set GOMEMLIMIT=921MiB (90% of the limit).",
+        message: "Go's soft memory limit GOMEMLIMIT=1GiB (1Gi) is at or above the 1Gi limit: the heap can grow until the kernel kills the process, before the Go runtime ever has to work hard. Set GOMEMLIMIT=921MiB (90% of the limit).",
       },
     ]);
     const c = (v: string) => app({ limitBytes: 1000 * Mi, requestBytes: 1000 * Mi, env: { GOMEMLIMIT: v } });
@@ -87,7 +87,7 @@ describe("heap ceilings against today's limit (no recommendation yet)", () => {
     expect(specFindings(c("901MiB"))).toEqual([
       {
         code: "go_memlimit_near_limit", severity: "warning",
-        message: "Go's soft memory limit GOMEMLIMIT=901MiB (901 Mi) leaves under 10% of the 1000Mi limit for everything outside the heap. Set GOMEMLIMIT=900MiB (90% of the limit).",
+        message: "Go's soft memory limit GOMEMLIMIT=901MiB (901Mi) leaves under 10% of the 1000Mi limit for everything outside the heap. Set GOMEMLIMIT=900MiB (90% of the limit).",
       },
     ]);
   });
@@ -101,21 +101,21 @@ describe("heap ceilings with the recommendation: the finding says what the fix d
   it("an env ceiling the fix lowers", () => {
     // p95 800Mi x 1.2 = 960Mi -> 1Gi; -Xmx1g comes down to 75% of it
     expect(withPlan(app({ env: { JAVA_OPTS: "-Xmx1g" } }), 800 * Mi)[0]!.message).toBe(
-      `JVM max heap -Xmx1g in JAVA_OPTS (1024 Mi) is at or above the 1Gi limit: ${GC} The fix below sets -Xmx768m with a 1Gi limit, leaving the runtime 25% of it.`,
+      `JVM max heap -Xmx1g in JAVA_OPTS (1Gi) is at or above the 1Gi limit: ${GC} The fix below sets -Xmx768m with a 1Gi limit, leaving the runtime 25% of it.`,
     );
   });
 
   it("an env ceiling the higher limit makes room for: nothing else to change", () => {
     // 1500Mi x 1.2 = 1800Mi -> 2Gi: -Xmx1g is 50% of it
     expect(withPlan(app({ env: { JAVA_OPTS: "-Xmx1g" } }), 1500 * Mi)[0]!.message).toBe(
-      `JVM max heap -Xmx1g in JAVA_OPTS (1024 Mi) is at or above the 1Gi limit: ${GC} The fix below raises the limit to 2Gi, which leaves -Xmx1g 50% room.`,
+      `JVM max heap -Xmx1g in JAVA_OPTS (1Gi) is at or above the 1Gi limit: ${GC} The fix below raises the limit to 2Gi, which leaves -Xmx1g 50% room.`,
     );
   });
 
   it("a command-line ceiling gets a limit it fits in, and the advice for keeping a smaller one", () => {
     // -Xmx1g / 0.75 = 1365Mi -> 1536Mi, which leaves 33%
     expect(withPlan(app({ command: ["java", "-Xmx1g", "-jar", "app.jar"] }), 800 * Mi)[0]!.message).toBe(
-      `JVM max heap -Xmx1g in the command (1024 Mi) is at or above the 1Gi limit: ${GC} The fix below raises the limit to 1536Mi, which leaves -Xmx1g 33% room; to keep a smaller limit, change it in the command to -Xmx768m.`,
+      `JVM max heap -Xmx1g in the command (1Gi) is at or above the 1Gi limit: ${GC} The fix below raises the limit to 1536Mi, which leaves -Xmx1g 33% room; to keep a smaller limit, change it in the command to -Xmx768m.`,
     );
   });
 
@@ -123,7 +123,7 @@ describe("heap ceilings with the recommendation: the finding says what the fix d
     // p95 800Mi -> 1Gi: -Xmx1g comes down to 768m (75%), GOMEMLIMIT=1GiB to 921MiB (90%)
     const [jvm, go] = withPlan(app({ env: { JAVA_OPTS: "-Xmx1g", GOMEMLIMIT: "1GiB" } }), 800 * Mi);
     expect(jvm!.message).toMatch(/ The fix below sets -Xmx768m with a 1Gi limit, leaving the runtime 25% of it\.$/);
-    expect(go!.message).toMatch(/^Go's soft memory limit GOMEMLIMIT=1GiB \(1024 Mi\) .* The fix below sets GOMEMLIMIT=921MiB with a 1Gi limit, leaving the runtime 10% of it\.$/);
+    expect(go!.message).toMatch(/^Go's soft memory limit GOMEMLIMIT=1GiB \(1Gi\) .* The fix below sets GOMEMLIMIT=921MiB with a 1Gi limit, leaving the runtime 10% of it\.$/);
   });
 
   it("a command-line ceiling at exactly 75% of the raised limit fits", () => {
@@ -138,7 +138,7 @@ describe("heap ceilings with the recommendation: the finding says what the fix d
     expect(withPlan(app({ command: ["java", "-XX:MaxRAM=8g", "-XX:MaxRAMPercentage=90", "-jar", "app.jar"] }), 800 * Mi)).toEqual([
       {
         code: "jvm_heap_near_limit", severity: "warning",
-        message: "JVM max heap -XX:MaxRAM=8g -XX:MaxRAMPercentage=90 in the command (922 Mi) leaves under 25% of the 1Gi limit for metaspace, threads and direct buffers. Change it in the command to -Xmx960m (75% of the recommended 1280Mi).",
+        message: "JVM max heap -XX:MaxRAM=8g -XX:MaxRAMPercentage=90 in the command (922Mi) leaves under 25% of the 1Gi limit for metaspace, threads and direct buffers. Change it in the command to -Xmx960m (75% of the recommended 1280Mi).",
       },
     ]);
   });
@@ -147,7 +147,7 @@ describe("heap ceilings with the recommendation: the finding says what the fix d
     expect(withPlan(app({ command: ["java", "-XX:MaxRAMPercentage=90", "-jar", "app.jar"] }), 800 * Mi)).toEqual([
       {
         code: "jvm_heap_near_limit", severity: "warning",
-        message: "JVM max heap -XX:MaxRAMPercentage=90 in the command (922 Mi) leaves under 25% of the 1Gi limit for metaspace, threads and direct buffers. Change it in the command to -XX:MaxRAMPercentage=75 (75% of the recommended 1Gi).",
+        message: "JVM max heap -XX:MaxRAMPercentage=90 in the command (922Mi) leaves under 25% of the 1Gi limit for metaspace, threads and direct buffers. Change it in the command to -XX:MaxRAMPercentage=75 (75% of the recommended 1Gi).",
       },
     ]);
   });
@@ -157,14 +157,14 @@ describe("heap ceilings with the recommendation: the finding says what the fix d
     expect(withPlan(app({ env: { JAVA_OPTS: "-Xmx700m" } }), 500 * Mi)).toEqual([
       {
         code: "heap_ceiling_above_recommended_limit", severity: "warning",
-        message: "At the recommended 768Mi limit, JVM max heap -Xmx700m in JAVA_OPTS (700 Mi) would leave the runtime under 25% of it. The fix lowers it to -Xmx576m; apply both together.",
+        message: "At the recommended 768Mi limit, JVM max heap -Xmx700m in JAVA_OPTS (700Mi) would leave the runtime under 25% of it. The fix lowers it to -Xmx576m; apply both together.",
       },
     ]);
     // at exactly 75% of the recommended limit it is fine
     expect(withPlan(app({ env: { JAVA_OPTS: "-Xmx576m" } }), 500 * Mi)).toEqual([]);
     // at or above the recommended limit, the heap could grow past it
     expect(withPlan(app({ limitBytes: 2 * Gi, requestBytes: Gi, env: { JAVA_OPTS: "-Xmx768m" } }), 500 * Mi)[0]!.message).toBe(
-      "At the recommended 768Mi limit, JVM max heap -Xmx768m in JAVA_OPTS (768 Mi) would leave the runtime under 25% of it — the heap could grow past the limit. The fix lowers it to -Xmx576m; apply both together.",
+      "At the recommended 768Mi limit, JVM max heap -Xmx768m in JAVA_OPTS (768Mi) would leave the runtime under 25% of it — the heap could grow past the limit. The fix lowers it to -Xmx576m; apply both together.",
     );
   });
 
@@ -172,7 +172,7 @@ describe("heap ceilings with the recommendation: the finding says what the fix d
     expect(withPlan({ name: "app", requestBytes: 512 * Mi, command: ["java", "-XX:MaxRAMPercentage=90", "-jar", "app.jar"] }, 800 * Mi)).toEqual([
       {
         code: "heap_ceiling_above_recommended_limit", severity: "warning",
-        message: "At the recommended 1Gi limit, JVM max heap -XX:MaxRAMPercentage=90 in the command (922 Mi) would leave the runtime under 25% of it. Change it in the command to -XX:MaxRAMPercentage=75 (75% of the recommended 1Gi).",
+        message: "At the recommended 1Gi limit, JVM max heap -XX:MaxRAMPercentage=90 in the command (922Mi) would leave the runtime under 25% of it. Change it in the command to -XX:MaxRAMPercentage=75 (75% of the recommended 1Gi).",
       },
       expect.objectContaining({ code: "no_memory_limit" }),
     ]);

@@ -63,8 +63,8 @@ describe("worked examples of the domain guide", () => {
     expect(out.cost).toEqual({ currency: "USD", replicas: 3, monthlyDeltaPerReplica: 0.8, monthlyDeltaTotal: 2.4 });
   });
 
-  it("growth of 15 Mi/h at 400Mi under a 512Mi limit: next OOMKill in 7.5 h", () => {
-    // cycles restart at 200Mi and grow 15 Mi/h until the 512Mi limit kills them; the current one is at 400Mi
+  it("growth of 15Mi/h at 400Mi under a 512Mi limit: next OOMKill in 7.5 h", () => {
+    // cycles restart at 200Mi and grow 15Mi/h until the 512Mi limit kills them; the current one is at 400Mi
     const cycleH = (512 - 200) / 15;
     const lastRestart = NOW - ((400 - 200) / 15) * H;
     const restarts = Array.from({ length: 6 }, (_, i) => lastRestart - i * cycleH * H);
@@ -84,7 +84,7 @@ describe("worked examples of the domain guide", () => {
     expect(out.timeToOomHours).toBeGreaterThanOrEqual(7.2);
     expect(out.timeToOomHours).toBeLessThanOrEqual(7.8);
     expect(out.alert).toBe("none");
-    expect(out.summary).toMatch(/^Memory grows 15 Mi\/h and never plateaus; next OOMKill in about (7|8) hours\.$/);
+    expect(out.summary).toMatch(/^Memory grows 15Mi\/h and never plateaus; next OOMKill in about (7|8) hours\.$/);
     expect(out.findings.map((f) => f.code)).toContain("profile_leak");
   });
 

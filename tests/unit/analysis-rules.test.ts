@@ -139,7 +139,7 @@ describe("sizing rules", () => {
   it("covers the mean when it is above p95", () => {
     const p = plan(deploy(), { mean: 1100 * Mi, p50: 100 * Mi, p95: 200 * Mi, p99: 200 * Mi, max: 1200 * Mi });
     expect(p.rec.limitBytes).toBe(1280 * Mi);
-    expect(p.rec.basis).toBe("p95 of working set + 20% = 240Mi, rounded up; raised to cover the mean and p95 (1100 Mi)");
+    expect(p.rec.basis).toBe("p95 of working set + 20% = 240Mi, rounded up; raised to cover the mean and p95 (1100Mi)");
   });
 
   it("is no change only when request, limit and every heap setting stay", () => {
@@ -271,9 +271,9 @@ describe("quantities", () => {
   });
 
   it("writes MiB for sentences: one decimal below 10, whole above", () => {
-    expect(mib(9.94 * Mi)).toBe("9.9 Mi");
-    expect(mib(10.4 * Mi)).toBe("10 Mi");
-    expect(mib(-12.6 * Mi)).toBe("-13 Mi");
-    expect(mib(-9.96 * Mi)).toBe("-10 Mi");
+    expect(mib(9.94 * Mi)).toBe("9.9Mi");
+    expect(mib(10.4 * Mi)).toBe("10Mi");
+    expect(mib(-12.6 * Mi)).toBe("-13Mi");
+    expect(mib(-9.96 * Mi)).toBe("-10Mi");
   });
 });

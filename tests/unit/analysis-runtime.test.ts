@@ -138,7 +138,7 @@ describe("the demo fleet's runtimes: one consistent page", () => {
   });
 });
 
-/** A leak: 40 Mi/h from 200Mi, killed when it reaches `killAt`, over 3 days of 5-minute samples. */
+/** A leak: 40Mi/h from 200Mi, killed when it reaches `killAt`, over 3 days of 5-minute samples. */
 function leakingPod(killAt = Gi) {
   const t: number[] = [];
   const ws: number[] = [];
@@ -164,7 +164,7 @@ describe("leaks", () => {
     const a = analyzeContainer({ now: NOW, container: c, pods: [leakingPod(4 * Gi)] });
     expect(a.pattern).toBe("leak");
     expect(a.recommendation!.limitBytes).toBeGreaterThanOrEqual(4 * Gi);
-    expect(a.recommendation!.basis).toMatch(/at 4\d Mi\/h, 4Gi gives about \d+ h between kills — the leak still needs fixing/);
+    expect(a.recommendation!.basis).toMatch(/at 4\dMi\/h, 4Gi gives about \d+ h between kills — the leak still needs fixing/);
   });
 
   it("planSizing: a leak's limit equals the current one when usage would cut it", () => {

@@ -124,11 +124,11 @@ describe("the leak confidence of a pod's restart cycles", () => {
 
 describe("growth and time to OOM", () => {
   it("(limit - latest) / growth in the current cycle, to one decimal", () => {
-    // 400Mi at NOW, 50 Mi/h: (1000 - 400) / 50 = 12 h; (1024 - 400) / 50 = 12.48 h
+    // 400Mi at NOW, 50Mi/h: (1000 - 400) / 50 = 12 h; (1024 - 400) / 50 = 12.48 h
     expect(run(app({ limitBytes: 1000 * Mi }), [pod("p", join(ramp(6 * H, 0, 100, 50)))])).toMatchObject({ growthBytesPerHour: 50 * Mi, timeToOomHours: 12 });
     const out = run(app(), [pod("p", join(ramp(6 * H, 0, 100, 50)))]);
     expect(out.timeToOomHours).toBe(12.5);
-    expect(out.summary).toBe("Memory grows 50 Mi/h and never plateaus; next OOMKill in about 13 hours. The sizing is right: the recommendation equals the current request and limit, nothing to change.");
+    expect(out.summary).toBe("Memory grows 50Mi/h and never plateaus; next OOMKill in about 13 hours. The sizing is right: the recommendation equals the current request and limit, nothing to change.");
     // already above the limit: now, not a negative time
     expect(run(app({ limitBytes: 350 * Mi, requestBytes: null }), [pod("p", join(ramp(6 * H, 0, 100, 50)))]).timeToOomHours).toBe(0);
   });
@@ -136,11 +136,11 @@ describe("growth and time to OOM", () => {
   it("without a limit there is no time to OOM, only the growth", () => {
     const out = run(app({ limitBytes: null }), [pod("p", join(ramp(6 * H, 0, 100, 50)))]);
     expect(out).toMatchObject({ pattern: "leak", growthBytesPerHour: 50 * Mi, timeToOomHours: null });
-    expect(out.summary).toBe("Memory grows 50 Mi/h and never plateaus: a leak (no OOMKills in 6 hours).");
+    expect(out.summary).toBe("Memory grows 50Mi/h and never plateaus: a leak (no OOMKills in 6 hours).");
   });
 
   it("growing means at least 1% of the limit a day: slower growth has no time to OOM", () => {
-    // 5 days of growth from 100Mi under a 1000Mi limit: 10.5 Mi/day reaches it in (1000 - 152.5) / (10.5 / 24) = 1937.1 h
+    // 5 days of growth from 100Mi under a 1000Mi limit: 10.5Mi/day reaches it in (1000 - 152.5) / (10.5 / 24) = 1937.1 h
     const at = (perDay: number) => run(app({ limitBytes: 1000 * Mi }), [pod("p", join(ramp(5 * 24 * H, 0, 100, perDay / 24)))]);
     expect(at(10.5).timeToOomHours).toBe(1937.1);
     const slow = at(9.5);
@@ -149,7 +149,7 @@ describe("growth and time to OOM", () => {
   });
 
   it("the soonest pod to reach the limit sets the time to OOM, whatever the order of the pods", () => {
-    // a: 400Mi at 50 Mi/h (12.5 h), b: 700Mi at 100 Mi/h ((1024 - 700) / 100 = 3.2 h), c: flat
+    // a: 400Mi at 50Mi/h (12.5 h), b: 700Mi at 100Mi/h ((1024 - 700) / 100 = 3.2 h), c: flat
     const a = pod("api-a", join(ramp(6 * H, 0, 100, 50)));
     const b = pod("api-b", join(ramp(6 * H, 0, 100, 100)));
     const c = pod("api-c", join(flat(6 * H, 0, 300)));
@@ -170,9 +170,9 @@ describe("growth and time to OOM", () => {
   });
 
   it("a leak's recommendation says how long its limit lasts between kills", () => {
-    // from the restart floor of 100Mi to the kept 1Gi limit at 50 Mi/h: 18.5 h
+    // from the restart floor of 100Mi to the kept 1Gi limit at 50Mi/h: 18.5 h
     expect(run(app(), [pod("p", join(ramp(6 * H, 0, 100, 50)))]).recommendation!.basis).toBe(
-      "p95 of working set + 20% = 462Mi, rounded up; kept at the current 1Gi: a smaller limit would bring the leak's next kill forward; at 50 Mi/h, 1Gi gives about 18 h between kills — the leak still needs fixing",
+      "p95 of working set + 20% = 462Mi, rounded up; kept at the current 1Gi: a smaller limit would bring the leak's next kill forward; at 50Mi/h, 1Gi gives about 18 h between kills — the leak still needs fixing",
     );
   });
 });
@@ -213,7 +213,7 @@ describe("statistics the metrics source computed from the raw samples", () => {
     refused(raw({ p95: 330 * Mi * 1.006 }), "percentiles out of order");
     refused(raw({ p99: 340 * Mi * 1.006 }), "p99 or the mean above the maximum");
     refused(raw({ mean: 340 * Mi * 1.006 }), "p99 or the mean above the maximum");
-    expect(() => withRaw(raw({ p99: 350 * Mi, mean: 1.5 * Mi }))).toThrow("): p50 300 Mi, p95 320 Mi, p99 350 Mi, mean 1.5 Mi, max 340 Mi; refusing to recommend from them");
+    expect(() => withRaw(raw({ p99: 350 * Mi, mean: 1.5 * Mi }))).toThrow("): p50 300Mi, p95 320Mi, p99 350Mi, mean 1.5Mi, max 340Mi; refusing to recommend from them");
   });
 
   it("tolerate 0.5% of overlap between neighbours, and zeros for a container whose samples are all 0", () => {
@@ -231,7 +231,7 @@ describe("kills between scrapes", () => {
     const out = run(app(), [pod("p", join(flat(3 * H, 0, 500)), kills)]);
     expect(out.findings.find((f) => f.code === "oom_between_scrapes")).toEqual({
       code: "oom_between_scrapes", severity: "info",
-      message: "The container was OOMKilled 2 times although no sample came near the 1Gi limit (max 500 Mi): the spikes are shorter than the scrape interval.",
+      message: "The container was OOMKilled 2 times although no sample came near the 1Gi limit (max 500Mi): the spikes are shorter than the scrape interval.",
     });
   });
 
@@ -249,7 +249,7 @@ describe("the summary", () => {
 
   it("limit too low", () => {
     // 950 / 1024 = 92.8%
-    expect(window(3, 950).summary).toBe("Usage plateaus at 93% of the 1Gi limit (p99 950 Mi) with no OOMKills in 3 hours: the limit is too low, not a leak.");
+    expect(window(3, 950).summary).toBe("Usage plateaus at 93% of the 1Gi limit (p99 950Mi) with no OOMKills in 3 hours: the limit is too low, not a leak.");
   });
 
   it("counts the window in hours below a day and a half, in days from there", () => {
@@ -260,29 +260,29 @@ describe("the summary", () => {
   it("spikes towards the limit, or past it with kills; without a limit the figures are in Mi", () => {
     // 500Mi with a 900Mi burst: p50 48.8% of the limit
     const s = join(flat(3 * H, 2 * H + 60, 500), flat(2 * H, 2 * H, 900), flat(2 * H - 60, 0, 500));
-    expect(run(app(), [pod("p", s)]).summary).toBe("Usage sits around 49% of the limit but bursts towards it: no OOMKills in 3 hours (p95 500 Mi, max 900 Mi).");
-    expect(run(app(), [pod("p", s, [oom(NOW - H)])]).summary).toBe("Usage sits around 49% of the limit but bursts past it: 1 OOMKill in 3 hours (p95 500 Mi, max 900 Mi).");
+    expect(run(app(), [pod("p", s)]).summary).toBe("Usage sits around 49% of the limit but bursts towards it: no OOMKills in 3 hours (p95 500Mi, max 900Mi).");
+    expect(run(app(), [pod("p", s, [oom(NOW - H)])]).summary).toBe("Usage sits around 49% of the limit but bursts past it: 1 OOMKill in 3 hours (p95 500Mi, max 900Mi).");
     expect(run(app({ limitBytes: null }), [pod("p", s, [oom(NOW - H), oom(NOW - 30)])]).summary).toBe(
-      "Usage sits around 500 Mi of the limit but bursts past it: 2 OOMKills in 3 hours (p95 500 Mi, max 900 Mi).",
+      "Usage sits around 500Mi of the limit but bursts past it: 2 OOMKills in 3 hours (p95 500Mi, max 900Mi).",
     );
   });
 
   it("healthy: over-provisioned below 40% of the limit, else the share, or the figure without a limit", () => {
     expect(window(3, 300).summary).toBe("Healthy and over-provisioned: p99 uses 29% of the 1Gi limit.");
     expect(window(3, 400, app({ limitBytes: 1000 * Mi })).summary).toBe("Healthy: p99 at 40% of the 1000Mi limit, no OOMKills in 3 hours.");
-    expect(window(3, 300, app({ limitBytes: null })).summary).toBe("Healthy: p99 at 300 Mi of the observed range, no OOMKills in 3 hours.");
+    expect(window(3, 300, app({ limitBytes: null })).summary).toBe("Healthy: p99 at 300Mi of the observed range, no OOMKills in 3 hours.");
   });
 
   it("names a heap ceiling at or above the limit as the cause of kills", () => {
     const k1 = [oom(NOW - H)];
     expect(window(3, 800, app({ env: { JAVA_OPTS: "-Xmx1g" } }), k1).summary).toBe(
-      "The JVM heap may grow past the limit: -Xmx1g (1024 Mi) is at or above the 1Gi limit, so the kernel kills the process before the garbage collector has to work hard (1 OOMKill).",
+      "The JVM heap may grow past the limit: -Xmx1g (1Gi) is at or above the 1Gi limit, so the kernel kills the process before the garbage collector has to work hard (1 OOMKill).",
     );
     expect(window(3, 800, app({ env: { NODE_OPTIONS: "--max-old-space-size=2048" } }), [...k1, oom(NOW - 60)]).summary).toBe(
-      "The Node.js heap may grow past the limit: --max-old-space-size=2048 (2048 Mi) is at or above the 1Gi limit, so the kernel kills the process before the garbage collector has to work hard (2 OOMKills).",
+      "The Node.js heap may grow past the limit: --max-old-space-size=2048 (2Gi) is at or above the 1Gi limit, so the kernel kills the process before the garbage collector has to work hard (2 OOMKills).",
     );
     expect(window(3, 800, app({ env: { GOMEMLIMIT: "1GiB" } }), k1).summary).toBe(
-      "The Go heap's soft limit may grow past the limit: GOMEMLIMIT=1GiB (1024 Mi) is at or above the 1Gi limit, so the kernel kills the process before the runtime has to work hard (1 OOMKill).",
+      "The Go heap's soft limit may grow past the limit: GOMEMLIMIT=1GiB (1Gi) is at or above the 1Gi limit, so the kernel kills the process before the runtime has to work hard (1 OOMKill).",
     );
     // below the limit, without kills, or without a limit: the usual sentence
     expect(window(3, 800, app({ env: { JAVA_OPTS: "-Xmx1023m" } }), k1).summary).toMatch(/^Usage sits around/);
@@ -293,7 +293,7 @@ describe("the summary", () => {
   it("not for a leak: the growth is the cause", () => {
     const out = run(app({ env: { JAVA_OPTS: "-Xmx1g" } }), [pod("p", join(ramp(6 * H, 0, 100, 50)), [oom(NOW - 7 * H)])]);
     expect(out.pattern).toBe("leak");
-    expect(out.summary).toMatch(/^Memory grows 50 Mi\/h/);
+    expect(out.summary).toMatch(/^Memory grows 50Mi\/h/);
   });
 });
 
@@ -365,7 +365,7 @@ describe("edge cases of the verdict's assembly", () => {
 
   it("only a leak gets the profiling finding and the time between kills", () => {
     expect(run(app(), [pod("p", join(flat(3 * H, 0, 300)))]).findings).toEqual([]);
-    // growing 9.5 Mi a day: healthy, though it grows
+    // growing 9.5Mi a day: healthy, though it grows
     const slow = run(app({ limitBytes: 1000 * Mi }), [pod("p", join(ramp(5 * 24 * H, 0, 100, 9.5 / 24)))]);
     expect(slow.pattern).toBe("healthy");
     expect(slow.recommendation!.basis).not.toContain("between kills");
@@ -391,7 +391,7 @@ describe("edge cases of the verdict's assembly", () => {
   });
 
   it("a pod that grows faster but not steadily does not replace one with a time to OOM", () => {
-    // a: 50 Mi/h steadily (12.5 h); s: a step from 100Mi to 800Mi in two hours, then flat: faster on a line, but a plateau
+    // a: 50Mi/h steadily (12.5 h); s: a step from 100Mi to 800Mi in two hours, then flat: faster on a line, but a plateau
     const a = pod("a", join(ramp(6 * H, 0, 100, 50)));
     const s = pod("s", join(samples(6 * H, 0, (t) => Math.min(800, 100 + ((t - (NOW - 6 * H)) / H) * 350) * Mi)));
     const out = run(app(), [a, s]);
@@ -411,14 +411,14 @@ describe("edge cases of the verdict's assembly", () => {
   });
 
   it("a leak that would reach its limit within the hour: the time between kills in minutes", () => {
-    // 20 pods flat at 100Mi and one growing 1000 Mi/h for an hour: p95 100Mi x 1.2 -> 128Mi; from the 100Mi floor, 28Mi at 1000 Mi/h is 1.7 min
+    // 20 pods flat at 100Mi and one growing 1000Mi/h for an hour: p95 100Mi x 1.2 -> 128Mi; from the 100Mi floor, 28Mi at 1000Mi/h is 1.7 min
     const flats = Array.from({ length: 20 }, (_, i) => pod(`f${i}`, join(flat(H, 0, 100))));
     const out = run(app({ limitBytes: null, requestBytes: null }), [...flats, pod("fast", join(ramp(H, 0, 100, 1000)))]);
     expect(out.pattern).toBe("leak");
-    expect(out.recommendation!.basis).toMatch(/; at 1000 Mi\/h, 128Mi gives about 2 min between kills — the leak still needs fixing$/);
-    // 28Mi at 56 Mi/h is half an hour; at 28 Mi/h it is the hour, written in hours
+    expect(out.recommendation!.basis).toMatch(/; at 1000Mi\/h, 128Mi gives about 2 min between kills — the leak still needs fixing$/);
+    // 28Mi at 56Mi/h is half an hour; at 28Mi/h it is the hour, written in hours
     const at = (perHour: number) => run(app({ limitBytes: null, requestBytes: null }), [...flats, pod("fast", join(ramp(H, 0, 100, perHour)))]).recommendation!.basis;
-    expect(at(56)).toMatch(/; at 56 Mi\/h, 128Mi gives about 30 min between kills/);
-    expect(at(28)).toMatch(/; at 28 Mi\/h, 128Mi gives about 1 h between kills/);
+    expect(at(56)).toMatch(/; at 56Mi\/h, 128Mi gives about 30 min between kills/);
+    expect(at(28)).toMatch(/; at 28Mi\/h, 128Mi gives about 1 h between kills/);
   });
 });

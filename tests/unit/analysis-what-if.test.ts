@@ -124,7 +124,7 @@ describe("the heap-ceiling check at the proposed limit", () => {
   it("an env setting is lowered with the limit as the fix does, so the backtest may count the kill avoided", () => {
     const r = run(jvm(true), "512Mi", "768Mi");
     expect(r.ceilings[0]).toMatchObject({ afterBytes: 576 * Mi });
-    expect(r.ceilings[0]!.message).toBe("The JVM heap ceiling -Xmx768m in JAVA_OPTS (768 Mi) is at or above the 768Mi limit: the heap can grow until the kernel kills the process. Lower it to -Xmx576m (75% of the limit) in JAVA_OPTS together with the limit; the backtest assumes you do.");
+    expect(r.ceilings[0]!.message).toBe("The JVM heap ceiling -Xmx768m in JAVA_OPTS (768Mi) is at or above the 768Mi limit: the heap can grow until the kernel kills the process. Lower it to -Xmx576m (75% of the limit) in JAVA_OPTS together with the limit; the backtest assumes you do.");
     expect(r.backtest.avoidedOomKills).toBe(1);
     expect(r.backtest.note).toContain("It assumes the heap stays under -Xmx576m, as the fix sets it.");
   });
@@ -132,7 +132,7 @@ describe("the heap-ceiling check at the proposed limit", () => {
   it("a command-line setting stays as it is: at or above the limit no kill counts as avoided", () => {
     const r = run(jvm(false), "512Mi", "768Mi");
     expect(r.ceilings[0]).toMatchObject({ status: "exceeds", afterBytes: 768 * Mi });
-    expect(r.ceilings[0]!.message).toBe("The JVM heap ceiling -Xmx768m in the command (768 Mi) is at or above the 768Mi limit: the heap can grow until the kernel kills the process. Change it in the command to -Xmx576m, or raise the limit to at least 1Gi.");
+    expect(r.ceilings[0]!.message).toBe("The JVM heap ceiling -Xmx768m in the command (768Mi) is at or above the 768Mi limit: the heap can grow until the kernel kills the process. Change it in the command to -Xmx576m, or raise the limit to at least 1Gi.");
     expect(r.backtest.avoidedOomKills).toBe(0);
     // one byte more and the heap no longer fills the limit
     expect(run(jvm(false), "512Mi", `${768 * Mi + 1}`).backtest.avoidedOomKills).toBe(1);

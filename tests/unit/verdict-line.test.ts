@@ -7,13 +7,13 @@ const leak = { pattern: "leak", growthBytesPerHour: 18 * Mi, timeToOomHours: 0.5
 describe("a verdict in a list row", () => {
   it("of an active incident predicts the next OOMKill as the container page writes it", () => {
     expect(rowVerdict(leak, { limitBytes: 512 * Mi, active: true, storedAt: null })).toEqual({
-      pattern: "leak", text: "grows +18 Mi/h, never plateaus", prediction: "next OOMKill in ~30 min", timeToOomHours: 0.5, storedAt: null,
+      pattern: "leak", text: "grows +18Mi/h, never plateaus", prediction: "next OOMKill in ~30 min", timeToOomHours: 0.5, storedAt: null,
     });
   });
 
   it("of a resolved incident predicts nothing, and keeps the time a stored verdict was computed", () => {
     expect(rowVerdict(leak, { limitBytes: 512 * Mi, active: false, storedAt: "2025-12-05T08:12:00Z" })).toEqual({
-      pattern: "leak", text: "grows +18 Mi/h, never plateaus", prediction: null, timeToOomHours: null, storedAt: "2025-12-05T08:12:00Z",
+      pattern: "leak", text: "grows +18Mi/h, never plateaus", prediction: null, timeToOomHours: null, storedAt: "2025-12-05T08:12:00Z",
     });
   });
 
@@ -53,10 +53,10 @@ describe("the numbers of a verdict", () => {
     expect(formatTimeToOom(48)).toBe("~2 d");
   });
 
-  it("write growth with its sign, one decimal under 10 Mi/h", () => {
-    expect(formatGrowth(2.46 * Mi)).toBe("+2.5 Mi/h");
-    expect(formatGrowth(10 * Mi)).toBe("+10 Mi/h");
-    expect(formatGrowth(-3 * Mi)).toBe("−3.0 Mi/h");
+  it("write growth with its sign, one decimal under 10Mi/h", () => {
+    expect(formatGrowth(2.46 * Mi)).toBe("+2.5Mi/h");
+    expect(formatGrowth(10 * Mi)).toBe("+10Mi/h");
+    expect(formatGrowth(-3 * Mi)).toBe("−3Mi/h");
   });
 
   it("date a stored verdict in UTC, with the day when it is not today's", () => {
