@@ -13,10 +13,15 @@ export function TimeZoneProvider({ tz, children }: { tz: string; children: React
 /** The UI's time zone: UTC unless the user chose their own. */
 export const useTimeZone = () => useContext(TimeZoneContext);
 
-/** Formatters bound to the UI's zone: `formatTime` → `3 Mar 2026, 14:05 UTC`, `formatDay` → `3 Mar 2026`. */
+/** Formatters bound to the UI's zone: `formatTime` → `3 Mar 2026, 14:05 UTC`, `formatTimeSeconds` → `…, 14:05:09 UTC`, `formatDay` → `3 Mar 2026`. */
 export function useTimeFormat() {
   const tz = useTimeZone();
-  return { tz, formatTime: (iso: string) => formatDateTime(iso, tz), formatDay: (iso: string) => formatLongDate(iso, tz) };
+  return {
+    tz,
+    formatTime: (iso: string) => formatDateTime(iso, tz),
+    formatTimeSeconds: (iso: string) => formatDateTime(iso, tz, { seconds: true }),
+    formatDay: (iso: string) => formatLongDate(iso, tz),
+  };
 }
 
 const noSubscribe = () => () => {};

@@ -24,14 +24,21 @@ const fmt = (tz: string, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeForm
 /** `14:05` in the zone. */
 export const formatClock = (t: number | string | Date, tz: string) => fmt(tz, { hour: "2-digit", minute: "2-digit" }).format(ms(t));
 
+/** `14:05 UTC`, `14:05 Berlin`: a time of day with its zone named. */
+export const formatClockNamed = (t: number | string | Date, tz: string) => `${formatClock(t, tz)} ${zoneName(tz)}`;
+
 /** `3 Mar` in the zone. */
 export const formatShortDate = (t: number | string | Date, tz: string) => fmt(tz, { day: "numeric", month: "short" }).format(ms(t));
 
 /** `3 Mar 2026` in the zone. */
 export const formatLongDate = (t: number | string | Date, tz: string) => fmt(tz, { day: "numeric", month: "short", year: "numeric" }).format(ms(t));
 
-/** `3 Mar 2026, 14:05 UTC`: a moment as the whole UI writes it, its zone named. */
-export const formatDateTime = (t: number | string | Date, tz: string) => `${formatLongDate(t, tz)}, ${formatClock(t, tz)} ${zoneName(tz)}`;
+/** `14:05:09` in the zone. */
+const formatClockSeconds = (t: number | string | Date, tz: string) => fmt(tz, { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(ms(t));
+
+/** `3 Mar 2026, 14:05 UTC` (or `14:05:09 UTC` with seconds): a moment as the whole UI writes it, its zone named. */
+export const formatDateTime = (t: number | string | Date, tz: string, o: { seconds?: boolean } = {}) =>
+  `${formatLongDate(t, tz)}, ${o.seconds ? formatClockSeconds(t, tz) : formatClock(t, tz)} ${zoneName(tz)}`;
 
 /** The parts of a moment in the zone (for tick placement on that zone's hours and days). */
 export function zonedParts(t: number, tz: string): { year: number; month: number; day: number; hour: number; minute: number } {

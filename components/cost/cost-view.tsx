@@ -1,4 +1,5 @@
 "use client";
+import { useTimeFormat } from "@/components/time-zone";
 import Link from "next/link";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
@@ -242,6 +243,7 @@ function Breakdown({ report }: { report: CostReport }) {
 const RISK_TONE = { low: "ok", medium: "warning", high: "critical" } as const;
 
 function Rows({ org, rows }: { org: string; rows: CostRow[] }) {
+  const { formatTime } = useTimeFormat();
   return (
     <tbody className="tabular">
       {rows.map((r) => (
@@ -254,7 +256,7 @@ function Rows({ org, rows }: { org: string; rows: CostRow[] }) {
               request {formatBytes(r.requestBytes)} → {formatBytes(r.recommendedRequestBytes)} · limit {formatBytes(r.limitBytes)} → {formatBytes(r.recommendedLimitBytes)}
               <span className="sm:hidden"> · {signedMoney(r.monthlyDeltaPerReplica, r.currency)} a replica{r.oomKills30d ? ` · ${r.oomKillsAvoided ?? 0} of ${r.oomKills30d} OOMKills avoided` : ""}</span>
             </div>
-            {r.source === "stored" ? <div className="text-xs text-zinc-500">stored verdict{r.analyzedAt ? ` of ${r.analyzedAt.slice(0, 16).replace("T", " ")} UTC` : ""}</div> : null}
+            {r.source === "stored" ? <div className="text-xs text-zinc-500">stored verdict{r.analyzedAt ? ` of ${formatTime(r.analyzedAt)}` : ""}</div> : null}
           </td>
           <td className={`${wide} px-3 py-2 whitespace-nowrap`} data-col="request">{formatBytes(r.requestBytes)} → <span className="font-medium">{formatBytes(r.recommendedRequestBytes)}</span></td>
           <td className={`${wide} px-3 py-2 whitespace-nowrap`} data-col="limit">{formatBytes(r.limitBytes)} → <span className="font-medium">{formatBytes(r.recommendedLimitBytes)}</span></td>

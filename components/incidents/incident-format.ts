@@ -1,17 +1,6 @@
 import { formatBytes } from "@/lib/format";
 import type { MemorySpec } from "@/lib/incidents/memory-spec";
 
-/** A time as the whole UI writes it, in UTC: `3 Mar 2026, 14:05 UTC` (the same on the server and in the browser). */
-export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  const date = d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-  const time = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
-  return `${date}, ${time} UTC`;
-}
-
-/** A day as the fix panel writes it: `3 Mar 2026`. */
-export const formatDay = (iso: string) => new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-
 /** A memory spec in one line: `request 128Mi · limit 256Mi · -Xmx200m`. */
 export function specLine(s: MemorySpec): string {
   return [`request ${formatBytes(s.requestBytes)}`, `limit ${formatBytes(s.limitBytes)}`, ...(s.heap.length ? s.heap : ["no heap setting"])].join(" · ");

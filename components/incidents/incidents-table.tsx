@@ -6,6 +6,7 @@ import { formatAgo, PATTERN_LABELS } from "@/lib/format";
 import { incidentHref } from "@/lib/links";
 import type { IncidentListPage, IncidentListRow } from "@/lib/incidents/list-verdicts";
 import { formatStoredAt } from "@/lib/incidents/verdict-line";
+import { useTimeZone } from "@/components/time-zone";
 import { queryKeys, toQueryString } from "@/lib/query-keys";
 import { INCIDENT_PATTERNS, type IncidentSort, type IncidentStatusFilter, type ListIncidentsQuery } from "@/lib/schemas/lists";
 import { EmptyState, ErrorState } from "@/components/ui/card";
@@ -136,6 +137,7 @@ function RowStatus({ i }: { i: IncidentListRow }) {
 /** The incidents of one page; times are as of the page's minute, so two loads of a minute read the same. */
 function IncidentRows({ org, page }: { org: string; page: IncidentListPage }) {
   const now = page.now * 1000;
+  const tz = useTimeZone();
   return (
     <tbody className="tabular">
       {page.rows.map((i) => (
@@ -155,7 +157,7 @@ function IncidentRows({ org, page }: { org: string; page: IncidentListPage }) {
             <PatternBadge pattern={i.verdict?.pattern ?? i.pattern} />
             {i.verdict ? <div className="mt-0.5 max-w-md"><VerdictText verdict={i.verdict} now={now} /></div> : null}
             {i.status === "resolved" && i.resolvedAt ? <div className="text-xs text-zinc-500">{resolvedLine(i, now)}</div> : null}
-            {i.snoozedUntil ? <div className="text-xs text-zinc-500">snoozed until {formatStoredAt(i.snoozedUntil, now)}</div> : null}
+            {i.snoozedUntil ? <div className="text-xs text-zinc-500">snoozed until {formatStoredAt(i.snoozedUntil, now, tz)}</div> : null}
           </td>
           <td className={`${wide} px-3 py-2`}><RowStatus i={i} /></td>
           <td className={`${wide} px-3 py-2 text-right font-semibold text-red-600 dark:text-red-400`}>{i.oomCount}</td>

@@ -1,4 +1,5 @@
 "use client";
+import { useTimeFormat } from "@/components/time-zone";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { AuditEntry } from "@/lib/orgs/audit";
@@ -14,6 +15,7 @@ const describe = (e: AuditEntry) => {
 
 /** The audit log, newest first, filtered by action and actor, paged with "Older". */
 export function AuditLog({ org }: { org: string }) {
+  const { formatTimeSeconds } = useTimeFormat();
   const [action, setAction] = useState("");
   const [actor, setActor] = useState("");
   const [pages, setPages] = useState<number[]>([]);
@@ -57,7 +59,7 @@ export function AuditLog({ org }: { org: string }) {
               <li key={e.id} className="px-4 py-2">
                 <div className="flex flex-wrap items-baseline justify-between gap-x-3">
                   <span className="font-mono text-xs font-medium">{e.action}</span>
-                  <span className="tabular text-xs text-zinc-500">{e.at.slice(0, 19).replace("T", " ")} UTC</span>
+                  <span className="tabular text-xs text-zinc-500">{formatTimeSeconds(e.at)}</span>
                 </div>
                 <div className="text-xs text-zinc-600 dark:text-zinc-400">
                   {e.actor ?? "a former member"}{e.ip ? ` from ${e.ip}` : ""}{describe(e) ? ` — ${describe(e)}` : ""}

@@ -1,4 +1,5 @@
 "use client";
+import { useTimeFormat } from "@/components/time-zone";
 import { useQuery } from "@tanstack/react-query";
 import type { OrgJob, OrgJobs } from "@/lib/jobs/list";
 import { formatAgo } from "@/lib/format";
@@ -10,6 +11,7 @@ import { useAction } from "@/components/ui/use-action";
 const KIND_LABEL: Record<string, string> = { "cluster.sync": "Prometheus sync" };
 
 function JobRow({ job, onRetry }: { job: OrgJob; onRetry: () => void }) {
+  const { formatTime, formatTimeSeconds } = useTimeFormat();
   const when = job.state === "retry" ? "next attempt from" : `failed ${formatAgo(job.at)}`;
   return (
     <li className="space-y-1 px-4 py-3" data-testid="job">
@@ -25,7 +27,7 @@ function JobRow({ job, onRetry }: { job: OrgJob; onRetry: () => void }) {
       <p className="break-words font-mono text-xs text-zinc-700 dark:text-zinc-300">{job.error ?? "no error message recorded"}</p>
       <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-zinc-500">
         <span className="tabular">
-          {job.attempts} of {job.maxAttempts} attempt{job.maxAttempts === 1 ? "" : "s"} · {when} · <span title={`${job.at.slice(0, 19).replace("T", " ")} UTC`}>{job.at.slice(0, 16).replace("T", " ")} UTC</span>
+          {job.attempts} of {job.maxAttempts} attempt{job.maxAttempts === 1 ? "" : "s"} · {when} · <span title={formatTimeSeconds(job.at)}>{formatTime(job.at)}</span>
         </span>
         {job.retryable ? (
           <button type="button" onClick={onRetry} className="text-blue-700 hover:underline dark:text-blue-400" aria-label={`Retry ${KIND_LABEL[job.kind] ?? job.kind}${job.cluster ? ` of ${job.cluster}` : ""}`}>

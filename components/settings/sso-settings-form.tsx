@@ -1,4 +1,5 @@
 "use client";
+import { useTimeFormat } from "@/components/time-zone";
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 import type { SsoSettingsView } from "@/lib/orgs/sso";
@@ -8,6 +9,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 /** Settings → Single sign-on: provider, client, domains, default role; a test sign-in before switching it on. */
 export function SsoSettingsForm({ org, initial, callbackUrl, justTested }: { org: string; initial: SsoSettingsView | null; callbackUrl: string; justTested: boolean }) {
   const [saved, setSaved] = useState(initial);
+  const { formatTime } = useTimeFormat();
   const [issuer, setIssuer] = useState(initial?.issuer ?? "");
   const [clientId, setClientId] = useState(initial?.clientId ?? "");
   const [clientSecret, setClientSecret] = useState("");
@@ -103,7 +105,7 @@ export function SsoSettingsForm({ org, initial, callbackUrl, justTested }: { org
       <p className="text-sm" aria-live="polite">
         Status:{" "}
         {!saved ? <span className="text-zinc-500">not configured</span> : saved.enabled ? <span className="font-medium text-green-700 dark:text-green-400">on</span> : <span className="text-amber-700 dark:text-amber-400">off{saved.testedAt ? " (tested)" : " — test sign-in needed"}</span>}
-        {saved?.testedAt ? <span className="text-zinc-500"> · last test sign-in {new Date(saved.testedAt).toISOString().slice(0, 16).replace("T", " ")} UTC</span> : null}
+        {saved?.testedAt ? <span className="text-zinc-500"> · last test sign-in {formatTime(saved.testedAt)}</span> : null}
       </p>
       {message ? <p role="status" className="text-sm text-green-700 dark:text-green-400">{message}</p> : null}
       {top ? <p role="alert" className="text-sm text-red-600 dark:text-red-400">{top}</p> : null}

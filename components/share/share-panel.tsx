@@ -1,4 +1,5 @@
 "use client";
+import { useTimeFormat } from "@/components/time-zone";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { ShareLinkView } from "@/lib/share/links";
@@ -11,6 +12,7 @@ const linksKey = (org: string, incident: string) => ["share-links", org, { incid
 
 /** Share an incident by link: expiry, optional redaction, the URL shown once, and the existing links with their views. */
 export function SharePanel({ org, incidentId }: { org: string; incidentId: string }) {
+  const { formatTime } = useTimeFormat();
   const qc = useQueryClient();
   const base = `/api/v1/orgs/${encodeURIComponent(org)}/incidents/${incidentId}/share-links`;
   const links = useQuery({ queryKey: linksKey(org, incidentId), queryFn: () => fetchJson<{ links: ShareLinkView[] }>(base) });
@@ -79,7 +81,7 @@ export function SharePanel({ org, incidentId }: { org: string; incidentId: strin
                 {active(l) ? <span className="font-medium text-green-700 dark:text-green-400">active</span> : <span className="text-zinc-400">{l.revokedAt ? "revoked" : "expired"}</span>}
                 {" · "}by {l.createdBy ?? "a former member"} {formatAgo(l.createdAt)}{l.redacted ? " · names hidden" : ""}
                 {" · "}{l.viewCount} view{l.viewCount === 1 ? "" : "s"}{l.lastViewedAt ? `, last ${formatAgo(l.lastViewedAt)}` : ""}
-                {active(l) && l.expiresAt ? ` · expires ${new Date(l.expiresAt).toISOString().slice(0, 10)}` : ""}
+                {active(l) && l.expiresAt ? ` · expires ${formatTime(l.expiresAt)}` : ""}
               </span>
               {active(l) ? <button type="button" onClick={() => revoke(l.id)} className="text-red-700 hover:underline dark:text-red-400">Revoke</button> : null}
             </li>

@@ -1,4 +1,5 @@
 "use client";
+import { useTimeFormat } from "@/components/time-zone";
 import type { ShareSnapshot } from "@/lib/share/snapshot";
 import { Card } from "@/components/ui/card";
 import { MemoryChart } from "@/components/charts/memory-chart";
@@ -7,10 +8,10 @@ import { RecommendationPanel } from "@/components/containers/recommendation";
 import { FixPanel } from "@/components/containers/fix";
 import { FindingsList } from "@/components/containers/findings";
 
-const day = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
 /** The read-only incident a share link shows: everything comes from the frozen snapshot, nothing from the organization. */
 export function SharedIncident({ s }: { s: ShareSnapshot }) {
+  const { formatTime: day } = useTimeFormat();
   const a = s.analysis;
   return (
     <main className="mx-auto max-w-6xl space-y-5 px-3 py-5 sm:px-6">

@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE, formatClockNamed, formatLongDate, formatShortDate } from "@/lib/time-zone";
 import { formatBytes, formatPercent } from "@/lib/format";
 import { mib } from "@/lib/analysis/quantity";
 
@@ -92,10 +93,12 @@ export function rowVerdict(analysis: unknown, q: { limitBytes: number | null; ac
   };
 }
 
-/** When a stored verdict was computed, in UTC: `08:12 UTC` the same day, `5 Jan 08:12 UTC` before. */
-export function formatStoredAt(iso: string, nowMs: number): string {
-  const d = new Date(iso);
-  const time = d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
-  const sameDay = new Date(nowMs).toISOString().slice(0, 10) === d.toISOString().slice(0, 10);
-  return sameDay ? `${time} UTC` : `${d.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })} ${time} UTC`;
+/**
+ * A moment near now in the UI's zone, named: `08:12 UTC` the same day there, `5 Jan 08:12 Berlin` before
+ * (a stored verdict's time, a snooze's end).
+ */
+export function formatStoredAt(iso: string, nowMs: number, tz: string = DEFAULT_TIME_ZONE): string {
+  const time = formatClockNamed(iso, tz);
+  const sameDay = formatLongDate(nowMs, tz) === formatLongDate(iso, tz);
+  return sameDay ? time : `${formatShortDate(iso, tz)} ${time}`;
 }

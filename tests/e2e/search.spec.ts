@@ -92,6 +92,11 @@ test("the header's time zone: UTC by default, the browser's own zone on request,
   await page.goto("/acme/incidents?status=active");
   await page.getByRole("table").locator("tbody tr a").first().click();
   await expect(page.getByRole("list", { name: "Timeline" }).locator("time").first()).toHaveText(/^\d{1,2} \w{3} \d{4}, \d{2}:\d{2} Berlin$/);
+  // the overview's "updated" line and the audit log follow the choice too
+  await page.goto("/acme");
+  await expect(page.getByText(/ · updated \d{2}:\d{2} Berlin$/)).toBeVisible();
+  await page.goto("/acme/settings/audit");
+  await expect(page.getByText(/^\d{1,2} \w{3} \d{4}, \d{2}:\d{2}:\d{2} Berlin$/).first()).toBeVisible();
   await page.goto(container);
   await expect(page.getByRole("combobox", { name: "Times in" })).toHaveValue("Europe/Berlin");
   await ctx.close();

@@ -64,4 +64,12 @@ describe("the numbers of a verdict", () => {
     expect(formatStoredAt("2025-12-05T08:12:00Z", now)).toBe("08:12 UTC");
     expect(formatStoredAt("2025-12-04T23:59:00Z", now)).toBe("4 Dec 23:59 UTC");
   });
+
+  it("date it in the zone the user picked, where the day turns at that zone's midnight", () => {
+    const now = Date.parse("2025-12-05T10:30:00Z");
+    // 23:59 UTC on the 4th is 00:59 on the 5th in Berlin: today there, so no day
+    expect(formatStoredAt("2025-12-04T23:59:00Z", now, "Europe/Berlin")).toBe("00:59 Berlin");
+    expect(formatStoredAt("2025-12-04T22:59:00Z", now, "Europe/Berlin")).toBe("4 Dec 23:59 Berlin");
+    expect(formatStoredAt("2025-12-05T08:12:00Z", now, "America/New_York")).toBe("03:12 New York");
+  });
 });

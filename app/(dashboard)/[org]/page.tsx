@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { formatClockNamed } from "@/lib/time-zone";
+import { requestTimeZone } from "@/lib/time-zone-server";
 import Link from "next/link";
 import { Suspense } from "react";
 import { getDb } from "@/db/client";
@@ -21,8 +23,6 @@ export const metadata: Metadata = { title: "Overview" };
 
 /** How long a load waits for this minute's at-risk list or cost summary before showing the latest finished one (dated). */
 const FRESH_WAIT_MS = 150;
-
-const hhmm = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString().slice(11, 16);
 
 export default async function OverviewPage({ params }: { params: Promise<{ org: string }> }) {
   const { org: slug } = await params;
@@ -68,7 +68,7 @@ async function Subtitle({ counts, now }: { counts: Promise<OverviewCounts>; now:
   const c = await counts;
   return (
     <p className="text-sm text-zinc-500">
-      {c.clusters} clusters · {c.workloads} workloads · updated {now.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" })} UTC
+      {c.clusters} clusters · {c.workloads} workloads · updated {formatClockNamed(now, await requestTimeZone())}
     </p>
   );
 }
@@ -97,6 +97,7 @@ async function Daily({ counts }: { counts: Promise<OverviewCounts> }) {
 /** The fleet's cost of requests: this minute's, or the latest finished one while it is computed (off the page's critical path). */
 async function CostLine({ orgId, slug, now }: { orgId: string; slug: string; now: Date }) {
   const cost = await recentCostSummary(getDb(), { orgId, now: now.getTime() / 1000, waitMs: FRESH_WAIT_MS });
+  const tz = await requestTimeZone();
   return (
     <>
       {cost.totals.length > 0 ? (
@@ -108,7 +109,7 @@ async function CostLine({ orgId, slug, now }: { orgId: string; slug: string; now
               <span className={`ml-2 ${t.monthlyChange > 0 ? "text-red-600 dark:text-red-400" : t.monthlyChange < 0 ? "text-emerald-600 dark:text-emerald-400" : "text-zinc-500"}`}>
                 {formatMoney(t.monthlyChange, t.currency, true)}/mo if every recommendation is applied
               </span>
-              <span className="block text-xs text-zinc-500">{formatMoney(t.add.amount, t.currency, true)} where starved (buys away {t.add.oomKillsAvoided} OOMKills), {formatMoney(t.save.amount, t.currency, true)} where over-provisioned{cost.stale ? ` · as of ${hhmm(cost.now)} UTC` : ""} · cost page →</span>
+              <span className="block text-xs text-zinc-500">{formatMoney(t.add.amount, t.currency, true)} where starved (buys away {t.add.oomKillsAvoided} OOMKills), {formatMoney(t.save.amount, t.currency, true)} where over-provisioned{cost.stale ? ` · as of ${formatClockNamed(cost.now * 1000, tz)}` : ""} · cost page →</span>
             </span>
           ))}
         </Link>
@@ -157,7 +158,7 @@ async function MostAtRisk({ orgId, slug, now }: { orgId: string; slug: string; n
   return (
         <Card title="Most at risk · soonest OOMKill first" className="min-w-0 xl:col-span-2">
           {atRisk.stale ? (
-            <p className="border-b border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">As of {hhmm(atRisk.now)} UTC; this minute&apos;s live usage is still being read.</p>
+            <p className="border-b border-zinc-200 px-4 py-2 text-xs text-zinc-500 dark:border-zinc-800">As of {formatClockNamed(atRisk.now * 1000, await requestTimeZone())}; this minute&apos;s live usage is still being read.</p>
           ) : null}
           {atRisk.clusters.some((c) => c.problem) ? (
             <p className="border-b border-amber-200 bg-amber-50 px-4 py-2 text-xs text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">

@@ -7,6 +7,8 @@ import { consumeRateLimit, RateLimitedError } from "@/lib/security/rate-limit";
 import { openShareLink } from "@/lib/share/links";
 import { AuthCard } from "@/components/auth/auth-card";
 import { SharedIncident } from "@/components/share/shared-incident";
+import { TimeZoneProvider } from "@/components/time-zone";
+import { requestTimeZone } from "@/lib/time-zone-server";
 
 export const metadata: Metadata = { title: "Shared OOMKill analysis", referrer: "no-referrer", robots: { index: false, follow: false } };
 
@@ -21,5 +23,9 @@ export default async function SharePage({ params }: { params: Promise<{ token: s
   }
   const snapshot = await openShareLink(db, { token, now: new Date() });
   if (!snapshot) notFound();
-  return <SharedIncident s={snapshot} />;
+  return (
+    <TimeZoneProvider tz={await requestTimeZone()}>
+      <SharedIncident s={snapshot} />
+    </TimeZoneProvider>
+  );
 }

@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { formatClockNamed } from "@/lib/time-zone";
+import { requestTimeZone } from "@/lib/time-zone-server";
 import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
 import { recentAtRisk, STALL_FLAG_RATIO } from "@/lib/at-risk/compute";
@@ -44,7 +46,7 @@ export default async function AtRiskPage({ params, searchParams }: { params: Pro
     <div className="mx-auto max-w-7xl space-y-5">
       {heading}
       {report.stale ? (
-        <p role="status" className="text-xs text-zinc-500">As of {new Date(report.now * 1000).toISOString().slice(11, 16)} UTC; this minute&apos;s live usage is still being read — reload in a moment.</p>
+        <p role="status" className="text-xs text-zinc-500">As of {formatClockNamed(report.now * 1000, await requestTimeZone())}; this minute&apos;s live usage is still being read — reload in a moment.</p>
       ) : null}
       {late.length > 0 ? (
         <div role="status" className="rounded-md border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-200">
