@@ -21,6 +21,19 @@ export const listWorkloadsQuery = z.object({
 });
 export type ListWorkloadsQuery = z.infer<typeof listWorkloadsQuery>;
 
+export const CLUSTER_SORTS = ["name", "workloads", "ooms", "incidents", "cost", "change", "sync"] as const;
+export type ClusterSort = (typeof CLUSTER_SORTS)[number];
+
+/** Query of the clusters list: `q` matches a cluster's name, slug, provider or region. */
+export const listClustersQuery = z.object({
+  q: text,
+  sort: z.enum(CLUSTER_SORTS).default("name"),
+  dir: z.enum(["asc", "desc"]).default("asc"),
+  page,
+  pageSize,
+});
+export type ListClustersQuery = z.infer<typeof listClustersQuery>;
+
 export const INCIDENT_STATUSES = ["open", "acknowledged", "resolved"] as const;
 /**
  * The list's status filter. A snoozed incident (unresolved, its snooze not yet over) is only

@@ -74,6 +74,42 @@ test("open a cluster and sort its workloads table", async ({ page }) => {
   }).toPass();
 });
 
+test("the clusters list sorts by a count and filters as you type, its view kept in the URL", async ({ page }) => {
+  await new LoginPage(page).signInWithDemo();
+  await page.goto("/acme/clusters");
+  const list = new ClusterPage(page);
+  await list.expectSorted("Cluster", "ascending");
+  await list.sortBy("OOMKills · 30 d");
+  await list.expectSorted("OOMKills · 30 d", "descending");
+  await expect(page).toHaveURL(/sort=ooms&dir=desc/);
+  await expect(async () => {
+    const ooms = (await list.columnValues(5)).map(Number);
+    expect(ooms.length).toBeGreaterThanOrEqual(3);
+    expect(ooms).toEqual([...ooms].sort((a, b) => b - a));
+  }).toPass();
+
+  // a filtered link (from a chat message, say) opens filtered, with the filter named
+  await page.goto("/acme/clusters?q=prod");
+  await expect(page.getByRole("group", { name: "Active filters" })).toContainText("Cluster: prod");
+  await expect(async () => {
+    const names = await list.columnValues(1);
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    for (const n of names) expect(n).toContain("prod");
+  }).toPass();
+  await page.getByRole("searchbox").fill("staging");
+  await expect(page).toHaveURL(/q=staging/);
+  await expect(async () => expect(await list.columnValues(1)).toEqual(["staging"])).toPass();
+  await page.getByRole("searchbox").fill("no-such-cluster");
+  await expect(page.getByText("No cluster matches")).toBeVisible();
+  await page.getByRole("button", { name: "Clear all" }).click();
+  await expect(page).toHaveURL(/\/acme\/clusters$/);
+  await expect(async () => expect((await list.columnValues(1)).length).toBeGreaterThanOrEqual(3)).toPass();
+
+  // a query the page cannot honour falls back to the default view rather than an error
+  await page.goto("/acme/clusters?sort=password&pageSize=9999");
+  await list.expectSorted("Cluster", "ascending");
+});
+
 test("the incidents list filters by status", async ({ page }) => {
   await new LoginPage(page).signInWithDemo();
   await page.goto("/acme/incidents");
