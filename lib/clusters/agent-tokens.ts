@@ -1,11 +1,12 @@
 import "server-only";
-import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/connect";
 import { agentTokens, clusters } from "@/db/schema";
 import { NotFoundError } from "@/lib/http/errors";
 import { writeAudit, type AuditActor } from "@/lib/orgs/audit";
 import { hashToken, newToken } from "@/lib/security/tokens";
+import { authenticateApiToken } from "@/lib/security/api-tokens";
 import { isUuid } from "@/lib/http/ids";
 
 export const createAgentTokenSchema = z.object({ name: z.string().trim().min(1, "a name, e.g. the agent's namespace or cluster").max(60) });
@@ -68,18 +69,11 @@ export async function revokeAgentToken(db: Db, q: { orgId: string; cluster: stri
 
 /** The organization and cluster a live agent token belongs to, or null; notes when it was last used (at most once a minute). */
 export async function authenticateAgent(db: Db, q: { token: string; now: Date }): Promise<{ orgId: string; clusterId: string; tokenId: string } | null> {
-  if (!q.token.startsWith(PREFIX) || q.token.length !== PREFIX.length + 43) return null;
-  const [row] = await db
-    .select({ id: agentTokens.id, orgId: agentTokens.orgId, clusterId: agentTokens.clusterId, lastUsedAt: agentTokens.lastUsedAt })
-    .from(agentTokens)
-    .where(and(eq(agentTokens.tokenHash, hashToken(q.token)), isNull(agentTokens.revokedAt)));
-  if (!row) return null;
-  const minuteAgo = new Date(q.now.getTime() - 60_000);
-  await db
-    .update(agentTokens)
-    .set({ lastUsedAt: q.now })
-    .where(and(eq(agentTokens.id, row.id), or(isNull(agentTokens.lastUsedAt), lt(agentTokens.lastUsedAt, minuteAgo))));
-  return { orgId: row.orgId, clusterId: row.clusterId, tokenId: row.id };
+  const row = await authenticateApiToken(db, {
+    ...q, prefix: PREFIX, table: agentTokens,
+    find: async (where) => (await db.select({ id: agentTokens.id, orgId: agentTokens.orgId, clusterId: agentTokens.clusterId }).from(agentTokens).where(where))[0],
+  });
+  return row && { orgId: row.orgId, clusterId: row.clusterId, tokenId: row.id };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ContainerSpecRow } from "@/lib/incidents/analyze";
 import { heapCeilings } from "@/lib/analysis/runtime";
 
 /** What a fix changes: the container's memory request, limit and runtime heap settings (as written, e.g. `-Xmx1g`). */
@@ -7,16 +8,8 @@ export interface MemorySpec {
   heap: string[];
 }
 
-/** The columns of a containers row a memory spec is read from. */
-export interface SpecSource {
-  name: string;
-  image: string | null;
-  command: string[] | null;
-  args: string[] | null;
-  env: Record<string, string> | null;
-  requestBytes: number | null;
-  limitBytes: number | null;
-}
+/** The columns of a containers row a memory spec is read from (the spec row less its volumes). */
+export type SpecSource = Omit<ContainerSpecRow, "memoryVolumes">;
 
 /**
  * A container's memory spec, or null while its spec is unknown: a container the agent named in a

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/connect";
 import { alertReceiverTokens } from "@/db/schema";
@@ -7,6 +7,7 @@ import { NotFoundError } from "@/lib/http/errors";
 import { isUuid } from "@/lib/http/ids";
 import { writeAudit, type AuditActor } from "@/lib/orgs/audit";
 import { hashToken, newToken } from "@/lib/security/tokens";
+import { authenticateApiToken } from "@/lib/security/api-tokens";
 
 export const createReceiverTokenSchema = z.object({ name: z.string().trim().min(1, "a name, e.g. the Alertmanager it is for").max(60) });
 
@@ -56,16 +57,9 @@ export async function revokeReceiverToken(db: Db, q: { orgId: string; id: string
 
 /** The organization a live receiver token belongs to, or null; notes when it was last used (at most once a minute). */
 export async function authenticateReceiver(db: Db, q: { token: string; now: Date }): Promise<{ orgId: string; tokenId: string } | null> {
-  if (!q.token.startsWith(PREFIX) || q.token.length !== PREFIX.length + 43) return null;
-  const [row] = await db
-    .select({ id: alertReceiverTokens.id, orgId: alertReceiverTokens.orgId })
-    .from(alertReceiverTokens)
-    .where(and(eq(alertReceiverTokens.tokenHash, hashToken(q.token)), isNull(alertReceiverTokens.revokedAt)));
-  if (!row) return null;
-  const minuteAgo = new Date(q.now.getTime() - 60_000);
-  await db
-    .update(alertReceiverTokens)
-    .set({ lastUsedAt: q.now })
-    .where(and(eq(alertReceiverTokens.id, row.id), or(isNull(alertReceiverTokens.lastUsedAt), lt(alertReceiverTokens.lastUsedAt, minuteAgo))));
-  return { orgId: row.orgId, tokenId: row.id };
+  const row = await authenticateApiToken(db, {
+    ...q, prefix: PREFIX, table: alertReceiverTokens,
+    find: async (where) => (await db.select({ id: alertReceiverTokens.id, orgId: alertReceiverTokens.orgId }).from(alertReceiverTokens).where(where))[0],
+  });
+  return row && { orgId: row.orgId, tokenId: row.id };
 }

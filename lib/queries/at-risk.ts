@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { clusters, containers, incidents, workloads } from "@/db/schema";
 import type { ContainerSpecRow } from "@/lib/incidents/analyze";
+import { clusterOfWorkload, containerSubjectColumns, workloadOfContainer } from "./containers";
 
 /** A container with a memory limit, with what its verdict needs and its unresolved incident, if any. */
 export interface AtRiskSubject extends ContainerSpecRow {
@@ -22,29 +23,10 @@ export interface AtRiskSubject extends ContainerSpecRow {
 /** Every container of the organization that has a memory limit (only those can be OOMKilled by it), in a stable order. */
 export async function listAtRiskSubjects(db: Db, q: { orgId: string }): Promise<AtRiskSubject[]> {
   const rows = await db
-    .select({
-      clusterId: clusters.id,
-      cluster: clusters.slug,
-      currency: clusters.currency,
-      pricePerGibMonth: clusters.pricePerGibMonth,
-      workloadId: workloads.id,
-      namespace: workloads.namespace,
-      workloadKind: workloads.kind,
-      workloadName: workloads.name,
-      replicas: workloads.replicas,
-      name: containers.name,
-      image: containers.image,
-      command: containers.command,
-      args: containers.args,
-      env: containers.env,
-      requestBytes: containers.requestBytes,
-      limitBytes: containers.limitBytes,
-      memoryVolumes: containers.memoryVolumes,
-      incidentId: incidents.id,
-    })
+    .select({ ...containerSubjectColumns, incidentId: incidents.id })
     .from(containers)
-    .innerJoin(workloads, and(eq(workloads.id, containers.workloadId), eq(workloads.orgId, containers.orgId)))
-    .innerJoin(clusters, and(eq(clusters.id, workloads.clusterId), eq(clusters.orgId, workloads.orgId)))
+    .innerJoin(workloads, workloadOfContainer)
+    .innerJoin(clusters, clusterOfWorkload)
     .leftJoin(
       incidents,
       and(eq(incidents.workloadId, containers.workloadId), eq(incidents.containerName, containers.name), eq(incidents.orgId, containers.orgId), sql`${incidents.status} <> 'resolved'`),

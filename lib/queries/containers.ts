@@ -35,6 +35,36 @@ export async function getActiveIncident(db: Db, q: { orgId: string; workloadId: 
   return row ?? null;
 }
 
+/** A container's workload, joined within the organization. */
+export const workloadOfContainer = and(eq(workloads.id, containers.workloadId), eq(workloads.orgId, containers.orgId));
+/** A workload's cluster, joined within the organization. */
+export const clusterOfWorkload = and(eq(clusters.id, workloads.clusterId), eq(clusters.orgId, workloads.orgId));
+
+/**
+ * What every per-container read of the fleet carries (the container page's verdicts, at risk, cost):
+ * its cluster and memory price, its workload, its spec. Read `from(containers)` joined by
+ * {@link workloadOfContainer} and {@link clusterOfWorkload}.
+ */
+export const containerSubjectColumns = {
+  clusterId: clusters.id,
+  cluster: clusters.slug,
+  currency: clusters.currency,
+  pricePerGibMonth: clusters.pricePerGibMonth,
+  workloadId: workloads.id,
+  namespace: workloads.namespace,
+  workloadKind: workloads.kind,
+  workloadName: workloads.name,
+  replicas: workloads.replicas,
+  name: containers.name,
+  image: containers.image,
+  command: containers.command,
+  args: containers.args,
+  env: containers.env,
+  requestBytes: containers.requestBytes,
+  limitBytes: containers.limitBytes,
+  memoryVolumes: containers.memoryVolumes,
+};
+
 /** A workload container's spec with what its verdict needs besides metrics: workload, replicas, cluster and its pricing. */
 export interface ContainerSpecWithWorkload extends ContainerSpecRow {
   workloadId: string;
@@ -52,27 +82,10 @@ export async function listContainerSpecs(db: Db, q: { orgId: string; keys: { wor
   const workloadIds = [...new Set(q.keys.map((k) => k.workloadId))];
   if (workloadIds.length === 0) return [];
   const rows = await db
-    .select({
-      workloadId: workloads.id,
-      cluster: clusters.slug,
-      currency: clusters.currency,
-      pricePerGibMonth: clusters.pricePerGibMonth,
-      namespace: workloads.namespace,
-      workloadKind: workloads.kind,
-      workloadName: workloads.name,
-      replicas: workloads.replicas,
-      name: containers.name,
-      image: containers.image,
-      command: containers.command,
-      args: containers.args,
-      env: containers.env,
-      requestBytes: containers.requestBytes,
-      limitBytes: containers.limitBytes,
-      memoryVolumes: containers.memoryVolumes,
-    })
+    .select(containerSubjectColumns)
     .from(containers)
-    .innerJoin(workloads, and(eq(workloads.id, containers.workloadId), eq(workloads.orgId, containers.orgId)))
-    .innerJoin(clusters, and(eq(clusters.id, workloads.clusterId), eq(clusters.orgId, workloads.orgId)))
+    .innerJoin(workloads, workloadOfContainer)
+    .innerJoin(clusters, clusterOfWorkload)
     .where(and(eq(containers.orgId, q.orgId), inArray(containers.workloadId, workloadIds)));
   const wanted = new Set(q.keys.map((k) => `${k.workloadId}/${k.container}`));
   return rows.filter((r) => wanted.has(`${r.workloadId}/${r.name}`));

@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/connect";
 import { clusters, containers, workloads } from "@/db/schema";
 import type { ContainerSpecRow } from "@/lib/incidents/analyze";
+import { clusterOfWorkload, containerSubjectColumns, workloadOfContainer } from "./containers";
 import { getPreset } from "@/lib/cost/pricing";
 import type { ClusterPricingInput } from "@/lib/schemas/cost";
 import { writeAudit, type AuditActor } from "@/lib/orgs/audit";
@@ -26,29 +27,10 @@ export interface CostSubject extends ContainerSpecRow {
 /** Every container of the organization (all its clusters), in a stable order. */
 export async function listCostSubjects(db: Db, q: { orgId: string }): Promise<CostSubject[]> {
   return db
-    .select({
-      clusterId: clusters.id,
-      cluster: clusters.slug,
-      metricsKind: clusters.metricsKind,
-      currency: clusters.currency,
-      pricePerGibMonth: clusters.pricePerGibMonth,
-      workloadId: workloads.id,
-      namespace: workloads.namespace,
-      workloadKind: workloads.kind,
-      workloadName: workloads.name,
-      replicas: workloads.replicas,
-      labels: workloads.labels,
-      name: containers.name,
-      image: containers.image,
-      command: containers.command,
-      args: containers.args,
-      env: containers.env,
-      requestBytes: containers.requestBytes,
-      limitBytes: containers.limitBytes,
-    })
+    .select({ ...containerSubjectColumns, metricsKind: clusters.metricsKind, labels: workloads.labels })
     .from(containers)
-    .innerJoin(workloads, and(eq(workloads.id, containers.workloadId), eq(workloads.orgId, containers.orgId)))
-    .innerJoin(clusters, and(eq(clusters.id, workloads.clusterId), eq(clusters.orgId, workloads.orgId)))
+    .innerJoin(workloads, workloadOfContainer)
+    .innerJoin(clusters, clusterOfWorkload)
     .where(eq(containers.orgId, q.orgId))
     .orderBy(clusters.slug, workloads.namespace, workloads.kind, workloads.name, containers.name);
 }

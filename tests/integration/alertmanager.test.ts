@@ -7,7 +7,7 @@ import { clusters, incidents, pods, receivedAlerts, workloads } from "@/db/schem
 import { seedDemo } from "@/db/seed/demo";
 import { getIncidentView } from "@/lib/incidents/incident-view";
 import { listUnmatchedAlerts, receiveAlerts } from "@/lib/notify/alertmanager";
-import { authenticateReceiver, createReceiverToken, revokeReceiverToken } from "@/lib/notify/receiver-tokens";
+import { authenticateReceiver, createReceiverToken, listReceiverTokens, revokeReceiverToken } from "@/lib/notify/receiver-tokens";
 import { seedOtherOrg } from "../support/orgs";
 
 const NOW = 1_764_900_000;
@@ -118,8 +118,18 @@ describe("the Alertmanager receiver", () => {
     const actor = { userId: null, ip: null };
     const t = await createReceiverToken(db, { orgId, input: { name: "prod alertmanager" }, actor });
     expect(t.token).toMatch(/^hram_[A-Za-z0-9_-]{43}$/);
-    expect(await authenticateReceiver(db, { token: t.token, now: new Date() })).toMatchObject({ orgId });
+    const t0 = new Date("2026-11-29T10:00:00Z");
+    expect(await authenticateReceiver(db, { token: t.token, now: t0 })).toMatchObject({ orgId });
     expect(await authenticateReceiver(db, { token: `${t.token.slice(0, -1)}x`, now: new Date() })).toBeNull();
+    expect(await authenticateReceiver(db, { token: `${t.token}x`, now: new Date() })).toBeNull();
+    expect(await authenticateReceiver(db, { token: `hra_${t.token.slice(5)}`, now: new Date() })).toBeNull();
+    // when it was last used: noted at most once a minute
+    const lastUsed = async () => (await listReceiverTokens(db, { orgId })).find((x) => x.id === t.id)!.lastUsedAt;
+    expect(await lastUsed()).toBe(t0.toISOString());
+    await authenticateReceiver(db, { token: t.token, now: new Date(t0.getTime() + 30_000) });
+    expect(await lastUsed()).toBe(t0.toISOString());
+    await authenticateReceiver(db, { token: t.token, now: new Date(t0.getTime() + 61_000) });
+    expect(await lastUsed()).toBe(new Date(t0.getTime() + 61_000).toISOString());
     await revokeReceiverToken(db, { orgId, id: t.id, actor, now: new Date() });
     expect(await authenticateReceiver(db, { token: t.token, now: new Date() })).toBeNull();
   });
