@@ -1,14 +1,14 @@
 "use client";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useRef, useState, useTransition } from "react";
+import { useTransition } from "react";
 import type { ClusterListPage, ClusterListRow } from "@/lib/clusters/list-page";
 import type { ClusterSort, ListClustersQuery } from "@/lib/schemas/lists";
 import { formatAgo, formatMoney } from "@/lib/format";
 import { clusterHref } from "@/lib/links";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/card";
-import { ActiveFilters, Pagination, SortHeader } from "@/components/ui/table";
+import { ActiveFilters, FilterBar, Pagination, SortHeader, useTypedFilter } from "@/components/ui/table";
 
 export interface ClusterTableRow extends ClusterListRow {
   id: string;
@@ -28,7 +28,6 @@ export function ClustersTable({ org, query, data, now }: { org: string; query: L
   const router = useRouter();
   const pathname = usePathname();
   const [pending, start] = useTransition();
-  const [search, setSearch] = useState(query.q ?? "");
   const go = (next: Partial<ListClustersQuery>) => {
     const m = { ...query, ...next };
     const p = new URLSearchParams();
@@ -39,39 +38,18 @@ export function ClustersTable({ org, query, data, now }: { org: string; query: L
     if (m.pageSize !== 25) p.set("pageSize", String(m.pageSize));
     start(() => router.replace(`${pathname}${p.size ? `?${p}` : ""}`, { scroll: false }));
   };
-  // the list follows the filter as it is typed, once typing pauses
-  const typing = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const onType = (value: string) => {
-    setSearch(value);
-    if (typing.current) clearTimeout(typing.current);
-    typing.current = setTimeout(() => go({ q: value.trim() || undefined, page: 1 }), 300);
-  };
-  const applyNow = () => {
-    if (typing.current) clearTimeout(typing.current);
-    if ((search.trim() || undefined) !== query.q) go({ q: search.trim() || undefined, page: 1 });
-  };
+  const filter = useTypedFilter(query.q, (q) => go({ q, page: 1 }));
   const onSort = (column: ClusterSort) =>
     go({ sort: column, dir: query.sort === column ? (query.dir === "asc" ? "desc" : "asc") : NUMERIC.includes(column) ? "desc" : "asc", page: 1 });
   const header = { sort: query.sort, dir: query.dir, onSort };
   return (
     <div>
       {data.all > 10 || query.q ? (
-        <form role="search" className="flex flex-wrap items-end gap-3 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800" onSubmit={(e) => { e.preventDefault(); applyNow(); }}>
-          <label className="max-w-full text-xs text-zinc-600 dark:text-zinc-400">
-            Filter
-            <input
-              type="search"
-              value={search}
-              onChange={(e) => onType(e.target.value)}
-              onBlur={applyNow}
-              placeholder="name, provider or region"
-              className="mt-1 block w-64 max-w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100"
-            />
-          </label>
+        <FilterBar filter={filter} placeholder="name, provider or region">
           {pending ? <span className="pb-2 text-xs text-zinc-600 dark:text-zinc-400" role="status">Updating…</span> : null}
-        </form>
+        </FilterBar>
       ) : null}
-      <ActiveFilters filters={query.q ? [{ label: "Cluster", value: query.q, onRemove: () => { setSearch(""); go({ q: undefined, page: 1 }); } }] : []} onClearAll={() => { setSearch(""); go({ q: undefined, page: 1 }); }} />
+      <ActiveFilters filters={query.q ? [{ label: "Cluster", value: query.q, onRemove: () => { filter.clear(); go({ q: undefined, page: 1 }); } }] : []} onClearAll={() => { filter.clear(); go({ q: undefined, page: 1 }); }} />
       {data.total === 0 ? (
         <EmptyState title="No cluster matches">Nothing matches “{query.q}”: try part of a name, a provider or a region.</EmptyState>
       ) : (

@@ -1,12 +1,12 @@
 "use client";
 import Link from "next/link";
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { formatAgo, formatBytes, PATTERN_LABELS } from "@/lib/format";
 import { containerHref } from "@/lib/links";
 import { INCIDENT_PATTERNS, type ListWorkloadsQuery } from "@/lib/schemas/lists";
 import { PatternBadge } from "@/components/ui/badge";
 import { EmptyState, ErrorState } from "@/components/ui/card";
-import { ActiveFilters, Pagination, SortHeader, TableSkeleton, useUrlState } from "@/components/ui/table";
+import { ActiveFilters, FilterBar, Pagination, SortHeader, TableSkeleton, useTypedFilter, useUrlState } from "@/components/ui/table";
 import { useWorkloadsQuery } from "./use-workloads-query";
 
 type Sort = ListWorkloadsQuery["sort"];
@@ -14,7 +14,6 @@ const NUMERIC: Sort[] = ["containers", "request", "limit", "ooms"];
 
 export function WorkloadsTable({ org, cluster, namespaces, initial }: { org: string; cluster: string; namespaces: string[]; initial: ListWorkloadsQuery }) {
   const [q, setQ] = useState(initial);
-  const [search, setSearch] = useState(initial.q ?? "");
   const setUrl = useUrlState();
   const query = useWorkloadsQuery(org, cluster, q);
   const update = (next: Partial<ListWorkloadsQuery>) => {
@@ -25,20 +24,10 @@ export function WorkloadsTable({ org, cluster, namespaces, initial }: { org: str
       page: merged.page > 1 ? merged.page : undefined, pageSize: merged.pageSize !== 25 ? merged.pageSize : undefined,
     });
   };
-  // the table follows the filter as it is typed, once typing pauses
-  const typing = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const onType = (value: string) => {
-    setSearch(value);
-    if (typing.current) clearTimeout(typing.current);
-    typing.current = setTimeout(() => update({ q: value.trim() || undefined, page: 1 }), 300);
-  };
-  const applyNow = () => {
-    if (typing.current) clearTimeout(typing.current);
-    if ((search.trim() || undefined) !== q.q) update({ q: search.trim() || undefined, page: 1 });
-  };
+  const filter = useTypedFilter(q.q, (text) => update({ q: text, page: 1 }));
   const filtered = !!(q.q || q.namespace || q.pattern);
   const active = [
-    ...(q.q ? [{ label: "Name", value: q.q, onRemove: () => { setSearch(""); update({ q: undefined, page: 1 }); } }] : []),
+    ...(q.q ? [{ label: "Name", value: q.q, onRemove: () => { filter.clear(); update({ q: undefined, page: 1 }); } }] : []),
     ...(q.namespace ? [{ label: "Namespace", value: q.namespace, onRemove: () => update({ namespace: undefined, page: 1 }) }] : []),
     ...(q.pattern ? [{ label: "Verdict", value: PATTERN_LABELS[q.pattern] ?? q.pattern, onRemove: () => update({ pattern: undefined, page: 1 }) }] : []),
   ];
@@ -47,25 +36,7 @@ export function WorkloadsTable({ org, cluster, namespaces, initial }: { org: str
   const [now] = useState(() => Date.now());
   return (
     <div>
-      <form
-        role="search"
-        className="flex flex-wrap items-end gap-3 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800"
-        onSubmit={(e) => {
-          e.preventDefault();
-          applyNow();
-        }}
-      >
-        <label className="max-w-full text-xs text-zinc-600 dark:text-zinc-400">
-          Filter
-          <input
-            type="search"
-            value={search}
-            onChange={(e) => onType(e.target.value)}
-            onBlur={applyNow}
-            placeholder="name, namespace or kind"
-            className="mt-1 block w-64 max-w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100"
-          />
-        </label>
+      <FilterBar filter={filter} placeholder="name, namespace or kind">
         <label className="text-xs text-zinc-600 dark:text-zinc-400">
           Namespace
           <select
@@ -89,8 +60,8 @@ export function WorkloadsTable({ org, cluster, namespaces, initial }: { org: str
           </select>
         </label>
         {query.isFetching ? <span className="pb-2 text-xs text-zinc-600 dark:text-zinc-400" role="status">Updating…</span> : null}
-      </form>
-      <ActiveFilters filters={active} onClearAll={() => { setSearch(""); update({ q: undefined, namespace: undefined, pattern: undefined, page: 1 }); }} />
+      </FilterBar>
+      <ActiveFilters filters={active} onClearAll={() => { filter.clear(); update({ q: undefined, namespace: undefined, pattern: undefined, page: 1 }); }} />
       {query.isError ? (
         <ErrorState title="Could not load workloads">{query.error.message}. Try again, or reload the page.</ErrorState>
       ) : (

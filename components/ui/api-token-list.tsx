@@ -2,27 +2,18 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { formatAgo } from "@/lib/format";
+import type { ApiTokenView } from "@/lib/security/api-tokens";
 import { buttonClass, inputClass, issueFor, send } from "@/components/clusters/form-bits";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ErrorState, Skeleton } from "@/components/ui/card";
 import { fetchJson } from "@/components/ui/table";
 import { useAction } from "@/components/ui/use-action";
 
-/** What every machine-token list shows of a token (agent, Alertmanager receiver). */
-export interface ApiTokenRow {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
 /**
  * A list of machine tokens: create one (shown once, with what to paste where), see when each was last
  * used, revoke. `kind` names them ("agent token"); `setup` is the configuration that carries a new token.
  */
-export function ApiTokenList<T extends ApiTokenRow>(p: {
+export function ApiTokenList<T extends ApiTokenView>(p: {
   api: string;
   queryKey: readonly unknown[];
   kind: string;

@@ -1,4 +1,5 @@
 "use client";
+import { useRef, useState } from "react";
 
 export function SortHeader<K extends string>({
   label, column, sort, dir, onSort, align = "left", className = "",
@@ -92,4 +93,59 @@ export function useUrlState() {
     }
     window.history.replaceState(null, "", url);
   };
+}
+
+/**
+ * A text filter that applies itself once typing pauses (300 ms), on Enter and on leaving the box; `clear`
+ * empties the box (when a chip removes the filter). `current` is the filter in force.
+ */
+export function useTypedFilter(current: string | undefined, apply: (q: string | undefined) => void) {
+  const [text, setText] = useState(current ?? "");
+  const typing = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const stop = () => {
+    if (typing.current) clearTimeout(typing.current);
+  };
+  return {
+    text,
+    onType: (value: string) => {
+      setText(value);
+      stop();
+      typing.current = setTimeout(() => apply(value.trim() || undefined), 300);
+    },
+    applyNow: () => {
+      stop();
+      if ((text.trim() || undefined) !== current) apply(text.trim() || undefined);
+    },
+    clear: () => {
+      stop();
+      setText("");
+    },
+  };
+}
+
+/** A table's filter bar: the typed filter first, then whatever other controls the table has. */
+export function FilterBar({ filter, placeholder, children }: { filter: ReturnType<typeof useTypedFilter>; placeholder: string; children?: React.ReactNode }) {
+  return (
+    <form
+      role="search"
+      className="flex flex-wrap items-end gap-3 border-b border-zinc-200 px-4 py-3 dark:border-zinc-800"
+      onSubmit={(e) => {
+        e.preventDefault();
+        filter.applyNow();
+      }}
+    >
+      <label className="max-w-full text-xs text-zinc-600 dark:text-zinc-400">
+        Filter
+        <input
+          type="search"
+          value={filter.text}
+          onChange={(e) => filter.onType(e.target.value)}
+          onBlur={filter.applyNow}
+          placeholder={placeholder}
+          className="mt-1 block w-64 max-w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 dark:border-zinc-700 dark:bg-zinc-950 dark:text-zinc-100"
+        />
+      </label>
+      {children}
+    </form>
+  );
 }

@@ -7,18 +7,11 @@ import { NotFoundError } from "@/lib/http/errors";
 import { isUuid } from "@/lib/http/ids";
 import { writeAudit, type AuditActor } from "@/lib/orgs/audit";
 import { hashToken, newToken } from "@/lib/security/tokens";
-import { authenticateApiToken } from "@/lib/security/api-tokens";
+import { authenticateApiToken, type ApiTokenView } from "@/lib/security/api-tokens";
 
 export const createReceiverTokenSchema = z.object({ name: z.string().trim().min(1, "a name, e.g. the Alertmanager it is for").max(60) });
 
-export interface ReceiverTokenView {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type ReceiverTokenView = ApiTokenView;
 
 const PREFIX = "hram_";
 

@@ -4,6 +4,16 @@ import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/connect";
 import { hashToken, isTokenShaped } from "./tokens";
 
+/** What the settings show of a machine token (never the token itself). */
+export interface ApiTokenView {
+  id: string;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
 /** The columns every table of machine tokens (agent, Alertmanager receiver) has in common. */
 export interface ApiTokenTable {
   id: PgColumn;
