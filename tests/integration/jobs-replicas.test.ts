@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { eq, inArray, sql } from "drizzle-orm";
 import { createDb, type Db } from "@/db/connect";
@@ -27,7 +26,9 @@ afterAll(async () => {
 });
 
 function startReplica(name: string): Promise<ChildProcess> {
-  const child = spawn(path.join("node_modules", ".bin", "tsx"), ["tests/support/jobs-replica.ts"], {
+  // node itself with tsx as a loader, not the tsx CLI: the CLI relays SIGTERM to its child and, when the child
+  // does not acknowledge it within 30 ms (a loaded machine), kills it and exits 143 — the test's own flake
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/support/jobs-replica.ts"], {
     env: { ...process.env, DATABASE_URL: inject("databaseUrl"), REPLICA: name, INTERVAL_SECONDS: String(INTERVAL_SECONDS), SYNC_MS: "400", ORG_IDS: orgIds.join(",") },
     stdio: ["ignore", "pipe", "pipe"],
   });
