@@ -2,7 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { formatAgo } from "@/lib/format";
-import type { ApiTokenView } from "@/lib/security/api-tokens";
+import type { ApiTokenView } from "@/lib/auth/api-tokens";
 import { buttonClass, inputClass, issueFor, send } from "@/components/clusters/form-bits";
 import { CopyButton } from "@/components/ui/copy-button";
 import { ErrorState, Skeleton } from "@/components/ui/card";

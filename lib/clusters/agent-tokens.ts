@@ -6,7 +6,7 @@ import { agentTokens, clusters } from "@/db/schema";
 import { NotFoundError } from "@/lib/http/errors";
 import { writeAudit, type AuditActor } from "@/lib/orgs/audit";
 import { hashToken, newToken } from "@/lib/security/tokens";
-import { authenticateApiToken, type ApiTokenView } from "@/lib/security/api-tokens";
+import { authenticateApiToken, type ApiTokenView } from "@/lib/auth/api-tokens";
 import { isUuid } from "@/lib/http/ids";
 
 export const createAgentTokenSchema = z.object({ name: z.string().trim().min(1, "a name, e.g. the agent's namespace or cluster").max(60) });

@@ -7,7 +7,7 @@ import { NotFoundError } from "@/lib/http/errors";
 import { isUuid } from "@/lib/http/ids";
 import { writeAudit, type AuditActor } from "@/lib/orgs/audit";
 import { hashToken, newToken } from "@/lib/security/tokens";
-import { authenticateApiToken, type ApiTokenView } from "@/lib/security/api-tokens";
+import { authenticateApiToken, type ApiTokenView } from "@/lib/auth/api-tokens";
 
 export const createReceiverTokenSchema = z.object({ name: z.string().trim().min(1, "a name, e.g. the Alertmanager it is for").max(60) });
 

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/connect";
-import { hashToken, isTokenShaped } from "./tokens";
+import { hashToken, isTokenShaped } from "@/lib/security/tokens";
 
 /** What the settings show of a machine token (never the token itself). */
 export interface ApiTokenView {
