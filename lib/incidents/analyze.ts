@@ -18,6 +18,12 @@ export const anchorNow = (nowSeconds: number) => Math.floor(nowSeconds / ANALYSI
 /** The clock now, anchored as verdicts are (unix seconds): what pages and lists date their numbers by. */
 export const anchoredNow = () => anchorNow(Date.now() / 1000);
 
+/**
+ * How long a page or API waits for this minute's fleet-wide computation (at risk, cost) before it shows
+ * the last finished one, dated: a new minute's first load stays within its budget, the recomputation goes on.
+ */
+export const FRESH_WAIT_MS = 150;
+
 export interface ContainerSpecRow {
   name: string;
   image: string | null;

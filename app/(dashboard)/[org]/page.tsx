@@ -6,7 +6,7 @@ import { Suspense } from "react";
 import { getDb } from "@/db/client";
 import { requireOrg } from "@/lib/auth/require-org";
 import { getOverviewCounts, type OverviewCounts } from "@/lib/queries/overview";
-import { anchoredNow } from "@/lib/incidents/analyze";
+import { anchoredNow, FRESH_WAIT_MS } from "@/lib/incidents/analyze";
 import { listOffendersWithVerdicts } from "@/lib/incidents/list-verdicts";
 import { recentAtRisk } from "@/lib/at-risk/compute";
 import { recentCostSummary } from "@/lib/cost/analyses";
@@ -21,8 +21,6 @@ import { projectionText } from "@/components/at-risk/at-risk-rows";
 
 export const metadata: Metadata = { title: "Overview" };
 
-/** How long a load waits for this minute's at-risk list or cost summary before showing the latest finished one (dated). */
-const FRESH_WAIT_MS = 150;
 
 export default async function OverviewPage({ params }: { params: Promise<{ org: string }> }) {
   const { org: slug } = await params;

@@ -6,7 +6,7 @@ import { requireOrg } from "@/lib/auth/require-org";
 import { recentAtRisk, STALL_FLAG_RATIO } from "@/lib/at-risk/compute";
 import { pageAtRisk } from "@/lib/at-risk/list";
 import { clusterProblemsForRole } from "@/lib/clusters/visibility";
-import { anchoredNow } from "@/lib/incidents/analyze";
+import { anchoredNow, FRESH_WAIT_MS } from "@/lib/incidents/analyze";
 import { atRiskQuery } from "@/lib/schemas/alerts";
 import { Card, EmptyState, ErrorState } from "@/components/ui/card";
 import { AtRiskFilters, AtRiskPager } from "@/components/at-risk/at-risk-filters";
@@ -20,7 +20,7 @@ export default async function AtRiskPage({ params, searchParams }: { params: Pro
   const parsed = atRiskQuery.safeParse(await searchParams);
   const query = parsed.success ? parsed.data : atRiskQuery.parse({});
   // this minute's list when ready within 250 ms, else the latest finished one, dated (the minute's recomputation goes on)
-  const report = await recentAtRisk(getDb(), { orgId: org.id, now: anchoredNow(), waitMs: 250 }).catch((e: Error) => e);
+  const report = await recentAtRisk(getDb(), { orgId: org.id, now: anchoredNow(), waitMs: FRESH_WAIT_MS }).catch((e: Error) => e);
   const heading = (
     <div>
       <h1 className="text-xl font-semibold">At risk of an OOMKill</h1>

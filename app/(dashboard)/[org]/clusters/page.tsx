@@ -5,7 +5,7 @@ import { requireOrg } from "@/lib/auth/require-org";
 import { hasRole } from "@/lib/auth/roles";
 import { listClusters } from "@/lib/queries/clusters";
 import { recentCostSummary } from "@/lib/cost/analyses";
-import { anchoredNow } from "@/lib/incidents/analyze";
+import { anchoredNow, FRESH_WAIT_MS } from "@/lib/incidents/analyze";
 import { pageClusters } from "@/lib/clusters/list-page";
 import { listClustersQuery } from "@/lib/schemas/lists";
 import { Card, EmptyState } from "@/components/ui/card";
@@ -20,7 +20,7 @@ export default async function ClustersPage({ params, searchParams }: { params: P
   const parsed = listClustersQuery.safeParse(await searchParams);
   const query = parsed.success ? parsed.data : listClustersQuery.parse({});
   const now = new Date();
-  const [list, cost] = await Promise.all([listClusters(db, { orgId: org.id, now }), recentCostSummary(db, { orgId: org.id, now: anchoredNow(), waitMs: 150 })]);
+  const [list, cost] = await Promise.all([listClusters(db, { orgId: org.id, now }), recentCostSummary(db, { orgId: org.id, now: anchoredNow(), waitMs: FRESH_WAIT_MS })]);
   const rows: ClusterTableRow[] = list.map((c) => {
     const money = cost.byCluster.get(c.slug);
     return {
