@@ -18,6 +18,9 @@ export interface ClusterTableRow extends ClusterListRow {
   sources: string[];
 }
 
+/** columns folded into the cluster cell on phones */
+const wide = "hidden sm:table-cell";
+
 const NUMERIC: ClusterSort[] = ["workloads", "ooms", "incidents", "cost", "change", "sync"];
 
 /**
@@ -58,36 +61,46 @@ export function ClustersTable({ org, query, data, now }: { org: string; query: L
             <thead className="text-xs text-zinc-600 dark:text-zinc-400">
               <tr>
                 <SortHeader label="Cluster" column="name" {...header} className="pl-4" />
-                <th scope="col" className="px-3 py-2 text-left font-medium">Provider · region</th>
-                <th scope="col" className="px-3 py-2 text-left font-medium">Source</th>
-                <SortHeader label="Workloads" column="workloads" {...header} align="right" />
+                <th scope="col" className={`${wide} px-3 py-2 text-left font-medium`}>Provider · region · price</th>
+                <th scope="col" className={`${wide} px-3 py-2 text-left font-medium`}>Source</th>
+                <SortHeader label="Workloads" column="workloads" {...header} align="right" className={wide} />
                 <SortHeader label="OOMKills · 30 d" column="ooms" {...header} align="right" />
-                <SortHeader label="Active incidents" column="incidents" {...header} align="right" />
-                <th scope="col" className="px-3 py-2 text-right font-medium">Memory price</th>
-                <SortHeader label="Requests /mo" column="cost" {...header} align="right" />
-                <SortHeader label="Net change /mo" column="change" {...header} align="right" />
-                <SortHeader label="Last sync" column="sync" {...header} align="right" className="pr-4" />
+                <SortHeader label="Active incidents" column="incidents" {...header} align="right" className={wide} />
+                <SortHeader label="Requests /mo" column="cost" {...header} align="right" className={wide} />
+                <SortHeader label="Net change /mo" column="change" {...header} align="right" className={wide} />
+                <SortHeader label="Last sync" column="sync" {...header} align="right" className={`${wide} pr-4`} />
               </tr>
             </thead>
             <tbody className="tabular">
-              {data.rows.map((c) => (
-                <tr key={c.id} className="border-t border-zinc-100 hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800/50">
-                  <td className="px-4 py-2.5">
-                    <Link href={clusterHref(org, c.slug)} className="font-mono font-medium text-blue-700 hover:underline dark:text-blue-400">{c.name}</Link>
-                  </td>
-                  <td className="px-3 py-2.5 text-zinc-600 dark:text-zinc-400">{[c.provider, c.region].filter(Boolean).join(" · ") || "—"}</td>
-                  <td className="px-3 py-2.5"><span className="flex flex-wrap gap-1">{c.sources.map((s) => <Badge key={s} tone={s === "not connected" ? "neutral" : "info"}>{s}</Badge>)}</span></td>
-                  <td className="px-3 py-2.5 text-right">{c.workloads}</td>
-                  <td className={`px-3 py-2.5 text-right ${c.ooms30d > 0 ? "font-medium text-red-600 dark:text-red-400" : ""}`}>{c.ooms30d}</td>
-                  <td className="px-3 py-2.5 text-right">{c.activeIncidents}</td>
-                  <td className="px-3 py-2.5 text-right">{formatMoney(c.pricePerGibMonth, c.currency)}/GiB·mo</td>
-                  <td className="px-3 py-2.5 text-right" data-testid="cluster-cost">{c.monthlyCost === null ? "—" : formatMoney(c.monthlyCost, c.currency)}</td>
-                  <td className={`px-3 py-2.5 text-right ${(c.monthlyChange ?? 0) < 0 ? "text-emerald-600 dark:text-emerald-400" : (c.monthlyChange ?? 0) > 0 ? "text-red-600 dark:text-red-400" : ""}`} data-testid="cluster-change">
-                    {c.monthlyChange === null ? "—" : <Link href={`/${org}/cost?cluster=${encodeURIComponent(c.slug)}`} className="hover:underline">{formatMoney(c.monthlyChange, c.currency, true)}</Link>}
-                  </td>
-                  <td className="px-4 py-2.5 text-right text-zinc-500">{formatAgo(c.lastSyncAt, now)}</td>
-                </tr>
-              ))}
+              {data.rows.map((c) => {
+                const place = [c.provider, c.region].filter(Boolean).join(" · ") || "—";
+                const change = c.monthlyChange === null ? "—" : formatMoney(c.monthlyChange, c.currency, true);
+                return (
+                  <tr key={c.id} className="border-t border-zinc-100 hover:bg-zinc-50 dark:border-zinc-800 dark:hover:bg-zinc-800/50">
+                    <td className="px-4 py-2.5 align-top sm:align-middle">
+                      <Link href={clusterHref(org, c.slug)} className="font-mono font-medium break-all text-blue-700 hover:underline sm:break-normal sm:whitespace-nowrap dark:text-blue-400">{c.name}</Link>
+                      {/* phones: the columns folded away, in two lines */}
+                      <div className="text-xs text-zinc-600 sm:hidden dark:text-zinc-400">{place} · {c.sources.join(", ")}</div>
+                      <div className="tabular text-xs text-zinc-600 sm:hidden dark:text-zinc-400">
+                        {c.workloads} workloads · {c.activeIncidents} active{c.monthlyCost === null ? "" : ` · ${formatMoney(c.monthlyCost, c.currency)}/mo, ${change}`} · {c.lastSyncAt ? `synced ${formatAgo(c.lastSyncAt, now)}` : "never synced"}
+                      </div>
+                    </td>
+                    <td className={`${wide} px-3 py-2.5 text-zinc-600 dark:text-zinc-400`}>
+                      <span className="whitespace-nowrap">{place}</span>
+                      <span className="block text-xs whitespace-nowrap text-zinc-500">{formatMoney(c.pricePerGibMonth, c.currency)}/GiB·mo</span>
+                    </td>
+                    <td className={`${wide} px-3 py-2.5`}><span className="flex flex-wrap gap-1">{c.sources.map((s) => <Badge key={s} tone={s === "not connected" ? "neutral" : "info"}>{s}</Badge>)}</span></td>
+                    <td className={`${wide} px-3 py-2.5 text-right`}>{c.workloads}</td>
+                    <td className={`px-3 py-2.5 text-right align-top sm:align-middle ${c.ooms30d > 0 ? "font-medium text-red-600 dark:text-red-400" : ""}`}>{c.ooms30d}</td>
+                    <td className={`${wide} px-3 py-2.5 text-right`}>{c.activeIncidents}</td>
+                    <td className={`${wide} px-3 py-2.5 text-right`} data-testid="cluster-cost">{c.monthlyCost === null ? "—" : formatMoney(c.monthlyCost, c.currency)}</td>
+                    <td className={`${wide} px-3 py-2.5 text-right ${(c.monthlyChange ?? 0) < 0 ? "text-emerald-600 dark:text-emerald-400" : (c.monthlyChange ?? 0) > 0 ? "text-red-600 dark:text-red-400" : ""}`} data-testid="cluster-change">
+                      {c.monthlyChange === null ? "—" : <Link href={`/${org}/cost?cluster=${encodeURIComponent(c.slug)}`} className="hover:underline">{change}</Link>}
+                    </td>
+                    <td className={`${wide} px-4 py-2.5 text-right whitespace-nowrap text-zinc-500`}>{formatAgo(c.lastSyncAt, now)}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>
