@@ -56,6 +56,14 @@ describe("a request and a limit as typed", () => {
     expect(parseWhatIf("1073741825", "1Gi")).toEqual({ errors: { request: "The request (1073741825) is above the limit (1Gi): Kubernetes refuses such a pod. Lower the request or raise the limit." } });
   });
 
+  it("trims what was typed, reports both fields at once, and checks the order only when both parse", () => {
+    expect(parseWhatIf(" 512Mi ", "  1Gi ")).toEqual({ values: { requestBytes: 512 * Mi, limitBytes: Gi, request: "512Mi", limit: "1Gi" } });
+    expect(parseWhatIf(" 2Gi ", " 1Gi ")).toEqual({ errors: { request: "The request (2Gi) is above the limit (1Gi): Kubernetes refuses such a pod. Lower the request or raise the limit." } });
+    expect(parseWhatIf("lots", "more")).toEqual({ errors: { request: expect.stringMatching(/^"lots" is not/), limit: expect.stringMatching(/^"more" is not/) } });
+    expect(parseWhatIf("2Gi", "more")).toEqual({ errors: { limit: expect.stringMatching(/^"more" is not/) } });
+    expect(parseWhatIf("lots", "1Gi")).toEqual({ errors: { request: expect.stringMatching(/^"lots" is not/) } });
+  });
+
   it("names each field it refuses", () => {
     expect(parseWhatIf("abc", "768Mi")).toEqual({ errors: { request: expect.stringMatching(/"abc" is not a Kubernetes quantity/) } });
     expect(parseWhatIf("512Mi", "")).toEqual({ errors: { limit: "Enter a quantity, e.g. 768Mi or 1.5Gi." } });
@@ -110,6 +118,16 @@ describe("the what-if replays the engine's rules", () => {
   });
 });
 
+describe("the basis the page sends", () => {
+  it("keeps the cluster's price and currency, USD when none is named, nothing without a price", () => {
+    expect(whatIfBasis(container(), killedOnce, [], { currency: "EUR", perGiBMonth: 4 }, []).pricing).toEqual({ currency: "EUR", perGiBMonth: 4 });
+    expect(whatIfBasis(container(), killedOnce, [], { perGiBMonth: 2 }, []).pricing).toEqual({ currency: "USD", perGiBMonth: 2 });
+    expect(whatIfBasis(container(), killedOnce, [], { currency: "EUR", perGiBMonth: null }, []).pricing).toBeNull();
+    expect(whatIfBasis(container(), killedOnce, [], null, []).pricing).toBeNull();
+    expect(run({ ...basis(container()), pricing: null }, "512Mi", "1Gi").cost).toBeNull();
+  });
+});
+
 describe("the heap-ceiling check at the proposed limit", () => {
   const jvm = (variable: boolean) =>
     basis(variable ? container({ env: { JAVA_OPTS: "-Xmx768m" } }) : container({ command: ["java", "-Xmx768m", "-jar", "app.jar"] }));
@@ -136,6 +154,36 @@ describe("the heap-ceiling check at the proposed limit", () => {
     expect(r.backtest.avoidedOomKills).toBe(0);
     // one byte more and the heap no longer fills the limit
     expect(run(jvm(false), "512Mi", `${768 * Mi + 1}`).backtest.avoidedOomKills).toBe(1);
+  });
+
+  it("says in words how much room a fine ceiling leaves, and names Go's soft limit as such", () => {
+    expect(run(jvm(true), "512Mi", "1Gi").ceilings[0]!.message).toBe("The JVM heap ceiling -Xmx768m in JAVA_OPTS (768Mi) leaves the runtime 25% of 1Gi: fine.");
+    expect(run(jvm(false), "512Mi", "2Gi").ceilings[0]!.message).toBe("The JVM heap ceiling -Xmx768m in the command (768Mi) leaves the runtime 63% of 2Gi: fine.");
+    const near = run(jvm(true), "512Mi", "900Mi").ceilings[0]!;
+    expect(near.message).toBe("The JVM heap ceiling -Xmx768m in JAVA_OPTS (768Mi) leaves under 25% of 900Mi for everything outside the heap. Lower it to -Xmx675m (75% of the limit) in JAVA_OPTS together with the limit; the backtest assumes you do.");
+    expect(near.afterBytes).toBe(675 * Mi);
+    const go = run(basis(container({ env: { GOMEMLIMIT: "900MiB" } })), "512Mi", "960Mi").ceilings[0]!;
+    expect(go.message).toBe("Go's soft memory limit GOMEMLIMIT=900MiB (900Mi) leaves under 10% of 960Mi for everything outside the heap. Lower it to GOMEMLIMIT=864MiB (90% of the limit) in GOMEMLIMIT together with the limit; the backtest assumes you do.");
+    expect(run(basis(container({ env: { GOMEMLIMIT: "900MiB" } })), "512Mi", "1Gi").ceilings[0]!.message).toBe("Go's soft memory limit GOMEMLIMIT=900MiB (900Mi) leaves the runtime 12% of 1Gi: fine.");
+  });
+
+  it("the ceiling that comes closest to the limit decides the backtest, as lowered by the fix", () => {
+    // a JVM in the command at the limit and a Go limit in env that the fix lowers: the JVM one decides, so nothing is avoided
+    const both = basis(container({ command: ["java", "-Xmx768m", "-jar", "app.jar"], env: { GOMEMLIMIT: "700MiB" } }));
+    const r = run(both, "512Mi", "768Mi");
+    expect(r.ceilings.map((c) => c.status)).toEqual(expect.arrayContaining(["exceeds", "exceeds"]));
+    expect(r.backtest.avoidedOomKills).toBe(0);
+    expect(r.backtest.note).toContain("-Xmx768m");
+    // the env setting alone is lowered (to 691Mi = 90% of 768Mi) and then leaves room: the kill above 600Mi counts as avoided at 768Mi
+    const goOnly = run(basis(container({ env: { GOMEMLIMIT: "700MiB" } })), "512Mi", "768Mi");
+    expect(goOnly.ceilings[0]).toMatchObject({ status: "near", afterBytes: 691 * Mi });
+    expect(goOnly.backtest.note).toContain("GOMEMLIMIT=691MiB");
+  });
+
+  it("a ceiling with an absolute cap (MaxRAM) is not treated as relative", () => {
+    const r = run(basis(container({ env: { JAVA_TOOL_OPTIONS: "-XX:MaxRAM=1g -XX:MaxRAMPercentage=90" } })), "512Mi", "1Gi");
+    expect(r.ceilings[0]!.status).toBe("near");
+    expect(r.ceilings[0]!.afterBytes).toBe(768 * Mi);
   });
 
   it("a relative setting becomes 75% of any limit", () => {
