@@ -83,6 +83,7 @@ async function post(target: ChannelTarget, events: NotifyPayload[], q: { deliver
  * event waiting for the channel (a burst becomes one message) into a delivery; retries resend the same
  * delivery. 2xx: delivered. 4xx or a refused URL: failed, not retried. 5xx or a network failure:
  * recorded and thrown (RetryableDeliveryError) while attempts remain, so the queue retries with backoff.
+ * A channel switched off since its events were queued sends nothing: the delivery is recorded as failed, saying so.
  */
 export async function deliverChannel(db: Db, q: { orgId: string; channelId: string; jobId: string; lastAttempt: boolean; now: Date; policy?: OutboundPolicy }): Promise<DeliveryResult> {
   const target = await getChannelTarget(db, { orgId: q.orgId, id: q.channelId });
@@ -107,6 +108,12 @@ export async function deliverChannel(db: Db, q: { orgId: string; channelId: stri
   }
   if (delivery.status === "delivered" || delivery.status === "failed") {
     return { deliveryId: delivery.id, status: delivery.status, responseStatus: delivery.responseStatus, error: delivery.error, eventCount: delivery.eventCount };
+  }
+  if (!target.enabled) {
+    // switched off after these events were queued (or between retries): nothing leaves, and the record says why
+    const error = "not sent: the channel was switched off before the message went out";
+    await db.update(notificationDeliveries).set({ status: "failed", error, lastAttemptAt: q.now }).where(eq(notificationDeliveries.id, delivery.id));
+    return { deliveryId: delivery.id, status: "failed", responseStatus: null, error, eventCount: delivery.eventCount };
   }
   const events = await db.select({ payload: notificationEvents.payload }).from(notificationEvents).where(eq(notificationEvents.deliveryId, delivery.id)).orderBy(notificationEvents.createdAt);
   const outcome = await post(target, events.map((e) => e.payload as NotifyPayload), { deliveryId: delivery.id, org: await orgSlug(db, q.orgId), now: q.now, policy: q.policy ?? policyFromEnv() });

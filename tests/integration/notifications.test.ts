@@ -7,7 +7,7 @@ import { createDb, type Db } from "@/db/connect";
 import { auditLog, notificationDeliveries, notificationEvents, organizations } from "@/db/schema";
 import { startJobs, type RunningJobs } from "@/lib/jobs/queue";
 import { JOB } from "@/lib/jobs/kinds";
-import { createChannel, getChannelTarget, listChannels } from "@/lib/notify/channels";
+import { createChannel, getChannelTarget, listChannels, updateChannel } from "@/lib/notify/channels";
 import { deliverChannel, emitEvents, RetryableDeliveryError, sendTest, type NotifyEvent } from "@/lib/notify/deliver";
 import type { NotifyPayload } from "@/lib/notify/messages";
 import { DEFAULT_CHANNEL_RULES } from "@/lib/schemas/notifications";
@@ -131,6 +131,25 @@ describe("webhook delivery to a local receiver", () => {
     expect(new Set(receiver.got.map((g) => JSON.parse(g.body).id)).size).toBe(1);
     const [done] = await db.select().from(notificationDeliveries).where(eq(notificationDeliveries.jobId, jobId));
     expect(done).toMatchObject({ status: "delivered", responseStatus: 200, attempts: 3, eventCount: 1 });
+  });
+
+  it("a channel switched off after its events were queued, or between retries, sends nothing and says so", async () => {
+    await emitEvents(db, { orgId, events: [event(5)], now: new Date() });
+    await updateChannel(db, { orgId, id: channelId, actor, policy: LOOPBACK, input: { enabled: false } });
+    const r = await deliverChannel(db, { orgId, channelId, jobId: crypto.randomUUID(), lastAttempt: false, now: new Date(), policy: LOOPBACK });
+    expect(r).toMatchObject({ status: "failed", responseStatus: null, eventCount: 1, error: "not sent: the channel was switched off before the message went out" });
+    expect(receiver.got).toHaveLength(0);
+    expect((await listChannels(db, { orgId })).find((c) => c.id === channelId)!.lastDelivery).toMatchObject({ status: "failed" });
+
+    // on again: a retry in progress is stopped by switching off between attempts
+    await updateChannel(db, { orgId, id: channelId, actor, policy: LOOPBACK, input: { enabled: true } });
+    receiver.script = [503];
+    await emitEvents(db, { orgId, events: [event(6)], now: new Date() });
+    const jobId = crypto.randomUUID();
+    await expect(deliverChannel(db, { orgId, channelId, jobId, lastAttempt: false, now: new Date(), policy: LOOPBACK })).rejects.toBeInstanceOf(RetryableDeliveryError);
+    await updateChannel(db, { orgId, id: channelId, actor, policy: LOOPBACK, input: { enabled: false } });
+    expect((await deliverChannel(db, { orgId, channelId, jobId, lastAttempt: false, now: new Date(), policy: LOOPBACK })).status).toBe("failed");
+    expect(receiver.got).toHaveLength(1);
   });
 
   it("a 4xx is not retried; a 5xx on the last attempt fails", async () => {
