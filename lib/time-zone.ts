@@ -48,6 +48,19 @@ export function zonedParts(t: number, tz: string): { year: number; month: number
   return { year: +p.year!, month: +p.month!, day: +p.day!, hour: +p.hour! % 24, minute: +p.minute! };
 }
 
+/**
+ * A wall-clock time typed in the zone (`2026-11-29T14:00`, as a datetime-local input gives it) as the moment
+ * it names; null when it is not one. Across a daylight-saving change the offset of the moment itself is used.
+ */
+export function zonedLocalToUtc(local: string, tz: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local);
+  if (!m) return null;
+  const asUtc = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0));
+  if (!Number.isFinite(asUtc)) return null;
+  const first = asUtc - zoneOffsetMs(asUtc, tz);
+  return asUtc - zoneOffsetMs(first, tz);
+}
+
 /** The zone's offset from UTC at `t`, in milliseconds (positive east of Greenwich). */
 export function zoneOffsetMs(t: number, tz: string): number {
   const p = zonedParts(t, tz);

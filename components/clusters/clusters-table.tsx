@@ -105,7 +105,7 @@ export function ClustersTable({ org, query, data, now }: { org: string; query: L
           </table>
         </div>
       )}
-      {data.all > 25 || data.page > 1 ? <Pagination page={data.page} pageSize={data.pageSize} total={data.total} onPage={(page) => go({ page })} onPageSize={(pageSize) => go({ pageSize, page: 1 })} /> : null}
+      {data.all > 25 || data.total > data.pageSize || data.page > 1 || data.pageSize !== 25 ? <Pagination page={data.page} pageSize={data.pageSize} total={data.total} onPage={(page) => go({ page })} onPageSize={(pageSize) => go({ pageSize, page: 1 })} /> : null}
     </div>
   );
 }

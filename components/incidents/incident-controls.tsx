@@ -5,6 +5,8 @@ import { send } from "@/components/clusters/form-bits";
 import type { IncidentView } from "@/lib/incidents/incident-view";
 import { queryKeys } from "@/lib/query-keys";
 import { SNOOZE_PRESETS } from "@/lib/schemas/incidents";
+import { zonedLocalToUtc, zoneName } from "@/lib/time-zone";
+import { useTimeZone } from "@/components/time-zone";
 
 const button = "rounded-md border border-zinc-300 bg-white px-2.5 py-1.5 text-sm font-medium hover:bg-zinc-50 disabled:opacity-50 dark:border-zinc-700 dark:bg-zinc-900 dark:hover:bg-zinc-800";
 const primary = "rounded-md bg-zinc-900 px-2.5 py-1.5 text-sm font-medium text-white hover:bg-zinc-700 disabled:opacity-50 dark:bg-zinc-100 dark:text-zinc-900";
@@ -13,6 +15,7 @@ const select = "rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm t
 /** Acknowledge, assign, snooze, resolve and reopen: for members and up (the API refuses the rest). */
 export function IncidentControls({ org, v, currentUserId }: { org: string; v: IncidentView; currentUserId: string }) {
   const qc = useQueryClient();
+  const tz = useTimeZone();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [until, setUntil] = useState<string | null>(null);
@@ -69,10 +72,11 @@ export function IncidentControls({ org, v, currentUserId }: { org: string; v: In
           className="flex flex-wrap items-center gap-1.5"
           onSubmit={(e) => {
             e.preventDefault();
-            if (until) void patch({ snoozeUntil: new Date(until).toISOString() });
+            const at = until ? zonedLocalToUtc(until, tz) : null;
+            if (at !== null) void patch({ snoozeUntil: new Date(at).toISOString() });
           }}
         >
-          <label className="text-sm text-zinc-500">Until <span className="text-xs">(your time)</span>{" "}
+          <label className="text-sm text-zinc-500">Until <span className="text-xs">({zoneName(tz)} time)</span>{" "}
             <input type="datetime-local" required value={until} onChange={(e) => setUntil(e.target.value)} className={select} />
           </label>
           <button type="submit" disabled={pending || !until} className={button}>Snooze</button>

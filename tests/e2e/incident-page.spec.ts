@@ -124,3 +124,30 @@ test("the incident page and the list fit a 390 px phone", async ({ browser, base
   if (SHOTS) await p.page.screenshot({ path: `${SHOTS}/incidents-390.png`, fullPage: true });
   await p.ctx.close();
 });
+
+test("snooze until a time: typed in the picked zone, whatever the browser's own zone", async ({ browser, baseURL, request }) => {
+  const db = process.env.E2E_DATABASE_URL!;
+  const member = await memberCookie(db, { slug: "acme", email: "snoozer@incident-page.acme.example", name: "Sam Snoozer", role: "member" });
+  const open = await (await request.get("/api/v1/orgs/acme/incidents?status=active&sort=kills&dir=asc&pageSize=50", { headers: { cookie: member } })).json();
+  const inc = open.rows.find((r: { snoozedUntil: string | null }) => !r.snoozedUntil);
+  expect(inc, "an active incident to snooze").toBeTruthy();
+  // a browser in New York whose user picked Berlin for the UI
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 }, timezoneId: "America/New_York" });
+  const [name, value] = member.split(/=(.*)/s) as [string, string];
+  await ctx.addCookies([{ name, value, url: baseURL! }, { name: "headroom_tz", value: "Europe/Berlin", url: baseURL! }]);
+  const page = await ctx.newPage();
+  await page.goto(`/acme/incidents/${inc.id}`);
+  await page.getByRole("combobox", { name: "Snooze" }).selectOption("until");
+  await expect(page.getByText("(Berlin time)")).toBeVisible();
+  // two days ahead at 14:30 Berlin time (UTC+1 in winter, +2 in summer: the API says which)
+  const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+  await page.locator('input[type="datetime-local"]').fill(`${day}T14:30`);
+  await page.getByRole("button", { name: "Snooze", exact: true }).click();
+  await expect(page.getByText(/^Snoozed until \d{1,2} \w{3} \d{4}, 14:30 Berlin: out of the active list until then\.$/)).toBeVisible();
+  const stored = await (await request.get(`/api/v1/orgs/acme/incidents/${inc.id}`, { headers: { cookie: member } })).json();
+  const until: string = stored.incident?.snoozedUntil ?? stored.snoozedUntil;
+  expect(until).toMatch(new RegExp(`^${day}T1[23]:30:00`));
+  await page.getByRole("button", { name: "Unsnooze" }).click();
+  await expect(page.getByRole("combobox", { name: "Snooze" })).toBeVisible();
+  await ctx.close();
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { memoryTicks } from "@/lib/charts/ticks";
 import { formatBytes } from "@/lib/format";
-import { formatClock, formatDateTime, formatShortDate, validTimeZone, zoneName, zoneOffsetMs } from "@/lib/time-zone";
+import { formatClock, formatDateTime, formatShortDate, validTimeZone, zonedLocalToUtc, zoneName, zoneOffsetMs } from "@/lib/time-zone";
 
 const Mi = 1024 * 1024;
 const labels = (max: number, n?: number) => memoryTicks(max, n).map((b) => (b === 0 ? "0" : formatBytes(b)));
@@ -50,5 +50,17 @@ describe("the UI's time zone", () => {
     expect(zoneOffsetMs(t, "Europe/Berlin")).toBe(3_600_000);
     expect(zoneOffsetMs(Date.UTC(2026, 6, 1), "Europe/Berlin")).toBe(7_200_000);
     expect(zoneOffsetMs(t, "America/New_York")).toBe(-5 * 3_600_000);
+  });
+});
+
+describe("a wall-clock time typed in the picked zone", () => {
+  it("is the moment it names there, daylight saving included", () => {
+    expect(zonedLocalToUtc("2026-11-29T14:00", "UTC")).toBe(Date.parse("2026-11-29T14:00:00Z"));
+    expect(zonedLocalToUtc("2026-11-29T14:00", "Europe/Berlin")).toBe(Date.parse("2026-11-29T13:00:00Z"));
+    expect(zonedLocalToUtc("2026-07-01T14:00", "Europe/Berlin")).toBe(Date.parse("2026-07-01T12:00:00Z"));
+    expect(zonedLocalToUtc("2026-07-01T09:30", "America/New_York")).toBe(Date.parse("2026-07-01T13:30:00Z"));
+    expect(zonedLocalToUtc("2026-03-29T03:30", "Europe/Berlin")).toBe(Date.parse("2026-03-29T01:30:00Z"));
+    expect(zonedLocalToUtc("2026-11-29", "UTC")).toBeNull();
+    expect(zonedLocalToUtc("tomorrow", "UTC")).toBeNull();
   });
 });

@@ -3,7 +3,7 @@ import { pageClusters, type ClusterListRow } from "@/lib/clusters/list-page";
 import { listClustersQuery } from "@/lib/schemas/lists";
 
 const row = (name: string, o: Partial<ClusterListRow> = {}): ClusterListRow => ({
-  slug: name.toLowerCase(), name, provider: null, region: null, workloads: 0, ooms30d: 0, activeIncidents: 0, lastSyncAt: null, monthlyCost: null, monthlyChange: null, ...o,
+  slug: name.toLowerCase(), name, provider: null, region: null, workloads: 0, ooms30d: 0, activeIncidents: 0, lastSyncAt: null, currency: "USD", monthlyCost: null, monthlyChange: null, ...o,
 });
 const q = (o: Record<string, unknown> = {}) => listClustersQuery.parse(o);
 const names = (p: { rows: ClusterListRow[] }) => p.rows.map((r) => r.name);
@@ -36,6 +36,12 @@ describe("the clusters list page", () => {
     expect(names(pageClusters(fleet, q({ sort: "change", dir: "asc" })))).toEqual(["prod-eu", "staging", "dev", "Prod-us"]);
     expect(names(pageClusters(fleet, q({ sort: "sync", dir: "desc" })))).toEqual(["Prod-us", "prod-eu", "dev", "staging"]);
     expect(names(pageClusters(fleet, q({ sort: "incidents", dir: "desc" }))).slice(0, 1)).toEqual(["Prod-us"]);
+  });
+
+  it("sorts money within a currency: euros never sort among dollars", () => {
+    const mixed = [row("a", { monthlyCost: 50 }), row("b", { currency: "EUR", monthlyCost: 900 }), row("c", { monthlyCost: 500 }), row("d", { currency: "EUR", monthlyCost: 10 }), row("e")];
+    expect(names(pageClusters(mixed, q({ sort: "cost", dir: "desc" })))).toEqual(["b", "d", "c", "a", "e"]);
+    expect(names(pageClusters(mixed, q({ sort: "cost", dir: "asc" })))).toEqual(["d", "b", "a", "c", "e"]);
   });
 
   it("renders one page of a hundred clusters, the page number clamped to the last", () => {

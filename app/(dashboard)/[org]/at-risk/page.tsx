@@ -19,7 +19,7 @@ export default async function AtRiskPage({ params, searchParams }: { params: Pro
   const { org } = await requireOrg(slug);
   const parsed = atRiskQuery.safeParse(await searchParams);
   const query = parsed.success ? parsed.data : atRiskQuery.parse({});
-  // this minute's list when ready within 250 ms, else the latest finished one, dated (the minute's recomputation goes on)
+  // this minute's list when ready within FRESH_WAIT_MS, else the latest finished one, dated (the minute's recomputation goes on)
   const report = await recentAtRisk(getDb(), { orgId: org.id, now: anchoredNow(), waitMs: FRESH_WAIT_MS }).catch((e: Error) => e);
   const heading = (
     <div>
