@@ -26,9 +26,14 @@ const amount = (s: string) => {
 
 /** A total's amount, once the page shows it exactly once (a streamed page may briefly hold its hidden copy too). */
 async function total(page: Page, id: string) {
-  const el = page.getByTestId(id);
-  await expect(el).toHaveCount(1);
-  return amount((await el.textContent())!);
+  let value = Number.NaN;
+  // count and read in one retried step: the hidden copy can appear between a count and a read
+  await expect(async () => {
+    const el = page.getByTestId(id);
+    expect(await el.count()).toBe(1);
+    value = amount((await el.textContent({ timeout: 1_000 }))!);
+  }).toPass();
+  return value;
 }
 
 async function screenRows(page: Page) {
