@@ -24,7 +24,7 @@ test("from an incident, the container page shows the chart, the verdict, and a f
 
   // the verdict: a leak with a growth rate and a time to the next OOMKill
   await expect(page.getByText("Memory leak", { exact: true })).toBeVisible();
-  await expect(page.getByTestId("verdict-summary")).toHaveText(/^Memory grows \d+(\.\d+)?Mi\/h and never plateaus; next OOMKill in about \d+ (minutes|hours?)\.$/);
+  await expect(page.getByTestId("verdict-summary")).toHaveText(/^Memory grows \d+(\.\d+)?Mi\/h and never plateaus; next OOMKill in about \d+ (minutes?|hours?)\.$/);
 
   // the window switch changes the chart and the URL
   await page.getByRole("group", { name: "Time window" }).getByRole("button", { name: "24h" }).click();
