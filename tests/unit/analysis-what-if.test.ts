@@ -50,6 +50,38 @@ describe("a memory quantity as typed", () => {
   });
 });
 
+describe("a memory quantity as typed, its edges", () => {
+  it("reads every unit Kubernetes writes, and a leading decimal point", () => {
+    expect(bytesOf("1Ti")).toBe(1024 * Gi);
+    expect(bytesOf("2T")).toBe(2e12);
+    expect(errorOf("3k")).toBe("3k is under 1Mi: no process runs in that little memory.");
+    expect(bytesOf(".5Gi")).toBe(512 * Mi);
+    expect(bytesOf("1.25Gi")).toBe(1280 * Mi);
+  });
+  it("names the mistake for decimals and units alike", () => {
+    expect(errorOf("1.5 Gi")).toBe("No space between the number and the unit: 1.5Gi.");
+    expect(errorOf("12  MiB")).toBe("No space between the number and the unit: 12MiB.");
+    expect(errorOf("x 1Gi")).toBe('"x 1Gi" is not a Kubernetes quantity: a number and a unit, e.g. 768Mi, 1.5Gi or 1G.');
+    expect(errorOf("1.5gi")).toBe("Units are case-sensitive: write 1.5Gi, not 1.5gi.");
+    expect(errorOf("2KI")).toBe("Units are case-sensitive: write 2Ki, not 2KI.");
+    expect(errorOf("2ti")).toBe("Units are case-sensitive: write 2Ti, not 2ti.");
+    expect(errorOf("1.5GB")).toBe("Kubernetes does not write GB: write 1.5G.");
+    expect(errorOf("512kb")).toBe("Kubernetes does not write kb: write 512k.");
+    expect(errorOf("512KB")).toBe("Kubernetes does not write KB: write 512k.");
+    expect(errorOf("512mb")).toBe("Kubernetes does not write mb: write 512M.");
+    expect(errorOf("2tib")).toBe("Kubernetes does not write tib: write 2Ti.");
+    expect(errorOf("3xb")).toBe('"3xb" is not a Kubernetes quantity: a number and a unit, e.g. 768Mi, 1.5Gi or 1G.');
+    expect(errorOf("3Gibs")).toBe('"3Gibs" is not a Kubernetes quantity: a number and a unit, e.g. 768Mi, 1.5Gi or 1G.');
+    expect(errorOf("1.Gi")).toBe('"1.Gi" is not a Kubernetes quantity: a number and a unit, e.g. 768Mi, 1.5Gi or 1G.');
+    expect(errorOf(".xGi")).toBe('".xGi" is not a Kubernetes quantity: a number and a unit, e.g. 768Mi, 1.5Gi or 1G.');
+    expect(errorOf("1.xGi")).toBe('"1.xGi" is not a Kubernetes quantity: a number and a unit, e.g. 768Mi, 1.5Gi or 1G.');
+  });
+  it("refuses an amount no integer holds", () => {
+    expect(errorOf("99999999Ti")).toBe("99999999Ti is too large.");
+    expect(bytesOf("8191Ti")).toBe(8191 * 1024 * Gi);
+  });
+});
+
 describe("a request and a limit as typed", () => {
   it("allows a request up to the limit and refuses one a byte above it", () => {
     expect(parseWhatIf("1Gi", "1024Mi")).toEqual({ values: { requestBytes: Gi, limitBytes: Gi, request: "1Gi", limit: "1024Mi" } });
