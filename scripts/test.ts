@@ -98,9 +98,51 @@ function readJson<T>(file: string): T | null {
     return null;
   }
 }
-const v = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number }>(vitestJson);
-const v24 = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number }>(vitest24Json);
-const p = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(playwrightJson);
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  testResults?: { name: string; message?: string; assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+}
+interface PlaywrightSuite {
+  title: string;
+  file?: string;
+  specs?: { title: string; line?: number; tests?: { status: string }[] }[];
+  suites?: PlaywrightSuite[];
+}
+const v = readJson<VitestReport>(vitestJson);
+const v24 = readJson<VitestReport>(vitest24Json);
+const p = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number }; suites?: PlaywrightSuite[] }>(playwrightJson);
+
+/** Each failed vitest test as "file › name: first line of the message" (a file that failed to load counts as one). */
+function vitestFailures(report: VitestReport | null): string[] {
+  const out: string[] = [];
+  for (const file of report?.testResults ?? []) {
+    const rel = path.relative(process.cwd(), file.name);
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === "failed");
+    for (const a of failed) out.push(`${rel} › ${a.fullName}: ${firstLine(a.failureMessages?.[0])}`);
+    if (!failed.length && file.message) out.push(`${rel}: ${firstLine(file.message)}`);
+  }
+  return out;
+}
+/** Each Playwright test whose outcome was unexpected, as "file:line › title". */
+function playwrightFailures(suites: PlaywrightSuite[] | undefined, file = ""): string[] {
+  const out: string[] = [];
+  for (const s of suites ?? []) {
+    const f = s.file ?? file;
+    for (const spec of s.specs ?? []) if (spec.tests?.some((t) => t.status === "unexpected")) out.push(`${f}:${spec.line ?? "?"} › ${spec.title}`);
+    out.push(...playwrightFailures(s.suites, f));
+  }
+  return out;
+}
+function firstLine(message: string | undefined): string {
+  return (message ?? "").replace(/\x1b\[[0-9;]*m/g, "").split("\n").find((l) => l.trim())?.trim().slice(0, 200) ?? "";
+}
+const failures: [string, string[]][] = [
+  ["unit + integration", vitestFailures(v)],
+  [`unit + integration (Node ${NODE_24})`, vitestFailures(v24)],
+  ["end-to-end", playwrightFailures(p?.suites)],
+];
 fs.rmSync(tmp, { recursive: true, force: true });
 // a step whose report counts a failed test failed, whatever its exit code said
 for (const [name, failedTests] of [["unit + integration", v?.numFailedTests], [`unit + integration (Node ${NODE_24})`, v24?.numFailedTests], ["end-to-end", p?.stats.unexpected]] as const) {
@@ -115,6 +157,13 @@ for (const r of results) {
     continue;
   }
   console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(32)} ${r.seconds.toFixed(1)} s${r.unhandled.length ? ` — ${r.unhandled.length} unhandled error line(s): ${r.unhandled[0]}` : ""}`);
+}
+// the failed tests by name, so the last lines of a long run say what to look at
+for (const [name, list] of failures) {
+  if (!list.length) continue;
+  console.log(`\nfailed in ${name}:`);
+  for (const f of list.slice(0, 20)) console.log(`  ✗ ${f}`);
+  if (list.length > 20) console.log(`  … and ${list.length - 20} more`);
 }
 const unhandled = results.reduce((n, r) => n + (r.unhandled.length ? 1 : 0), 0);
 const checksFailed = results.filter((r) => !r.ok && (r.name === "typecheck" || r.name === "lint" || r.skipped)).length;

@@ -68,7 +68,8 @@ describe("two app replicas sharing one database", () => {
       }
       // every run that finished is the cluster's last sync or an earlier one: none was lost or doubled
       const last = mine.filter((r) => r.end !== null).at(-1)!;
-      expect(Math.abs(c.lastSyncAt!.getTime() - last.end!), c.id).toBeLessThan(50);
+      // (the same instant, read through two parsers: at most a millisecond of rounding between them)
+      expect(Math.abs(c.lastSyncAt!.getTime() - last.end!), c.id).toBeLessThanOrEqual(1);
     }
     expect(new Set(runs.map((r) => r.replica))).toEqual(new Set(["one", "two"]));
     // the queue recorded one completed job per run, each run by exactly one replica

@@ -21,8 +21,12 @@ const jobs = await startJobs({
     if (!orgIds.has(c.orgId)) return { skipped: true };
     const { rows } = await db.execute<{ id: number }>(sql`INSERT INTO test_sync_runs (cluster_id, replica, started_at) VALUES (${c.clusterId}, ${replica}, clock_timestamp()) RETURNING id`);
     await new Promise((r) => setTimeout(r, syncMs));
-    await db.execute(sql`UPDATE clusters SET last_sync_at = clock_timestamp() WHERE id = ${c.clusterId} AND org_id = ${c.orgId}`);
-    await db.execute(sql`UPDATE test_sync_runs SET ended_at = clock_timestamp() WHERE id = ${rows[0]!.id}`);
+    // one statement, one instant: the cluster's last sync and the run's end are the same time (two statements
+    // drifted apart by more than the test's 50 ms on a loaded machine)
+    await db.execute(sql`
+      WITH t AS (SELECT clock_timestamp() AS at),
+           c AS (UPDATE clusters SET last_sync_at = (SELECT at FROM t) WHERE id = ${c.clusterId} AND org_id = ${c.orgId})
+      UPDATE test_sync_runs SET ended_at = (SELECT at FROM t) WHERE id = ${rows[0]!.id}`);
     return { replica };
   },
 });
