@@ -130,7 +130,7 @@ function playwrightFailures(suites: PlaywrightSuite[] | undefined, file = ""): s
   const out: string[] = [];
   for (const s of suites ?? []) {
     const f = s.file ?? file;
-    for (const spec of s.specs ?? []) if (spec.tests?.some((t) => t.status === "unexpected")) out.push(`${f}:${spec.line ?? "?"} › ${spec.title}`);
+    for (const spec of s.specs ?? []) if (spec.tests?.some((t) => t.status === "unexpected")) out.push(`tests/e2e/${f}:${spec.line ?? "?"} › ${spec.title}`);
     out.push(...playwrightFailures(s.suites, f));
   }
   return out;
