@@ -183,7 +183,7 @@ export async function benchPrometheus() {
       const a0 = performance.now();
       const a = analyzeDiscovered(
         {
-          workload: { namespace: w.namespace, kind: w.kind, name: w.name, replicas: w.replicas, pods: podSeries.map((p) => p.pod), containers: [] },
+          workload: { namespace: w.namespace, kind: w.kind, name: w.name, replicas: w.replicas, pods: podSeries.map((p) => p.pod), containers: [], labels: w.labels ?? null },
           container: { name: c.name, image: c.image, limitBytes, requestBytes },
           pods: podSeries,
           rawStats: undefined,

@@ -2,6 +2,15 @@ import { costDelta, requestCost, type ContainerInput } from "@/lib/analysis";
 import type { CostQuery } from "@/lib/schemas/cost";
 import type { CostSubject } from "@/lib/queries/cost";
 import type { CostVerdict, FleetVerdicts } from "./analyses";
+import { ksmLabelKey } from "@/lib/metrics/promql";
+
+/**
+ * A workload's value of the label `key`: as the Kubernetes API writes the key (agent, direct mode) or
+ * as kube-state-metrics does (`app.kubernetes.io/part-of` read as `app_kubernetes_io_part_of`).
+ */
+export function labelValue(labels: Record<string, string> | null, key: string): string | null {
+  return labels?.[key] ?? labels?.[ksmLabelKey(key)] ?? null;
+}
 
 export type Direction = "add" | "save" | "neutral";
 export type Risk = "low" | "medium" | "high";
@@ -142,7 +151,7 @@ function toRow(p: Priced, label: string): CostRow {
     monthlyCost: p.monthlyCost, monthlyDeltaPerReplica: change.perReplica, monthlyDeltaTotal: change.total,
     direction: change.total > 0 ? "add" : change.total < 0 ? "save" : "neutral",
     oomKills30d: v.backtest?.observedOomKills ?? null, oomKillsAvoided: v.backtest?.avoidedOomKills ?? null,
-    risk, riskReason: reason, pattern: v.pattern, labelValue: s.labels?.[label] ?? null, source: v.source, analyzedAt: v.analyzedAt,
+    risk, riskReason: reason, pattern: v.pattern, labelValue: labelValue(s.labels, label), source: v.source, analyzedAt: v.analyzedAt,
   };
 }
 
@@ -251,7 +260,7 @@ export function buildCostReport(fleet: FleetVerdicts, q: CostQuery, opts: { all?
   const start = (q.page - 1) * q.pageSize;
   const group = q.group;
   const keyOf: (s: CostSubject) => string =
-    group === "label" ? (s) => s.labels?.[q.label] ?? noLabelGroup(q.label) : group === "namespace" ? (s) => s.namespace : (s) => s.cluster;
+    group === "label" ? (s) => labelValue(s.labels, q.label) ?? noLabelGroup(q.label) : group === "namespace" ? (s) => s.namespace : (s) => s.cluster;
   const breakdown: CostReport["breakdown"] = { group, label: group === "label" ? q.label : null, groups: groupsOf(priced, keyOf) };
   return {
     now: fleet.now,

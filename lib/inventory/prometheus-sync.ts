@@ -58,10 +58,16 @@ export async function syncClusterFromPrometheus(
     for (const { workload: w } of history) {
       const k = `${w.namespace}/${w.kind}/${w.name}`;
       if (workloadIds.has(k)) continue;
+      // kube-state-metrics' labels where it exports them; an agent or a direct read (fresher, with the keys as
+      // written) owns them when it is heard from, and unknown labels never clear stored ones
+      const labels = q.kubernetesInventory ? null : w.labels;
       const [row] = await tx
         .insert(workloads)
-        .values({ orgId: q.orgId, clusterId: q.clusterId, kind: w.kind, namespace: w.namespace, name: w.name, replicas: w.replicas })
-        .onConflictDoUpdate({ target: [workloads.clusterId, workloads.namespace, workloads.kind, workloads.name], set: { replicas: w.replicas, updatedAt: at } })
+        .values({ orgId: q.orgId, clusterId: q.clusterId, kind: w.kind, namespace: w.namespace, name: w.name, replicas: w.replicas, labels })
+        .onConflictDoUpdate({
+          target: [workloads.clusterId, workloads.namespace, workloads.kind, workloads.name],
+          set: { replicas: w.replicas, updatedAt: at, ...(labels ? { labels } : {}) },
+        })
         .returning({ id: workloads.id });
       workloadIds.set(k, row!.id);
       result.workloads++;

@@ -21,6 +21,11 @@ export interface DiscoveredWorkload {
   /** every pod seen in the window, current and gone */
   pods: string[];
   containers: DiscoveredContainer[];
+  /**
+   * the workload object's labels as kube-state-metrics exports them (`kube_*_labels`, keys as
+   * `ksmLabelKey` writes them); null when it exports none for the object (no allowlist, or not scraped)
+   */
+  labels: Record<string, string> | null;
 }
 
 export interface PrometheusSourceOptions extends PrometheusConfig {
@@ -53,7 +58,7 @@ export class PrometheusSource implements MetricsSource {
     const d = q.discovery(this.labels, namespace);
     const ksm = this.labels.ksm;
     const last = (sel: string) => `max by (namespace, pod, container) (${q.canonical(ksm, `last_over_time(${sel}[${Math.max(60, end - start)}s])`)})`;
-    const [podOwners, rsOwners, jobOwners, infos, limits, requests, current] = await Promise.all([
+    const [podOwners, rsOwners, jobOwners, infos, limits, requests, current, labelSeries] = await Promise.all([
       this.client.series([d.podOwners], start, end),
       this.client.series([d.replicaSetOwners], start, end),
       this.client.series([d.jobOwners], start, end),
@@ -61,7 +66,11 @@ export class PrometheusSource implements MetricsSource {
       this.client.query(last(d.limits), end),
       this.client.query(last(d.requests), end),
       this.client.query(`max by (namespace, pod) (${q.canonical(ksm, `last_over_time(${d.podOwners}[5m])`)})`, end),
+      // the objects' labels as of the window's last 10 minutes (a label changed earlier is a series of the past);
+      // optional: a Prometheus that cannot answer leaves the labels unknown, never the inventory
+      this.client.series(q.workloadLabelSeries(this.labels, namespace), Math.max(start, end - 600), end).catch(() => []),
     ]);
+    const objectLabels = workloadLabels(labelSeries, ksm);
     const rsOwner = new Map(rsOwners.filter((s) => s.owner_kind && s.owner_kind !== "<none>").map((s) => [key(s[ksm.namespace]!, s.replicaset!), s]));
     const jobOwner = new Map(jobOwners.filter((s) => s.owner_kind && s.owner_kind !== "<none>").map((s) => [key(s[ksm.namespace]!, s.job_name!), s]));
     const workloadOfPod = new Map<string, { kind: string; name: string }>();
@@ -100,7 +109,7 @@ export class PrometheusSource implements MetricsSource {
       const wk = key(ns, w.kind, w.name);
       let wl = out.get(wk);
       if (!wl) {
-        wl = { namespace: ns, kind: w.kind, name: w.name, replicas: 0, pods: [], containers: [], _containers: new Map() };
+        wl = { namespace: ns, kind: w.kind, name: w.name, replicas: 0, pods: [], containers: [], labels: objectLabels.get(key(ns, w.kind, w.name)) ?? null, _containers: new Map() };
         out.set(wk, wl);
       }
       if (!wl.pods.includes(pod)) wl.pods.push(pod);
@@ -412,6 +421,30 @@ export function coverageProblem(history: ClusterContainerHistory[], labels: q.Pr
   const n = history.reduce((k, h) => k + h.workload.pods.length, 0);
   const { namespace, pod, container } = labels.cadvisor;
   return `kube-state-metrics lists ${n} pods${cluster}, but no cAdvisor working-set series (container_memory_working_set_bytes) match them: check that Prometheus scrapes the kubelets' cAdvisor (/metrics/cadvisor) and the cAdvisor label names (now ${namespace}, ${pod}, ${container}).`;
+}
+
+/**
+ * Each workload object's labels from `kube_*_labels` series (keyed by namespace, kind and name; a bare
+ * pod's from `kube_pod_labels`): the `label_` labels without their prefix, merged when an object has
+ * more than one series in the window (its labels changed).
+ */
+export function workloadLabels(series: Record<string, string>[], ksm: q.LabelNames): Map<string, Record<string, string>> {
+  const byMetric = new Map<string, { kind: string; nameLabel: string }>([
+    ...Object.entries(q.WORKLOAD_LABEL_METRICS).map(([kind, m]) => [m.metric, { kind, nameLabel: m.nameLabel }] as const),
+    ["kube_pod_labels", { kind: "Pod", nameLabel: ksm.pod }],
+  ]);
+  const out = new Map<string, Record<string, string>>();
+  for (const s of series) {
+    const m = byMetric.get(s.__name__ ?? "");
+    const ns = s[ksm.namespace];
+    const name = m ? s[m.nameLabel] : undefined;
+    if (!m || !ns || !name) continue;
+    const k = key(ns, m.kind, name);
+    const labels = out.get(k) ?? {};
+    for (const [l, v] of Object.entries(s)) if (l.startsWith("label_") && l.length > 6 && v !== "") labels[l.slice(6)] = v;
+    out.set(k, labels);
+  }
+  return out;
 }
 
 /** A workload container's pods for a whole-cluster analysis, with Prometheus's statistics of the raw samples. */

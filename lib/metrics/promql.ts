@@ -303,6 +303,30 @@ export function discovery(labels: PromLabels, namespace?: string) {
   };
 }
 
+/**
+ * kube-state-metrics' metric of each workload kind's object labels, and the label naming the object. It
+ * exports an object's labels only as far as its `--metric-labels-allowlist` allows, each as
+ * `label_<key>` with the key's characters outside [a-zA-Z0-9_] turned to `_` (see `ksmLabelKey`).
+ */
+export const WORKLOAD_LABEL_METRICS: Record<string, { metric: string; nameLabel: string }> = {
+  Deployment: { metric: "kube_deployment_labels", nameLabel: "deployment" },
+  StatefulSet: { metric: "kube_statefulset_labels", nameLabel: "statefulset" },
+  DaemonSet: { metric: "kube_daemonset_labels", nameLabel: "daemonset" },
+  CronJob: { metric: "kube_cronjob_labels", nameLabel: "cronjob" },
+  Job: { metric: "kube_job_labels", nameLabel: "job_name" },
+};
+
+/** The name kube-state-metrics gives a Kubernetes label key among a `kube_*_labels` series' labels (without its `label_` prefix). */
+export function ksmLabelKey(key: string): string {
+  return key.replace(/[^a-zA-Z0-9_]/g, "_");
+}
+
+/** The series selectors of every workload kind's `kube_*_labels` (and bare pods' `kube_pod_labels`), for the series API. */
+export function workloadLabelSeries(labels: PromLabels, namespace?: string): string[] {
+  const ns = namespace ? [`${labels.ksm.namespace}=${str(namespace)}`] : [];
+  return [...Object.values(WORKLOAD_LABEL_METRICS).map((m) => m.metric), "kube_pod_labels"].map((metric) => `${metric}${selector(labels, ns)}`);
+}
+
 /** Whether the metrics Headroom needs exist, for the connection test: a count per metric. */
 export function presence(labels: PromLabels) {
   // a series scraped in the last hour counts: a missed scrape or a slow exporter is not "missing"

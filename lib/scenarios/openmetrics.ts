@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { fleetPods, fleetSpec, type FleetCluster, type FleetWorkload } from "./demo-fleet";
 import { generateSeries, scenarioTerminations } from "./index";
 import { seedOf } from "./random";
+import { ksmLabelKey, WORKLOAD_LABEL_METRICS } from "@/lib/metrics/promql";
 
 /**
  * The scenario fleet as cAdvisor and kube-state-metrics would have exposed it: in OpenMetrics text
@@ -165,6 +166,19 @@ function* exposition(fleet: FleetCluster[], opts: ExportOptions, format: "openme
         if (mi === null) continue;
         yield* series(`kube_pod_container_resource_${kind}`, { ...r.labels, container: c.name, resource: "memory", unit: "byte" }, specTimes, () => mi * Mi);
       }
+    }
+  }
+
+  // kube-state-metrics: each workload object's labels, as `--metric-labels-allowlist=<kinds>=[*]` exports them
+  for (const [kind, { metric, nameLabel }] of Object.entries(WORKLOAD_LABEL_METRICS)) {
+    if (opts.omit?.includes(metric)) continue;
+    const of = fleet.flatMap((cluster) => cluster.workloads.filter((w) => w.kind === kind && w.labels).map((w) => ({ cluster, w })));
+    if (!of.length) continue;
+    family(metric);
+    for (const { cluster, w } of of) {
+      const base = opts.clusterLabel ? { [opts.clusterLabel]: cluster.slug } : {};
+      const labels = Object.fromEntries(Object.entries(w.labels!).map(([k, v]) => [`label_${ksmLabelKey(k)}`, v]));
+      yield* series(metric, { ...base, namespace: w.namespace, [nameLabel]: w.name, ...labels }, specTimes, () => 1);
     }
   }
 

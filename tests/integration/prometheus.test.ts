@@ -17,6 +17,9 @@ import { analyzeFromPrometheus, parseArgs } from "@/lib/cli/prometheus-analyze";
 import { analyzeDiscovered, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS } from "@/lib/incidents/analyze";
 import { PrometheusClient, PrometheusError } from "@/lib/metrics/prometheus-client";
 import { PrometheusSource } from "@/lib/metrics/prometheus-source";
+import { ksmLabelKey } from "@/lib/metrics/promql";
+import { getCostReport } from "@/lib/cost/analyses";
+import { costQuery } from "@/lib/schemas/cost";
 import { DEMO_FLEET, fleetPods, mebibytes, type FleetCluster } from "@/lib/scenarios/demo-fleet";
 import { prometheusAvailable, startPrometheus, type RunningPrometheus } from "../support/prometheus";
 import { seedOrgWithAdmin } from "../support/orgs";
@@ -53,6 +56,8 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
       expect(d.pods).toEqual(fleetPods("prod-eu", w).map((p) => p.name).sort());
       const c = w.containers[0]!;
       expect(d.containers).toEqual([{ name: c.name, image: c.image, requestBytes: mebibytes(c.requestMi), limitBytes: mebibytes(c.limitMi) }]);
+      // the object's labels from kube_<kind>_labels, keys as kube-state-metrics writes them
+      expect(d.labels, w.name).toEqual(Object.fromEntries(Object.entries(w.labels!).map(([k, v]) => [ksmLabelKey(k), v])));
     }
     const staging = new PrometheusSource({ url: prom.url, policy: LOOPBACK, labels: { clusterLabel: "cluster", clusterValue: "staging" } });
     expect((await staging.discover(START, NOW)).map((w) => w.name).sort()).toEqual(["checkout-web", "payments-api"]);
@@ -200,6 +205,32 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
       const events = await db.select().from(oomEvents).where(eq(oomEvents.orgId, orgId));
       expect(events.filter((e) => e.reason === "OOMKilled")).toHaveLength(first!.oomKills);
       expect(events.every((e) => e.reason !== "OOMKilled" || e.exitCode === 137)).toBe(true);
+    });
+
+    it("stores kube-state-metrics' workload labels, so the cost page groups a Prometheus-only cluster by team; an agent's labels stand", async () => {
+      const stored = await db.select({ name: workloads.name, labels: workloads.labels }).from(workloads).where(eq(workloads.orgId, orgId));
+      expect(stored).toHaveLength(PROD.workloads.length);
+      for (const w of PROD.workloads) {
+        expect(stored.find((x) => x.name === w.name)!.labels, w.name).toMatchObject({ "app_kubernetes_io_part_of": w.labels!["app.kubernetes.io/part-of"], ...(w.labels!.team ? { team: w.labels!.team } : {}) });
+      }
+      const teams = new Set(PROD.workloads.map((w) => w.labels!.team ?? "(no team)"));
+      const byTeam = await getCostReport(db, { orgId, now: NOW, query: costQuery.parse({ group: "label", label: "team" }) });
+      expect(byTeam.unavailable).toEqual([]);
+      expect(new Set(byTeam.breakdown.groups.map((g) => g.key))).toEqual(teams);
+      // the key as Kubernetes writes it finds kube-state-metrics' sanitized one
+      const byPartOf = await getCostReport(db, { orgId, now: NOW, query: costQuery.parse({ group: "label", label: "app.kubernetes.io/part-of" }) });
+      expect(new Set(byPartOf.breakdown.groups.map((g) => g.key))).toEqual(new Set(PROD.workloads.map((w) => w.labels!["app.kubernetes.io/part-of"])));
+
+      // an agent heard from lately owns the labels (its keys as written): a sync leaves them alone
+      const [one] = await db.select().from(workloads).where(and(eq(workloads.orgId, orgId), eq(workloads.name, PROD.workloads[0]!.name)));
+      await db.update(workloads).set({ labels: { team: "from-the-agent" } }).where(eq(workloads.id, one!.id));
+      await db.update(clusters).set({ kubeSyncAt: new Date(NOW * 1000) }).where(and(eq(clusters.orgId, orgId), eq(clusters.slug, "eu-central")));
+      await syncNow(db, { orgId, slug: "eu-central", now: NOW });
+      expect((await db.select().from(workloads).where(eq(workloads.id, one!.id)))[0]!.labels).toEqual({ team: "from-the-agent" });
+      // once the agent is silent, kube-state-metrics' labels are the ones there are
+      await db.update(clusters).set({ kubeSyncAt: null }).where(and(eq(clusters.orgId, orgId), eq(clusters.slug, "eu-central")));
+      await syncNow(db, { orgId, slug: "eu-central", now: NOW });
+      expect((await db.select().from(workloads).where(eq(workloads.id, one!.id)))[0]!.labels).toMatchObject({ team: PROD.workloads[0]!.labels!.team });
     });
 
     it("a container's page gives the same verdict, request, limit and command as its incident", async () => {

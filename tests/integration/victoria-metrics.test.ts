@@ -246,6 +246,12 @@ describe("VictoriaMetrics and Prometheus holding the same history", () => {
         expect(v.incidents.get(k)!.pattern, k).toBe(a.pattern);
         expect(v.incidents.get(k)!.recommendation, k).toEqual(a.recommendation);
       }
+      // the workloads' labels from kube_*_labels (the cost page's groups), the same from both
+      const labelsOf = async (clusterId: string) =>
+        Object.fromEntries((await db.select().from(workloads).where(and(eq(workloads.orgId, orgId), eq(workloads.clusterId, clusterId)))).map((w) => [`${w.namespace}/${w.name}`, w.labels]));
+      const [pl, vl] = [await labelsOf(p.cluster.id), await labelsOf(v.cluster.id)];
+      expect(Object.values(vl).filter((l) => l?.team)).toHaveLength(PROD.workloads.filter((w) => w.labels?.team).length);
+      expect(vl).toEqual(pl);
       for (const w of PROD.workloads) {
         const view = (c: typeof p.cluster) => getContainerView(db, { orgId, cluster: c, namespace: w.namespace, kind: w.kind.toLowerCase(), name: w.name, container: w.containers[0]!.name, now: NOW, window: "7d" });
         const [a, b] = [await view(p.cluster), await view(v.cluster)];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { mergeByContainer } from "@/lib/metrics/prometheus-source";
-import { memoryRange, promLabels, stepFor, workingSetQuantiles } from "@/lib/metrics/promql";
+import { labelValue } from "@/lib/cost/report";
+import { mergeByContainer, workloadLabels } from "@/lib/metrics/prometheus-source";
+import { ksmLabelKey, memoryRange, promLabels, stepFor, workingSetQuantiles } from "@/lib/metrics/promql";
 
 const series = (metric: Record<string, string>, t: number[], v: number[]) => ({ metric, t: Float64Array.from(t), v: Float64Array.from(v) });
 
@@ -40,5 +41,48 @@ describe("PromQL and merging of Prometheus answers", () => {
     );
     expect(() => promLabels({ ksm: { pod: "exported-pod" } })).toThrow(/not a valid Prometheus label name/);
     expect(promLabels({ cadvisor: { pod: "" } }).cadvisor.pod).toBe("pod");
+  });
+});
+
+describe("workload labels from kube-state-metrics' kube_*_labels", () => {
+  const ksm = promLabels().ksm;
+  it("reads each object's label_ labels under its kind, a bare pod's from kube_pod_labels, and merges a changed object's series", () => {
+    const labels = workloadLabels(
+      [
+        { __name__: "kube_deployment_labels", namespace: "payments", deployment: "api", label_team: "payments", label_app_kubernetes_io_part_of: "shop", job: "kube-state-metrics", instance: "10.0.0.1:8080" },
+        { __name__: "kube_statefulset_labels", namespace: "payments", statefulset: "api", label_team: "db" },
+        { __name__: "kube_job_labels", namespace: "batch", job_name: "nightly-29000000", label_team: "data" },
+        { __name__: "kube_pod_labels", namespace: "default", pod: "debug", label_owner: "alice" },
+        // the label changed within the window: both series, the later keys kept beside the earlier ones
+        { __name__: "kube_daemonset_labels", namespace: "kube-system", daemonset: "agent", label_team: "platform" },
+        { __name__: "kube_daemonset_labels", namespace: "kube-system", daemonset: "agent", label_tier: "node", label_empty: "" },
+        // not a labels metric, or without the object's name: ignored
+        { __name__: "kube_pod_owner", namespace: "payments", pod: "api-1", label_team: "x" },
+        { __name__: "kube_deployment_labels", namespace: "payments", label_team: "nameless" },
+      ],
+      ksm,
+    );
+    const at = (...k: string[]) => labels.get(k.join("\u0000"));
+    expect(at("payments", "Deployment", "api")).toEqual({ team: "payments", app_kubernetes_io_part_of: "shop" });
+    expect(at("payments", "StatefulSet", "api")).toEqual({ team: "db" });
+    expect(at("batch", "Job", "nightly-29000000")).toEqual({ team: "data" });
+    expect(at("default", "Pod", "debug")).toEqual({ owner: "alice" });
+    expect(at("kube-system", "DaemonSet", "agent")).toEqual({ team: "platform", tier: "node" });
+    expect(labels.size).toBe(5);
+  });
+
+  it("reads the namespace and pod under their relabelled names", () => {
+    const renamed = promLabels({ ksm: { namespace: "exported_namespace", pod: "exported_pod" } }).ksm;
+    const labels = workloadLabels([{ __name__: "kube_pod_labels", namespace: "monitoring", exported_namespace: "web", exported_pod: "p", pod: "ksm-0", label_team: "web" }], renamed);
+    expect([...labels]).toEqual([["web\u0000Pod\u0000p", { team: "web" }]]);
+  });
+
+  it("writes a Kubernetes label key as kube-state-metrics names it, and the cost page finds it by either", () => {
+    expect(ksmLabelKey("app.kubernetes.io/part-of")).toBe("app_kubernetes_io_part_of");
+    expect(ksmLabelKey("team")).toBe("team");
+    expect(labelValue({ app_kubernetes_io_part_of: "shop" }, "app.kubernetes.io/part-of")).toBe("shop");
+    expect(labelValue({ "app.kubernetes.io/part-of": "as-written", app_kubernetes_io_part_of: "ksm" }, "app.kubernetes.io/part-of")).toBe("as-written");
+    expect(labelValue({ team: "a" }, "owner")).toBeNull();
+    expect(labelValue(null, "team")).toBeNull();
   });
 });
