@@ -1,6 +1,7 @@
 import type { SeriesWindow, Termination } from "@/lib/scenarios/types";
 import { PrometheusClient, PrometheusError, type PrometheusConfig, type RangeSeries } from "./prometheus-client";
 import * as q from "./promql";
+import { workloadLabelsOf } from "@/lib/kube/labels";
 import { refKey, type AnalysisHistory, type ContainerRef, type MetricsSource, type PodSeries, type RawStats } from "./source";
 
 /** A workload container found in kube-state-metrics. */
@@ -444,6 +445,8 @@ export function workloadLabels(series: Record<string, string>[], ksm: q.LabelNam
     for (const [l, v] of Object.entries(s)) if (l.startsWith("label_") && l.length > 6 && v !== "") labels[l.slice(6)] = v;
     out.set(k, labels);
   }
+  // what the inventory keeps of any source: valid keys and values, at most MAX_WORKLOAD_LABELS
+  for (const [k, labels] of out) out.set(k, workloadLabelsOf(labels));
   return out;
 }
 

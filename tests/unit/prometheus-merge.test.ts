@@ -71,6 +71,13 @@ describe("workload labels from kube-state-metrics' kube_*_labels", () => {
     expect(labels.size).toBe(5);
   });
 
+  it("keeps what the inventory keeps of any source: valid keys and values, at most 64", () => {
+    const many = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`label_k${String(i).padStart(2, "0")}`, "v"]));
+    const [only] = workloadLabels([{ __name__: "kube_deployment_labels", namespace: "a", deployment: "d", ...many, label_bad: "x".repeat(64), label_ok: "fine" }], ksm).values();
+    expect(Object.keys(only!)).toHaveLength(64);
+    expect(only!.bad).toBeUndefined();
+  });
+
   it("reads the namespace and pod under their relabelled names", () => {
     const renamed = promLabels({ ksm: { namespace: "exported_namespace", pod: "exported_pod" } }).ksm;
     const labels = workloadLabels([{ __name__: "kube_pod_labels", namespace: "monitoring", exported_namespace: "web", exported_pod: "p", pod: "ksm-0", label_team: "web" }], renamed);
