@@ -2,15 +2,7 @@ import { costDelta, requestCost, type ContainerInput } from "@/lib/analysis";
 import type { CostQuery } from "@/lib/schemas/cost";
 import type { CostSubject } from "@/lib/queries/cost";
 import type { CostVerdict, FleetVerdicts } from "./analyses";
-import { ksmLabelKey } from "@/lib/metrics/promql";
-
-/**
- * A workload's value of the label `key`: as the Kubernetes API writes the key (agent, direct mode) or
- * as kube-state-metrics does (`app.kubernetes.io/part-of` read as `app_kubernetes_io_part_of`).
- */
-export function labelValue(labels: Record<string, string> | null, key: string): string | null {
-  return labels?.[key] ?? labels?.[ksmLabelKey(key)] ?? null;
-}
+import { labelValue } from "@/lib/kube/labels";
 
 export type Direction = "add" | "save" | "neutral";
 export type Risk = "low" | "medium" | "high";

@@ -31,3 +31,27 @@ export function workloadLabelsOf(labels: Record<string, string> | null | undefin
   for (const k of keys.slice(0, MAX_WORKLOAD_LABELS)) out[k] = labels![k]!;
   return out;
 }
+
+/**
+ * The name kube-state-metrics gives a label key in its `kube_*_labels` series, without the `label_`
+ * prefix (its internal/store/utils.go): characters outside [a-zA-Z0-9_] become `_`, then camelCase
+ * becomes snake_case, lower-cased — `app.kubernetes.io/part-of` is `app_kubernetes_io_part_of`,
+ * `costCenter` is `cost_center`. (Two keys of one object that meet after this get `_conflict1`, `_conflict2`
+ * suffixes there; those are kept under the suffixed names.)
+ */
+export function ksmLabelKey(key: string): string {
+  return key.replace(/[^a-zA-Z0-9_]/g, "_").replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+}
+
+/**
+ * A workload's value of the label `key` (own keys only): as stored, else the one key that is the same
+ * once written kube-state-metrics' way — labels read from Prometheus carry `app_kubernetes_io_part_of`,
+ * from the Kubernetes API `app.kubernetes.io/part-of`, and asking for either finds both.
+ */
+export function labelValue(labels: Record<string, string> | null | undefined, key: string): string | null {
+  if (!labels) return null;
+  if (Object.hasOwn(labels, key)) return labels[key]!;
+  const want = ksmLabelKey(key);
+  for (const [k, v] of Object.entries(labels)) if (ksmLabelKey(k) === want) return v;
+  return null;
+}

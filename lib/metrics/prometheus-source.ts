@@ -24,7 +24,8 @@ export interface DiscoveredWorkload {
   containers: DiscoveredContainer[];
   /**
    * the workload object's labels as kube-state-metrics exports them (`kube_*_labels`, keys as
-   * `ksmLabelKey` writes them); null when it exports none for the object (no allowlist, or not scraped)
+   * `ksmLabelKey` writes them); null when it exports none for the object (no allowlist, none of the
+   * allowlisted keys set, or not scraped): then the stored labels stand
    */
   labels: Record<string, string> | null;
 }
@@ -59,7 +60,8 @@ export class PrometheusSource implements MetricsSource {
     const d = q.discovery(this.labels, namespace);
     const ksm = this.labels.ksm;
     const last = (sel: string) => `max by (namespace, pod, container) (${q.canonical(ksm, `last_over_time(${sel}[${Math.max(60, end - start)}s])`)})`;
-    const [podOwners, rsOwners, jobOwners, infos, limits, requests, current, labelSeries] = await Promise.all([
+    const labelQueries = q.workloadLabelQueries(this.labels, namespace);
+    const [podOwners, rsOwners, jobOwners, infos, limits, requests, current, controllerLabels, podLabels] = await Promise.all([
       this.client.series([d.podOwners], start, end),
       this.client.series([d.replicaSetOwners], start, end),
       this.client.series([d.jobOwners], start, end),
@@ -67,11 +69,12 @@ export class PrometheusSource implements MetricsSource {
       this.client.query(last(d.limits), end),
       this.client.query(last(d.requests), end),
       this.client.query(`max by (namespace, pod) (${q.canonical(ksm, `last_over_time(${d.podOwners}[5m])`)})`, end),
-      // the objects' labels as of the window's last 10 minutes (a label changed earlier is a series of the past);
-      // optional: a Prometheus that cannot answer leaves the labels unknown, never the inventory
-      this.client.series(q.workloadLabelSeries(this.labels, namespace), Math.max(start, end - 600), end).catch(() => []),
+      // the objects' labels as they are at the window's end (instant queries: a label changed earlier is a
+      // stale series); optional: a Prometheus that cannot answer leaves the labels unknown, never the inventory
+      this.client.query(labelQueries.controllers, end).catch(() => []),
+      this.client.query(labelQueries.barePods, end).catch(() => []),
     ]);
-    const objectLabels = workloadLabels(labelSeries, ksm);
+    const objectLabels = workloadLabels([...controllerLabels, ...podLabels].map((s) => s.metric), ksm);
     const rsOwner = new Map(rsOwners.filter((s) => s.owner_kind && s.owner_kind !== "<none>").map((s) => [key(s[ksm.namespace]!, s.replicaset!), s]));
     const jobOwner = new Map(jobOwners.filter((s) => s.owner_kind && s.owner_kind !== "<none>").map((s) => [key(s[ksm.namespace]!, s.job_name!), s]));
     const workloadOfPod = new Map<string, { kind: string; name: string }>();
@@ -426,8 +429,8 @@ export function coverageProblem(history: ClusterContainerHistory[], labels: q.Pr
 
 /**
  * Each workload object's labels from `kube_*_labels` series (keyed by namespace, kind and name; a bare
- * pod's from `kube_pod_labels`): the `label_` labels without their prefix, merged when an object has
- * more than one series in the window (its labels changed).
+ * pod's from `kube_pod_labels`): the `label_` labels without their prefix (two series of one object,
+ * as a relabelled second scrape gives, are merged).
  */
 export function workloadLabels(series: Record<string, string>[], ksm: q.LabelNames): Map<string, Record<string, string>> {
   const byMetric = new Map<string, { kind: string; nameLabel: string }>([
@@ -445,8 +448,13 @@ export function workloadLabels(series: Record<string, string>[], ksm: q.LabelNam
     for (const [l, v] of Object.entries(s)) if (l.startsWith("label_") && l.length > 6 && v !== "") labels[l.slice(6)] = v;
     out.set(k, labels);
   }
-  // what the inventory keeps of any source: valid keys and values, at most MAX_WORKLOAD_LABELS
-  for (const [k, labels] of out) out.set(k, workloadLabelsOf(labels));
+  // what the inventory keeps of any source: valid keys and values, at most MAX_WORKLOAD_LABELS; an object
+  // with none left is as unknown as one without a series (stored labels stand)
+  for (const [k, labels] of out) {
+    const kept = workloadLabelsOf(labels);
+    if (Object.keys(kept).length) out.set(k, kept);
+    else out.delete(k);
+  }
   return out;
 }
 

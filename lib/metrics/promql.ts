@@ -219,6 +219,17 @@ export const QUANTILES: readonly (readonly [RawStat, number])[] = [["p50", 0.5],
 export type QueryMode = "fast" | "portable";
 
 /** A range query of three 1-second steps ending at `end` whose φ follows the step (p50, p95, p99), over `inner` pinned with `@ end`. */
+/**
+ * A subquery's range of `rangeSeconds`, half a second short: its evaluation points sit on whole
+ * multiples of the resolution, and when one falls exactly `rangeSeconds` before the end, Prometheus 2
+ * counts it (its ranges include both ends) while Prometheus 3 and VictoriaMetrics do not (left-open),
+ * so the same history gave two answers (one end in 43 on a 300-second grid with a 2,580-second
+ * resolution). Half a second out, no point can sit on the boundary and every server takes the same.
+ */
+export function subqueryRange(rangeSeconds: number): string {
+  return `${Math.round(rangeSeconds * 1000) - 500}ms`;
+}
+
 function stepQuantiles(inner: string, end: number) {
   const first = end - (QUANTILES.length - 1);
   const phi = QUANTILES.map(([, p], i) => `(time() == bool ${first + i}) * ${p}`).join(" + ");
@@ -235,7 +246,7 @@ function stepQuantiles(inner: string, end: number) {
  * recommendation; the maximum comes from the max-per-step trend series, which covers every raw sample.
  */
 export function workingSetQuantiles(labels: PromLabels, scope: Scope, rangeSeconds: number, resolutionSeconds: number, end: number) {
-  const q = stepQuantiles(`${memorySelector("working_set", labels, scope)}[${rangeSeconds}s:${resolutionSeconds}s]`, end);
+  const q = stepQuantiles(`${memorySelector("working_set", labels, scope)}[${subqueryRange(rangeSeconds)}:${resolutionSeconds}s]`, end);
   return { query: `max by (${BY_CONTAINER}) (${canonical(labels.cadvisor, q.expr)})`, start: q.start, end: q.end, step: q.step };
 }
 
@@ -281,7 +292,7 @@ export function workingSetMeanRate(labels: PromLabels, scope: Scope, rangeSecond
   // portable: the sample at each step is the last one of the 5 minutes before it, spelled out; a bare
   // selector looks back 5 minutes in Prometheus but, in VictoriaMetrics, as long as the subquery's step
   // (tens of minutes), which stretches a pod's last value over the gap after an OOMKill
-  const sampled = mode === "portable" ? `last_over_time(${base}[${LOOKBACK_SECONDS}s])[${rangeSeconds}s:${resolutionSeconds}s]` : `${base}[${rangeSeconds}s:${resolutionSeconds}s]`;
+  const sampled = `${mode === "portable" ? `last_over_time(${base}[${LOOKBACK_SECONDS}s])` : base}[${subqueryRange(rangeSeconds)}:${resolutionSeconds}s]`;
   const parts: [RawStat, string][] = [
     ["mean", `avg_over_time(${sampled})`],
     ["perHour", `count_over_time(${base}[3599s])`], // an hour: ranges include both ends before Prometheus 3
@@ -306,7 +317,7 @@ export function discovery(labels: PromLabels, namespace?: string) {
 /**
  * kube-state-metrics' metric of each workload kind's object labels, and the label naming the object. It
  * exports an object's labels only as far as its `--metric-labels-allowlist` allows, each as
- * `label_<key>` with the key's characters outside [a-zA-Z0-9_] turned to `_` (see `ksmLabelKey`).
+ * `label_<key>`, the key written as `ksmLabelKey` (lib/kube/labels.ts) writes it.
  */
 export const WORKLOAD_LABEL_METRICS: Record<string, { metric: string; nameLabel: string }> = {
   Deployment: { metric: "kube_deployment_labels", nameLabel: "deployment" },
@@ -316,15 +327,19 @@ export const WORKLOAD_LABEL_METRICS: Record<string, { metric: string; nameLabel:
   Job: { metric: "kube_job_labels", nameLabel: "job_name" },
 };
 
-/** The name kube-state-metrics gives a Kubernetes label key among a `kube_*_labels` series' labels (without its `label_` prefix). */
-export function ksmLabelKey(key: string): string {
-  return key.replace(/[^a-zA-Z0-9_]/g, "_");
-}
-
-/** The series selectors of every workload kind's `kube_*_labels` (and bare pods' `kube_pod_labels`), for the series API. */
-export function workloadLabelSeries(labels: PromLabels, namespace?: string): string[] {
+/**
+ * The instant queries of the workload objects' current labels: every controller kind's `kube_*_labels`
+ * in one selector, and bare and static pods' `kube_pod_labels` (only those: a pod under a controller is
+ * labelled through its controller, and every pod's labels would be a big answer).
+ */
+export function workloadLabelQueries(labels: PromLabels, namespace?: string): { controllers: string; barePods: string } {
   const ns = namespace ? [`${labels.ksm.namespace}=${str(namespace)}`] : [];
-  return [...Object.values(WORKLOAD_LABEL_METRICS).map((m) => m.metric), "kube_pod_labels"].map((metric) => `${metric}${selector(labels, ns)}`);
+  const names = Object.values(WORKLOAD_LABEL_METRICS).map((m) => m.metric).join("|");
+  const on = `on(${labels.ksm.namespace}, ${labels.ksm.pod})`;
+  return {
+    controllers: selector(labels, [`__name__=~${str(names)}`, ...ns]),
+    barePods: `kube_pod_labels${selector(labels, ns)} and ${on} kube_pod_owner${selector(labels, [...ns, 'owner_kind=~"<none>|Node"'])}`,
+  };
 }
 
 /** Whether the metrics Headroom needs exist, for the connection test: a count per metric. */

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import { fleetPods, fleetSpec, type FleetCluster, type FleetWorkload } from "./demo-fleet";
 import { generateSeries, scenarioTerminations } from "./index";
 import { seedOf } from "./random";
-import { ksmLabelKey, WORKLOAD_LABEL_METRICS } from "@/lib/metrics/promql";
+import { WORKLOAD_LABEL_METRICS } from "@/lib/metrics/promql";
+import { ksmLabelKey } from "@/lib/kube/labels";
 
 /**
  * The scenario fleet as cAdvisor and kube-state-metrics would have exposed it: in OpenMetrics text
@@ -179,6 +180,15 @@ function* exposition(fleet: FleetCluster[], opts: ExportOptions, format: "openme
       const base = opts.clusterLabel ? { [opts.clusterLabel]: cluster.slug } : {};
       const labels = Object.fromEntries(Object.entries(w.labels!).map(([k, v]) => [`label_${ksmLabelKey(k)}`, v]));
       yield* series(metric, { ...base, namespace: w.namespace, [nameLabel]: w.name, ...labels }, specTimes, () => 1);
+    }
+  }
+
+  // and every pod's, as `pods=[*]` exports them (a pod carries its template's labels)
+  if (!opts.omit?.includes("kube_pod_labels")) {
+    family("kube_pod_labels");
+    for (const r of rows) {
+      if (!r.workload.labels) continue;
+      yield* series("kube_pod_labels", { ...r.labels, ...Object.fromEntries(Object.entries(r.workload.labels).map(([k, v]) => [`label_${ksmLabelKey(k)}`, v])) }, specTimes, () => 1);
     }
   }
 

@@ -17,7 +17,8 @@ import { analyzeFromPrometheus, parseArgs } from "@/lib/cli/prometheus-analyze";
 import { analyzeDiscovered, ANALYSIS_STEP_SECONDS, ANALYSIS_WINDOW_SECONDS } from "@/lib/incidents/analyze";
 import { PrometheusClient, PrometheusError } from "@/lib/metrics/prometheus-client";
 import { PrometheusSource } from "@/lib/metrics/prometheus-source";
-import { ksmLabelKey } from "@/lib/metrics/promql";
+import { ksmLabelKey } from "@/lib/kube/labels";
+import { workloadLabelQueries } from "@/lib/metrics/promql";
 import { getCostReport } from "@/lib/cost/analyses";
 import { costQuery } from "@/lib/schemas/cost";
 import { DEMO_FLEET, fleetPods, mebibytes, type FleetCluster } from "@/lib/scenarios/demo-fleet";
@@ -59,6 +60,12 @@ describe.skipIf(missing !== null)("a real Prometheus (cAdvisor + kube-state-metr
       // the object's labels from kube_<kind>_labels, keys as kube-state-metrics writes them
       expect(d.labels, w.name).toEqual(Object.fromEntries(Object.entries(w.labels!).map(([k, v]) => [ksmLabelKey(k), v])));
     }
+    // every pod has kube_pod_labels, but each is under a controller: only bare and static pods' are read
+    const labelQueries = workloadLabelQueries(source.labels);
+    const client = new PrometheusClient({ url: prom.url, policy: LOOPBACK });
+    expect((await client.query(`kube_pod_labels{cluster="prod-eu"}`, NOW)).length).toBeGreaterThan(PROD.workloads.length);
+    expect(await client.query(labelQueries.barePods, NOW)).toEqual([]);
+    expect((await client.query(labelQueries.controllers, NOW)).map((s) => s.metric.__name__).sort()).toEqual(PROD.workloads.map((w) => `kube_${w.kind.toLowerCase()}_labels`).sort());
     const staging = new PrometheusSource({ url: prom.url, policy: LOOPBACK, labels: { clusterLabel: "cluster", clusterValue: "staging" } });
     expect((await staging.discover(START, NOW)).map((w) => w.name).sort()).toEqual(["checkout-web", "payments-api"]);
   });

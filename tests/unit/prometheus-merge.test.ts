@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { labelValue } from "@/lib/cost/report";
+import { ksmLabelKey, labelValue } from "@/lib/kube/labels";
 import { mergeByContainer, workloadLabels } from "@/lib/metrics/prometheus-source";
-import { ksmLabelKey, memoryRange, promLabels, stepFor, workingSetQuantiles } from "@/lib/metrics/promql";
+import { memoryRange, promLabels, stepFor, workingSetQuantiles } from "@/lib/metrics/promql";
 
 const series = (metric: Record<string, string>, t: number[], v: number[]) => ({ metric, t: Float64Array.from(t), v: Float64Array.from(v) });
 
@@ -28,7 +28,7 @@ describe("PromQL and merging of Prometheus answers", () => {
     );
     // one subquery pinned at the end, φ following the three steps: p50, p95, p99 in one pass
     expect(workingSetQuantiles(promLabels(), { namespace: "pay" }, 86_400, 300, 1000)).toEqual({
-      query: 'max by (namespace, pod, container) (quantile_over_time((time() == bool 998) * 0.5 + (time() == bool 999) * 0.95 + (time() == bool 1000) * 0.99, container_memory_working_set_bytes{namespace="pay",container!="",container!="POD"}[86400s:300s] @ 1000))',
+      query: 'max by (namespace, pod, container) (quantile_over_time((time() == bool 998) * 0.5 + (time() == bool 999) * 0.95 + (time() == bool 1000) * 0.99, container_memory_working_set_bytes{namespace="pay",container!="",container!="POD"}[86399500ms:300s] @ 1000))',
       start: 998, end: 1000, step: 1,
     });
   });
@@ -53,9 +53,12 @@ describe("workload labels from kube-state-metrics' kube_*_labels", () => {
         { __name__: "kube_statefulset_labels", namespace: "payments", statefulset: "api", label_team: "db" },
         { __name__: "kube_job_labels", namespace: "batch", job_name: "nightly-29000000", label_team: "data" },
         { __name__: "kube_pod_labels", namespace: "default", pod: "debug", label_owner: "alice" },
-        // the label changed within the window: both series, the later keys kept beside the earlier ones
+        // one object in two series (a second scrape job relabelled): merged; an empty value is no label
         { __name__: "kube_daemonset_labels", namespace: "kube-system", daemonset: "agent", label_team: "platform" },
         { __name__: "kube_daemonset_labels", namespace: "kube-system", daemonset: "agent", label_tier: "node", label_empty: "" },
+        // a series without labels (no allowlist, or none of its keys set): unknown, so stored labels stand
+        { __name__: "kube_cronjob_labels", namespace: "batch", cronjob: "nightly" },
+        { __name__: "kube_cronjob_labels", namespace: "batch", cronjob: "weekly", label_team: "" },
         // not a labels metric, or without the object's name: ignored
         { __name__: "kube_pod_owner", namespace: "payments", pod: "api-1", label_team: "x" },
         { __name__: "kube_deployment_labels", namespace: "payments", label_team: "nameless" },
@@ -85,11 +88,22 @@ describe("workload labels from kube-state-metrics' kube_*_labels", () => {
   });
 
   it("writes a Kubernetes label key as kube-state-metrics names it, and the cost page finds it by either", () => {
+    // kube-state-metrics' rule: invalid characters to _, then camelCase to snake_case, lower-cased
     expect(ksmLabelKey("app.kubernetes.io/part-of")).toBe("app_kubernetes_io_part_of");
     expect(ksmLabelKey("team")).toBe("team");
+    expect(ksmLabelKey("costCenter")).toBe("cost_center");
+    expect(ksmLabelKey("Team")).toBe("team");
+    expect(ksmLabelKey("example.com/businessUnit")).toBe("example_com_business_unit");
+    expect(ksmLabelKey("HTTPPort")).toBe("httpport");
     expect(labelValue({ app_kubernetes_io_part_of: "shop" }, "app.kubernetes.io/part-of")).toBe("shop");
+    expect(labelValue({ cost_center: "cc-7" }, "costCenter")).toBe("cc-7");
+    // and the other way: the API's key found by kube-state-metrics' spelling
+    expect(labelValue({ "app.kubernetes.io/part-of": "shop" }, "app_kubernetes_io_part_of")).toBe("shop");
     expect(labelValue({ "app.kubernetes.io/part-of": "as-written", app_kubernetes_io_part_of: "ksm" }, "app.kubernetes.io/part-of")).toBe("as-written");
     expect(labelValue({ team: "a" }, "owner")).toBeNull();
     expect(labelValue(null, "team")).toBeNull();
+    // only the workload's own labels: never an object's inherited members
+    expect(labelValue({ team: "a" }, "constructor")).toBeNull();
+    expect(labelValue({ team: "a" }, "toString")).toBeNull();
   });
 });
