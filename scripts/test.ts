@@ -138,16 +138,17 @@ function playwrightFailures(suites: PlaywrightSuite[] | undefined, file = ""): s
 function firstLine(message: string | undefined): string {
   return (message ?? "").replace(/\x1b\[[0-9;]*m/g, "").split("\n").find((l) => l.trim())?.trim().slice(0, 200) ?? "";
 }
-const failures: [string, string[]][] = [
-  ["unit + integration", vitestFailures(v)],
-  [`unit + integration (Node ${NODE_24})`, vitestFailures(v24)],
-  ["end-to-end", playwrightFailures(p?.suites)],
+/** Each test suite's report: how many failed, and which. */
+const reports = [
+  { name: "unit + integration", failed: v?.numFailedTests, which: vitestFailures(v) },
+  { name: `unit + integration (Node ${NODE_24})`, failed: v24?.numFailedTests, which: vitestFailures(v24) },
+  { name: "end-to-end", failed: p?.stats.unexpected, which: playwrightFailures(p?.suites) },
 ];
 fs.rmSync(tmp, { recursive: true, force: true });
 // a step whose report counts a failed test failed, whatever its exit code said
-for (const [name, failedTests] of [["unit + integration", v?.numFailedTests], [`unit + integration (Node ${NODE_24})`, v24?.numFailedTests], ["end-to-end", p?.stats.unexpected]] as const) {
+for (const { name, failed } of reports) {
   const r = results.find((x) => x.name === name);
-  if (r && failedTests) r.ok = false;
+  if (r && failed) r.ok = false;
 }
 
 console.log("\n━━ summary ━━");
@@ -159,21 +160,18 @@ for (const r of results) {
   console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name.padEnd(32)} ${r.seconds.toFixed(1)} s${r.unhandled.length ? ` — ${r.unhandled.length} unhandled error line(s): ${r.unhandled[0]}` : ""}`);
 }
 // the failed tests by name, so the last lines of a long run say what to look at
-for (const [name, list] of failures) {
-  if (!list.length) continue;
+for (const { name, which } of reports) {
+  if (!which.length) continue;
   console.log(`\nfailed in ${name}:`);
-  for (const f of list.slice(0, 20)) console.log(`  ✗ ${f}`);
-  if (list.length > 20) console.log(`  … and ${list.length - 20} more`);
+  for (const f of which.slice(0, 20)) console.log(`  ✗ ${f}`);
+  if (which.length > 20) console.log(`  … and ${which.length - 20} more`);
 }
 const unhandled = results.reduce((n, r) => n + (r.unhandled.length ? 1 : 0), 0);
 const checksFailed = results.filter((r) => !r.ok && (r.name === "typecheck" || r.name === "lint" || r.skipped)).length;
 const passed = (v?.numPassedTests ?? 0) + (v24?.numPassedTests ?? 0) + (p ? p.stats.expected + p.stats.flaky : 0);
 // a suite that failed without reporting a failed test (crashed, or its setup failed) counts as one failure
 const suiteFailed = (name: string, reported: number | undefined) => (results.find((r) => r.name === name)?.exitOk === false && !reported ? 1 : 0);
-const failed =
-  (v?.numFailedTests ?? 0) + (v24?.numFailedTests ?? 0) + (p?.stats.unexpected ?? 0) + checksFailed +
-  suiteFailed("unit + integration", v?.numFailedTests) + suiteFailed(`unit + integration (Node ${NODE_24})`, v24?.numFailedTests) +
-  suiteFailed("end-to-end", p?.stats.unexpected) + unhandled;
+const failed = reports.reduce((n, r) => n + (r.failed ?? 0) + suiteFailed(r.name, r.failed), 0) + checksFailed + unhandled;
 const skipped = (v?.numPendingTests ?? 0) + (v24?.numPendingTests ?? 0) + (p?.stats.skipped ?? 0);
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(results.every((r) => r.ok) && failed === 0 ? 0 : 1);

@@ -44,7 +44,7 @@ export async function syncClusterFromPrometheus(
   let history;
   try {
     // events need every kill and its exit code: a fine termination step, which change detection keeps cheap
-    history = await q.source.clusterHistory({ start: now - SYNC_WINDOW_SECONDS, end: now, stepSeconds: SYNC_STEP_SECONDS }, { terminationStep: TERMINATION_STEP, exitCodes: true });
+    history = await q.source.clusterHistory({ start: now - SYNC_WINDOW_SECONDS, end: now, stepSeconds: SYNC_STEP_SECONDS }, { terminationStep: TERMINATION_STEP, exitCodes: true, labels: !q.kubernetesInventory });
   } catch (e) {
     await db.update(clusters).set({ lastSyncError: (e as Error).message }).where(and(eq(clusters.id, q.clusterId), eq(clusters.orgId, q.orgId)));
     throw e;
@@ -58,9 +58,9 @@ export async function syncClusterFromPrometheus(
     for (const { workload: w } of history) {
       const k = `${w.namespace}/${w.kind}/${w.name}`;
       if (workloadIds.has(k)) continue;
-      // kube-state-metrics' labels where it exports them; an agent or a direct read (fresher, with the keys as
-      // written) owns them when it is heard from, and unknown labels never clear stored ones
-      const labels = q.kubernetesInventory ? null : w.labels;
+      // kube-state-metrics' labels where it exports them (not read while an agent or a direct read, fresher and
+      // with the keys as written, owns them); unknown labels (null) never clear stored ones
+      const labels = w.labels;
       const [row] = await tx
         .insert(workloads)
         .values({ orgId: q.orgId, clusterId: q.clusterId, kind: w.kind, namespace: w.namespace, name: w.name, replicas: w.replicas, labels })

@@ -24,8 +24,8 @@ export interface DiscoveredWorkload {
   containers: DiscoveredContainer[];
   /**
    * the workload object's labels as kube-state-metrics exports them (`kube_*_labels`, keys as
-   * `ksmLabelKey` writes them); null when it exports none for the object (no allowlist, none of the
-   * allowlisted keys set, or not scraped): then the stored labels stand
+   * `ksmLabelKey` writes them); null when not asked for, or when it exports none for the object (no
+   * allowlist, none of the allowlisted keys set, or not scraped): then the stored labels stand
    */
   labels: Record<string, string> | null;
 }
@@ -56,11 +56,11 @@ export class PrometheusSource implements MetricsSource {
   }
 
   /** Workloads, containers, pods, requests and limits from kube-state-metrics over [start, end]. */
-  async discover(start: number, end: number, namespace?: string): Promise<DiscoveredWorkload[]> {
+  async discover(start: number, end: number, namespace?: string, opts: { labels?: boolean } = {}): Promise<DiscoveredWorkload[]> {
     const d = q.discovery(this.labels, namespace);
     const ksm = this.labels.ksm;
     const last = (sel: string) => `max by (namespace, pod, container) (${q.canonical(ksm, `last_over_time(${sel}[${Math.max(60, end - start)}s])`)})`;
-    const labelQueries = q.workloadLabelQueries(this.labels, namespace);
+    const labelQueries = opts.labels ? q.workloadLabelQueries(this.labels, namespace) : null;
     const [podOwners, rsOwners, jobOwners, infos, limits, requests, current, controllerLabels, podLabels] = await Promise.all([
       this.client.series([d.podOwners], start, end),
       this.client.series([d.replicaSetOwners], start, end),
@@ -69,10 +69,11 @@ export class PrometheusSource implements MetricsSource {
       this.client.query(last(d.limits), end),
       this.client.query(last(d.requests), end),
       this.client.query(`max by (namespace, pod) (${q.canonical(ksm, `last_over_time(${d.podOwners}[5m])`)})`, end),
-      // the objects' labels as they are at the window's end (instant queries: a label changed earlier is a
-      // stale series); optional: a Prometheus that cannot answer leaves the labels unknown, never the inventory
-      this.client.query(labelQueries.controllers, end).catch(() => []),
-      this.client.query(labelQueries.barePods, end).catch(() => []),
+      // the objects' labels, only when asked (the sync stores them; pages and the minute's reads never use
+      // them), as they are at the window's end (instant queries: a label changed earlier is a stale series);
+      // optional: a Prometheus that cannot answer leaves the labels unknown, never the inventory
+      labelQueries ? this.client.query(labelQueries.controllers, end).catch(() => []) : [],
+      labelQueries ? this.client.query(labelQueries.barePods, end).catch(() => []) : [],
     ]);
     const objectLabels = workloadLabels([...controllerLabels, ...podLabels].map((s) => s.metric), ksm);
     const rsOwner = new Map(rsOwners.filter((s) => s.owner_kind && s.owner_kind !== "<none>").map((s) => [key(s[ksm.namespace]!, s.replicaset!), s]));
@@ -333,7 +334,7 @@ export class PrometheusSource implements MetricsSource {
    */
   async clusterHistory(
     window: SeriesWindow,
-    filter: { namespace?: string; workload?: { kind: string; name: string }; container?: string; terminationStep?: number; exitCodes?: boolean } = {},
+    filter: { namespace?: string; workload?: { kind: string; name: string }; container?: string; terminationStep?: number; exitCodes?: boolean; labels?: boolean } = {},
   ): Promise<ClusterContainerHistory[]> {
     // checked beside discovery rather than after it
     void this.terminationMode(window.end, window.end - window.start).catch(() => undefined);
@@ -341,7 +342,7 @@ export class PrometheusSource implements MetricsSource {
     queryMode.catch(() => undefined);
     const only = filter.workload;
     // one workload (a container's page) comes from the cached inventory its charts read too
-    const workloads = (await (only ? this.workloads(window.start, window.end) : this.discover(window.start, window.end, filter.namespace)))
+    const workloads = (await (only ? this.workloads(window.start, window.end) : this.discover(window.start, window.end, filter.namespace, { labels: filter.labels })))
       .filter((w) => !filter.namespace || w.namespace === filter.namespace)
       .filter((w) => !only || (w.kind === only.kind && w.name === only.name))
       .map((w) => (filter.container ? { ...w, containers: w.containers.filter((c) => c.name === filter.container) } : w));

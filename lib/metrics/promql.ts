@@ -218,7 +218,6 @@ export const QUANTILES: readonly (readonly [RawStat, number])[] = [["p50", 0.5],
  */
 export type QueryMode = "fast" | "portable";
 
-/** A range query of three 1-second steps ending at `end` whose φ follows the step (p50, p95, p99), over `inner` pinned with `@ end`. */
 /**
  * A subquery's range of `rangeSeconds`, half a second short: its evaluation points sit on whole
  * multiples of the resolution, and when one falls exactly `rangeSeconds` before the end, Prometheus 2
@@ -226,10 +225,11 @@ export type QueryMode = "fast" | "portable";
  * so the same history gave two answers (one end in 43 on a 300-second grid with a 2,580-second
  * resolution). Half a second out, no point can sit on the boundary and every server takes the same.
  */
-export function subqueryRange(rangeSeconds: number): string {
+function subqueryRange(rangeSeconds: number): string {
   return `${Math.round(rangeSeconds * 1000) - 500}ms`;
 }
 
+/** A range query of three 1-second steps ending at `end` whose φ follows the step (p50, p95, p99), over `inner` pinned with `@ end`. */
 function stepQuantiles(inner: string, end: number) {
   const first = end - (QUANTILES.length - 1);
   const phi = QUANTILES.map(([, p], i) => `(time() == bool ${first + i}) * ${p}`).join(" + ");

@@ -33,6 +33,9 @@ export interface ExportOptions {
 }
 
 const Mi = 1024 * 1024;
+
+/** An object's Kubernetes labels as kube-state-metrics' `kube_*_labels` carry them: `label_<key>`. */
+const ksmLabels = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([k, v]) => [`label_${ksmLabelKey(k)}`, v]));
 const KSM_TARGET = { namespace: "monitoring", pod: "kube-state-metrics-7d9f8b6c5-x2k4q", container: "kube-state-metrics" };
 
 interface PodRow {
@@ -178,8 +181,7 @@ function* exposition(fleet: FleetCluster[], opts: ExportOptions, format: "openme
     family(metric);
     for (const { cluster, w } of of) {
       const base = opts.clusterLabel ? { [opts.clusterLabel]: cluster.slug } : {};
-      const labels = Object.fromEntries(Object.entries(w.labels!).map(([k, v]) => [`label_${ksmLabelKey(k)}`, v]));
-      yield* series(metric, { ...base, namespace: w.namespace, [nameLabel]: w.name, ...labels }, specTimes, () => 1);
+      yield* series(metric, { ...base, namespace: w.namespace, [nameLabel]: w.name, ...ksmLabels(w.labels!) }, specTimes, () => 1);
     }
   }
 
@@ -188,7 +190,7 @@ function* exposition(fleet: FleetCluster[], opts: ExportOptions, format: "openme
     family("kube_pod_labels");
     for (const r of rows) {
       if (!r.workload.labels) continue;
-      yield* series("kube_pod_labels", { ...r.labels, ...Object.fromEntries(Object.entries(r.workload.labels).map(([k, v]) => [`label_${ksmLabelKey(k)}`, v])) }, specTimes, () => 1);
+      yield* series("kube_pod_labels", { ...r.labels, ...ksmLabels(r.workload.labels) }, specTimes, () => 1);
     }
   }
 
