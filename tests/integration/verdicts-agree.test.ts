@@ -116,7 +116,13 @@ describe("a container's verdict", () => {
     }
     // and a server that computes the verdict afresh (another replica, a restart) finds the same
     const leak = await pageOf({ cluster: "prod-eu", namespace: "notifications", workloadKind: "Deployment", workloadName: "push-gateway", container: "gateway" }, EARLY);
-    const spec = (await db.select().from(containers).innerJoin(workloads, eq(workloads.id, containers.workloadId)).where(and(eq(workloads.orgId, orgId), eq(workloads.name, "push-gateway"))))[0]!;
+    // prod-eu's push-gateway (another cluster runs one too, with other replicas and env: the row order is no filter)
+    const spec = (await db
+      .select({ workloads, containers })
+      .from(containers)
+      .innerJoin(workloads, eq(workloads.id, containers.workloadId))
+      .innerJoin(clusters, eq(clusters.id, workloads.clusterId))
+      .where(and(eq(workloads.orgId, orgId), eq(clusters.slug, "prod-eu"), eq(workloads.name, "push-gateway"))))[0]!;
     const pushRef = { cluster: "prod-eu", namespace: "notifications", workloadKind: "Deployment", workloadName: "push-gateway", container: "gateway" };
     const fresh = await analyzeFromSource(new DemoSource(), { ref: pushRef, now: leak.now, container: containerInput(pushRef, spec.workloads.replicas, spec.containers), pricing: { currency: "USD", perGiBMonth: 3.2 } });
     expect(fresh).toEqual(leak.analysis);
